@@ -1,0 +1,75 @@
+package io.notebookhub.hub.api;
+
+import static io.notebookhub.hub.api.ApiSupport.json;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.users.Users;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.TreeSet;
+
+/** {@code /hub/api/} (version), {@code /hub/api/info}, {@code /hub/api/user} (whoami) and {@code /hub/health}. */
+public final class InfoHandler {
+    /** The JupyterHub API version we speak; single-user servers only warn when theirs differs. */
+    public static final String JUPYTERHUB_VERSION = "5.2.1";
+
+    private final Users users;
+    private final HubStore store;
+    private final String spawnerId;
+
+    public InfoHandler(Users users, HubStore store, String spawnerId) {
+        this.users = users;
+        this.store = store;
+        this.spawnerId = spawnerId;
+    }
+
+    public void mount(Router router) {
+        router.route("/hub/api*").handler(ctx -> {
+            ctx.response().putHeader("X-JupyterHub-Version", JUPYTERHUB_VERSION);
+            ctx.next();
+        });
+        router.get("/hub/api").handler(this::version);
+        router.get("/hub/api/").handler(this::version);
+        router.get("/hub/api/info").handler(this::info);
+        router.get("/hub/api/user").blockingHandler(this::whoami, false);
+        router.get("/hub/health").handler(ctx -> ctx.response().setStatusCode(200)
+                .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+    }
+
+    private void version(RoutingContext ctx) {
+        json(ctx, 200, new JsonObject().put("version", JUPYTERHUB_VERSION));
+    }
+
+    private void info(RoutingContext ctx) {
+        Principal p = RequestAuth.require(ctx);
+        ApiSupport.need(p, "read:hub");
+        json(ctx, 200, new JsonObject().put("version", JUPYTERHUB_VERSION)
+                .put("python", "n/a (Notebook Hub, Java " + Runtime.version().feature() + ")")
+                .put("sys_executable", "java")
+                .put("spawner", new JsonObject().put("class", spawnerId).put("version", "0.1.0"))
+                .put("authenticator", new JsonObject().put("class", "notebook-hub").put("version", "0.1.0")));
+    }
+
+    private void whoami(RoutingContext ctx) {
+        Principal p = RequestAuth.require(ctx);
+        JsonArray scopes = new JsonArray(List.copyOf(new TreeSet<>(p.scopes().scopes())));
+        if (!p.isUser()) {
+            json(ctx, 200, new JsonObject().put("kind", "service").put("name", p.name()).put("admin", p.admin())
+                    .put("roles", new JsonArray().add("admin")).put("scopes", scopes));
+            return;
+        }
+        var u = users.find(p.name()).orElseThrow();
+        JsonObject model = Models.user(u, store.servers(u.name()), p, false);
+        model.put("name", u.name()).put("admin", u.admin())
+                .put("groups", new JsonArray(List.copyOf(new TreeSet<>(u.groups()))))
+                .put("scopes", scopes)
+                .put("session_id", p.sessionId())
+                .put("token_id", p.tokenId() == null ? null : "a" + p.tokenId());
+        json(ctx, 200, model);
+    }
+}

@@ -1,0 +1,32 @@
+package io.notebookhub.hub.auth;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * How people log in. One implementation is chosen by {@code auth.type} at start-up: the dev form, or an
+ * OAuth/OIDC provider.
+ */
+public interface Authenticator {
+
+    String id();
+
+    /**
+     * Adds the login routes ({@code GET/POST /hub/login}, and {@code /hub/oauth_callback} for OAuth) to the
+     * router. On success the authenticator calls {@code completion}, which records the user, sets the session
+     * cookie and redirects to {@code next}.
+     */
+    void mount(Router router, LoginCompletion completion);
+
+    /** Where the browser goes after the hub's own logout (e.g. the provider's end-session page). */
+    default Future<String> afterLogout(RoutingContext ctx) {
+        return Future.succeededFuture("/hub/login");
+    }
+
+    /** Finishes a login the authenticator accepted. */
+    @FunctionalInterface
+    interface LoginCompletion {
+        void complete(RoutingContext ctx, AuthenticatedUser user, String next);
+    }
+}

@@ -1,0 +1,54 @@
+package io.notebookhub.hub.auth;
+
+import io.notebookhub.hub.users.UserNames;
+import io.notebookhub.hub.web.Html;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * JupyterHub's dummy login form, for development only: any password is accepted for a valid user name.
+ * Used only when no identity provider is configured; the page says so.
+ */
+public final class DevAuthenticator implements Authenticator {
+
+    @Override
+    public String id() {
+        return "dev";
+    }
+
+    @Override
+    public void mount(Router router, LoginCompletion completion) {
+        router.get("/hub/login").handler(ctx -> form(ctx, 200, ""));
+        router.post("/hub/login").handler(ctx -> {
+            String raw = ctx.request().getFormAttribute("username");
+            String name = UserNames.normalize(raw);
+            var problem = UserNames.problem(name);
+            if (problem.isPresent()) {
+                form(ctx, 400, "Invalid username: " + problem.get());
+                return;
+            }
+            if (ctx.request().getFormAttribute("password") == null) {
+                form(ctx, 400, "The password field is missing");
+                return;
+            }
+            completion.complete(ctx, new AuthenticatedUser(name, null, null, null),
+                    ctx.request().getFormAttribute("next"));
+        });
+    }
+
+    private static void form(RoutingContext ctx, int status, String error) {
+        String next = ctx.request().getParam("next", "");
+        String body = "<p class=\"notice\" id=\"dev-login-notice\"><strong>Development login.</strong> Any user name "
+                + "and password are accepted. This is for development only: configure an identity provider "
+                + "(<code>auth.type</code>) before anyone else can reach this hub.</p>"
+                + (error.isEmpty() ? "" : "<p class=\"error\" id=\"login-error\">" + Html.escape(error) + "</p>")
+                + "<form method=\"post\" action=\"/hub/login\"><input type=\"hidden\" name=\"next\" value=\""
+                + Html.escape(next) + "\"><p><label>Username <input name=\"username\" id=\"username_input\" "
+                + "autofocus required></label></p><p><label>Password <input type=\"password\" name=\"password\" "
+                + "id=\"password_input\"></label></p><p><input type=\"submit\" id=\"login_submit\" value=\"Sign in\">"
+                + "</p></form>";
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(Html.page("Sign in", body, ""));
+    }
+
+}

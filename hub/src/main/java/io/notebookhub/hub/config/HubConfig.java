@@ -1,0 +1,196 @@
+package io.notebookhub.hub.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hub's whole configuration, typed and validated once at start-up.
+ * Layers: defaults &lt; YAML file ({@code --config}) &lt; {@code NBHUB_*} environment variables.
+ */
+public record HubConfig(
+        Hub hub,
+        String adminToken,
+        Proxy proxy,
+        Spawner spawner,
+        Auth auth,
+        Culler culler,
+        Map<String, Object> effectiveRedacted) {
+
+    public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
+                      Path profilesDir, List<String> adminUsers, Duration cookieMaxAge) {}
+
+    /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
+    public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
+                        Duration checkRoutesInterval) {
+        public boolean embedded() {
+            return "embedded".equals(mode);
+        }
+    }
+
+    public record Spawner(String type, Duration startTimeout, Local local, Map<String, Object> kubernetes) {}
+
+    /**
+     * The local-process spawner.
+     *
+     * @param command the single-user server command
+     * @param allowRoot pass {@code --allow-root} when the hub runs as root and no runAsUser is set
+     * @param runAsUser when set (and the hub is root), servers run as this unprivileged OS user
+     */
+    public record Local(List<String> command, boolean allowRoot, String runAsUser, Map<String, String> environment) {}
+
+    public record Auth(String type, String clientId, String clientSecret, String clientSecretFile, String issuerUrl,
+                       String callbackUrl, List<String> scopes, String usernameClaim, String groupsClaim,
+                       boolean stripDomain, List<String> allowedUsers, List<String> allowedGroups,
+                       List<String> blockedUsers, List<String> adminUsers, List<String> adminGroups,
+                       boolean allowAll, boolean passAuthStateToServer, String logoutUrl, String tenantId,
+                       String authorizeUrl, String tokenUrl, String userinfoUrl, String realm, String githubOrg,
+                       String gitlabUrl) {
+        public boolean dev() {
+            return "dev".equals(type);
+        }
+    }
+
+    public record Culler(boolean enabled, Duration timeout, Duration every, Duration maxAge, boolean cullUsers,
+                         boolean removeNamedServers, int concurrency, boolean cullAdminUsers, String policy) {}
+
+    private static final Set<String> AUTH_TYPES = Set.of("dev", "oidc", "github", "google", "gitlab", "azuread", "keycloak");
+
+    /** Reads and validates; throws {@link ConfigException} listing every problem. */
+    public static HubConfig load(Path file, Map<String, String> env) {
+        JsonNode tree = null;
+        String source = "defaults";
+        if (file != null) {
+            source = file.toString();
+            try {
+                tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            }
+        }
+        return from(new ConfigReader(tree, env, source));
+    }
+
+    static HubConfig from(ConfigReader r) {
+        Hub hub = new Hub(
+                r.string("hub.ip", "127.0.0.1"),
+                r.port("hub.port", 8081),
+                r.string("hub.connect_url", ""),
+                r.string("hub.public_url", ""),
+                Path.of(r.string("hub.data_dir", "data")),
+                r.secret("hub.cookie_secret", ""),
+                Path.of(r.string("hub.profiles_dir", "profiles")),
+                r.list("hub.admin_users", List.of()),
+                r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60));
+        checkUrl(r, "hub.connect_url", hub.connectUrl());
+        checkUrl(r, "hub.public_url", hub.publicUrl());
+        r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
+                "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
+        String adminToken = r.secret("admin_token", "");
+        r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
+
+        Proxy proxy = new Proxy(
+                r.oneOf("proxy.mode", "embedded", Set.of("embedded", "external")),
+                r.string("proxy.ip", "127.0.0.1"),
+                r.port("proxy.port", 8000),
+                r.string("proxy.api_ip", "127.0.0.1"),
+                r.port("proxy.api_port", 8001),
+                r.string("proxy.api_url", ""),
+                r.secret("proxy.auth_token", ""),
+                r.seconds("proxy.check_routes_interval", 60, 1));
+        checkUrl(r, "proxy.api_url", proxy.apiUrl());
+        r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
+
+        Local local = new Local(
+                r.list("spawner.local.command", List.of("jupyterhub-singleuser")),
+                r.bool("spawner.local.allow_root", true),
+                r.string("spawner.local.run_as_user", ""),
+                r.stringMap("spawner.local.environment"));
+        r.check(!local.command().isEmpty(), "spawner.local.command", "must name the single-user server command");
+        Spawner spawner = new Spawner(
+                r.oneOf("spawner.type", "local", Set.of("local", "kubernetes")),
+                r.seconds("spawner.start_timeout", 120, 1),
+                local,
+                KubernetesKeys.read(r));
+
+        Auth auth = new Auth(
+                r.oneOf("auth.type", "dev", AUTH_TYPES),
+                r.string("auth.client_id", ""),
+                r.secret("auth.client_secret", ""),
+                r.string("auth.client_secret_file", ""),
+                r.string("auth.issuer_url", ""),
+                r.string("auth.callback_url", ""),
+                r.list("auth.scopes", List.of()),
+                r.string("auth.username_claim", ""),
+                r.string("auth.groups_claim", "groups"),
+                r.bool("auth.strip_domain", false),
+                r.list("auth.allowed_users", List.of()),
+                r.list("auth.allowed_groups", List.of()),
+                r.list("auth.blocked_users", List.of()),
+                r.list("auth.admin_users", List.of()),
+                r.list("auth.admin_groups", List.of()),
+                r.bool("auth.allow_all", false),
+                r.bool("auth.pass_auth_state_to_server", false),
+                r.string("auth.logout_url", ""),
+                r.string("auth.tenant_id", ""),
+                r.string("auth.authorize_url", ""),
+                r.string("auth.token_url", ""),
+                r.string("auth.userinfo_url", ""),
+                r.string("auth.realm", ""),
+                r.string("auth.github_org", ""),
+                r.string("auth.gitlab_url", "https://gitlab.com"));
+        checkUrl(r, "auth.issuer_url", auth.issuerUrl());
+        checkUrl(r, "auth.callback_url", auth.callbackUrl());
+        r.check(auth.dev() || !auth.clientId().isEmpty(), "auth.client_id", "is required when auth.type is " + auth.type());
+
+        Culler culler = new Culler(
+                r.bool("culler.enabled", true),
+                r.seconds("culler.timeout", 3600, 1),
+                r.seconds("culler.every", 300, 1),
+                r.seconds("culler.max_age", 0, 0),
+                r.bool("culler.cull_users", false),
+                r.bool("culler.remove_named_servers", false),
+                r.integer("culler.concurrency", 10, 1, 1000),
+                r.bool("culler.cull_admin_users", true),
+                r.oneOf("culler.policy", "activity", Set.of("activity", "traffic")));
+
+        r.finish();
+        return new HubConfig(hub, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());
+    }
+
+    private static void checkUrl(ConfigReader r, String path, String value) {
+        if (value.isEmpty()) {
+            return;
+        }
+        boolean ok;
+        try {
+            URI uri = URI.create(value);
+            ok = uri.getScheme() != null && uri.getHost() != null
+                    && (uri.getScheme().equals("http") || uri.getScheme().equals("https"));
+        } catch (IllegalArgumentException e) {
+            ok = false;
+        }
+        r.check(ok, path, "must be an http(s) URL with a host, not '" + value + "'");
+    }
+
+    /** The URL single-user servers use to reach the hub's API. */
+    public String hubConnectUrl() {
+        if (!hub.connectUrl().isEmpty()) {
+            return stripSlash(hub.connectUrl());
+        }
+        String host = hub.ip().equals("0.0.0.0") ? "127.0.0.1" : hub.ip();
+        return "http://" + host + ":" + hub.port();
+    }
+
+    static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,86 @@
+package io.notebookhub.hub.http;
+
+import io.notebookhub.hub.web.Html;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler: API paths answer JupyterHub's {@code {"status": N, "message": "..."}}, pages an
+ * HTML page. Unexpected errors are logged once here and shown without internals.
+ */
+public final class ErrorHandling {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+    private ErrorHandling() {
+    }
+
+    public static void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        int status;
+        String message;
+        if (failure instanceof HttpError e) {
+            status = e.status();
+            message = e.getMessage();
+        } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+            status = 400;
+            message = "Invalid request body: " + firstLine(failure.getMessage());
+        } else if (failure != null) {
+            status = 500;
+            message = "Internal error; the hub's log has the details";
+            log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+        } else {
+            status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            message = switch (status) {
+                case 404 -> "Not found";
+                case 405 -> "Method not allowed";
+                case 413 -> "Request body too large";
+                default -> "Request failed";
+            };
+        }
+        respond(ctx, status, message);
+    }
+
+    public static void respond(RoutingContext ctx, int status, String message) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        if (isApi(ctx.request().path())) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("status", status).put("message", message).encode());
+        } else {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                    .end(Html.page(status + " " + reason(status), "<p class=\"error\">" + Html.escape(message)
+                            + "</p><p><a href=\"/hub/home\">Home</a></p>", ""));
+        }
+    }
+
+    static boolean isApi(String path) {
+        return path != null && path.startsWith("/hub/api");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+        };
+    }
+}

@@ -1,0 +1,356 @@
+package io.notebookhub.hub.servers;
+
+import io.notebookhub.hub.auth.Scopes;
+import io.notebookhub.hub.auth.TokenHashing;
+import io.notebookhub.hub.auth.Tokens;
+import io.notebookhub.hub.http.HttpError;
+import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.OAuthClientRecord;
+import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.store.UserRecord;
+import io.notebookhub.profiles.Profile;
+import io.notebookhub.profiles.ProfileCatalog;
+import io.notebookhub.profiles.ProfileChoiceException;
+import io.notebookhub.profiles.ProfileOverrides;
+import io.notebookhub.profiles.ResolvedProfile;
+import io.notebookhub.proxy.RouteStore;
+import io.notebookhub.spawner.ServerId;
+import io.notebookhub.spawner.SpawnFailedException;
+import io.notebookhub.spawner.SpawnRequest;
+import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.Spawner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Starts and stops servers: resolve the profile, issue the server's token and OAuth client, spawn, route,
+ * record. Every state change is written to the store before it is acted on, so a hub restart can resume.
+ */
+public final class ServerManager {
+    private static final Logger log = LoggerFactory.getLogger(ServerManager.class);
+
+    private final Vertx vertx;
+    private final HubStore store;
+    private final Tokens tokens;
+    private final Spawner spawner;
+    private final RouteStore routes;
+    private final ProfileCatalog profiles;
+    private final ProfileOverrides globalOverrides;
+    private final String hubApiUrl;
+    private final String publicUrl;
+    private final Duration defaultStartTimeout;
+    private final Clock clock;
+    private final SpawnProgressBus progress = new SpawnProgressBus();
+    private final Set<ServerId> busy = ConcurrentHashMap.newKeySet();
+    private final ServerEvents events;
+
+    /** Callbacks for metrics; all optional. */
+    public interface ServerEvents {
+        default void spawned(ResolvedProfile profile, Duration took) {
+        }
+
+        default void spawnFailed(String profile, String reason) {
+        }
+
+        default void stopped(ServerRecord server, String reason) {
+        }
+    }
+
+    public ServerManager(Vertx vertx, HubStore store, Tokens tokens, Spawner spawner, RouteStore routes,
+                         ProfileCatalog profiles, ProfileOverrides globalOverrides, String hubApiUrl, String publicUrl,
+                         Duration defaultStartTimeout, Clock clock, ServerEvents events) {
+        this.vertx = vertx;
+        this.store = store;
+        this.tokens = tokens;
+        this.spawner = spawner;
+        this.routes = routes;
+        this.profiles = profiles;
+        this.globalOverrides = globalOverrides;
+        this.hubApiUrl = hubApiUrl;
+        this.publicUrl = publicUrl;
+        this.defaultStartTimeout = defaultStartTimeout;
+        this.clock = clock;
+        this.events = events;
+        spawner.onUnexpectedExit((id, reason) -> markGone(id, reason));
+    }
+
+    public SpawnProgressBus progress() {
+        return progress;
+    }
+
+    public Spawner spawner() {
+        return spawner;
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
+    /**
+     * Starts a server. Fails at once with an {@link HttpError} (400 for a bad choice, 409 when it already
+     * runs or the profile is full); otherwise the future completes when the server is routed.
+     *
+     * @param options JupyterHub's user options: {@code profile} and the profile's option choices
+     */
+    public Future<ServerRecord> start(UserRecord user, String serverName, Map<String, String> options) {
+        ServerId id = new ServerId(user.name(), serverName);
+        if (!busy.add(id)) {
+            return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
+        }
+        ServerRecord starting;
+        ResolvedProfile resolved;
+        try {
+            if (store.server(user.name(), serverName).map(ServerRecord::active).orElse(false)) {
+                throw HttpError.badRequest("server " + id + " is already running");
+            }
+            resolved = resolve(user, options);
+            checkCapacity(resolved);
+            Map<String, String> saved = new LinkedHashMap<>(options);
+            saved.put("profile", resolved.slug());
+            starting = new ServerRecord(user.name(), serverName, ServerRecord.STARTING, resolved.slug(), saved, null,
+                    Map.of(), clock.instant(), clock.instant(), null);
+            store.saveServer(starting);
+        } catch (RuntimeException e) {
+            busy.remove(id);
+            return Future.failedFuture(e);
+        }
+        progress.begin(id);
+        publish(id, 0, "Server requested (profile " + resolved.displayName() + ")");
+        long startedAt = System.nanoTime();
+        return spawn(starting, resolved)
+                .onComplete(ar -> busy.remove(id))
+                .onSuccess(s -> {
+                    events.spawned(resolved, Duration.ofNanos(System.nanoTime() - startedAt));
+                    progress.publish(id, new JsonObject().put("progress", 100).put("ready", true)
+                            .put("message", "Server ready at " + UrlPaths.serverPrefix(id.user(), id.serverName()))
+                            .put("url", UrlPaths.serverPrefix(id.user(), id.serverName())));
+                })
+                .onFailure(e -> {
+                    events.spawnFailed(resolved.slug(), e.getMessage());
+                    progress.publish(id, new JsonObject().put("progress", 100).put("failed", true)
+                            .put("message", "Spawn failed: " + e.getMessage()));
+                });
+    }
+
+    private ResolvedProfile resolve(UserRecord user, Map<String, String> options) {
+        String slug = options.getOrDefault("profile", "");
+        Profile profile = slug.isEmpty() ? profiles.defaultProfile()
+                : profiles.find(slug).orElseThrow(() -> HttpError.badRequest("no profile '" + slug + "'"));
+        if (!profile.allows(user.name(), user.groups())) {
+            throw HttpError.badRequest("user " + user.name() + " may not use profile '" + profile.slug() + "'");
+        }
+        Map<String, String> choices = new HashMap<>(options);
+        choices.remove("profile");
+        try {
+            return profiles.resolve(globalOverrides, profile.slug(), choices);
+        } catch (ProfileChoiceException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
+    private void checkCapacity(ResolvedProfile resolved) {
+        Integer max = resolved.maxServers();
+        if (max == null) {
+            return;
+        }
+        long running = store.activeServers().stream().filter(s -> resolved.slug().equals(s.profile())).count();
+        if (running >= max) {
+            throw new HttpError(409, "profile '" + resolved.displayName() + "' is at capacity: all " + max
+                    + " of its servers are in use; try again later or choose another profile");
+        }
+    }
+
+    private Future<ServerRecord> spawn(ServerRecord starting, ResolvedProfile resolved) {
+        ServerId id = new ServerId(starting.user(), starting.name());
+        Map<String, String> env;
+        try (var ignored = mdc(id)) {
+            Tokens.Issued token = tokens.issue(id.user(), "server", id.serverName(), null,
+                    Scopes.serverRole(id.user(), id.serverName()), "server token", null);
+            String clientId = UrlPaths.clientId(id.user(), id.serverName());
+            store.saveOAuthClient(new OAuthClientRecord(clientId, id.user(), id.serverName(),
+                    UrlPaths.serverPrefix(id.user(), id.serverName()) + "oauth_callback",
+                    TokenHashing.hash(token.token())));
+            env = ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
+        }
+        Duration timeout = resolved.startTimeout() != null ? resolved.startTimeout() : defaultStartTimeout;
+        SpawnRequest request = new SpawnRequest(id, env, resolved, timeout);
+        return spawner.start(request, p -> publish(id, p.progress(), p.message()))
+                .compose(spawned -> addRoute(id, spawned)
+                        .recover(e -> spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(
+                                new SpawnFailedException("the proxy did not accept the route: " + e.getMessage(), e))))
+                        .map(spawned))
+                .compose(spawned -> blocking(() -> {
+                    ServerRecord running = starting.running(spawned.url(), spawned.state(), clock.instant());
+                    store.saveServer(running);
+                    log.info("server {} is running at {} (profile {})", id, spawned.url(), resolved.slug());
+                    return running;
+                }))
+                .recover(e -> blocking(() -> {
+                    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                    log.warn("spawn of {} failed: {}", id, reason);
+                    store.saveServer(starting.stopped(reason));
+                    tokens.revokeServerTokens(id.user(), id.serverName());
+                    return null;
+                }).compose(v -> Future.failedFuture(e instanceof SpawnFailedException ? e
+                        : new SpawnFailedException(e.getMessage() == null ? e.toString() : e.getMessage(), e))));
+    }
+
+    private Future<Void> addRoute(ServerId id, SpawnedServer spawned) {
+        Map<String, Object> data = Map.of("user", id.user(), "server_name", id.serverName(), "jupyterhub", true);
+        return routes.add(UrlPaths.routeSpec(id.user(), id.serverName()), spawned.url(), data);
+    }
+
+    private void publish(ServerId id, int percent, String message) {
+        progress.publish(id, new JsonObject().put("progress", percent).put("message", message));
+    }
+
+    /** Stops a server; the future completes when it is gone. The home folder or volume stays. */
+    public Future<Void> stop(String user, String serverName, String reason) {
+        ServerId id = new ServerId(user, serverName);
+        ServerRecord current = store.server(user, serverName).orElse(null);
+        if (current == null || !current.active()) {
+            return Future.succeededFuture();
+        }
+        if (!busy.add(id)) {
+            return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
+        }
+        store.saveServer(current.withStatus(ServerRecord.STOPPING));
+        return routes.remove(UrlPaths.routeSpec(user, serverName))
+                .recover(e -> {
+                    log.warn("could not remove the route of {}: {}", id, e.getMessage());
+                    return Future.succeededFuture();
+                })
+                .compose(v -> spawner.stop(id, current.spawnerState()))
+                .compose(v -> blocking(() -> {
+                    store.saveServer(current.stopped(reason));
+                    tokens.revokeServerTokens(user, serverName);
+                    log.info("server {} stopped: {}", id, reason);
+                    events.stopped(current, reason);
+                    return (Void) null;
+                }))
+                .onComplete(ar -> busy.remove(id));
+    }
+
+    /** A server died without being asked: record why, drop its route and tokens. */
+    void markGone(ServerId id, String reason) {
+        blocking(() -> {
+            ServerRecord current = store.server(id.user(), id.serverName()).orElse(null);
+            if (current == null || !ServerRecord.RUNNING.equals(current.status()) || busy.contains(id)) {
+                return null;
+            }
+            store.saveServer(current.stopped(reason));
+            tokens.revokeServerTokens(id.user(), id.serverName());
+            events.stopped(current, reason);
+            log.warn("server {} is gone: {}", id, reason);
+            return null;
+        }).compose(v -> routes.remove(UrlPaths.routeSpec(id.user(), id.serverName())));
+    }
+
+    /**
+     * After a hub restart: asks the spawner which recorded servers still run, records the rest as stopped, then
+     * puts the proxy's routes in step.
+     */
+    public Future<Integer> reconcileAfterRestart() {
+        return blocking(store::activeServers).compose(active -> {
+            Map<ServerId, Map<String, String>> known = new HashMap<>();
+            Map<ServerId, ServerRecord> records = new HashMap<>();
+            for (ServerRecord s : active) {
+                ServerId id = new ServerId(s.user(), s.name());
+                known.put(id, s.spawnerState());
+                records.put(id, s);
+            }
+            return spawner.reconcile(known).compose(alive -> blocking(() -> {
+                records.forEach((id, record) -> {
+                    SpawnedServer s = alive.get(id);
+                    if (s == null) {
+                        store.saveServer(record.stopped("the server was no longer running when the hub restarted"));
+                        tokens.revokeServerTokens(id.user(), id.serverName());
+                    } else if (!ServerRecord.RUNNING.equals(record.status()) || !s.url().equals(record.url())) {
+                        store.saveServer(record.running(s.url(), s.state(), clock.instant()));
+                    }
+                });
+                log.info("after restart: {} of {} recorded servers are running", alive.size(), records.size());
+                return alive.size();
+            }));
+        }).compose(n -> syncRoutes().map(n));
+    }
+
+    /** Adds missing routes and removes routes of servers that are not running. */
+    public Future<Void> syncRoutes() {
+        return routes.list().compose(current -> blocking(store::activeServers).compose(active -> {
+            Map<String, ServerRecord> wanted = new HashMap<>();
+            active.stream().filter(s -> ServerRecord.RUNNING.equals(s.status()))
+                    .forEach(s -> wanted.put(UrlPaths.routeSpec(s.user(), s.name()), s));
+            Future<Void> chain = Future.succeededFuture();
+            for (var entry : wanted.entrySet()) {
+                var route = current.get(entry.getKey());
+                ServerRecord s = entry.getValue();
+                if (route == null || !route.target().equals(s.url())) {
+                    log.info("route sync: adding {} -> {}", entry.getKey(), s.url());
+                    chain = chain.compose(v -> addRoute(new ServerId(s.user(), s.name()),
+                            new SpawnedServer(s.url(), s.spawnerState())));
+                }
+            }
+            for (var route : current.values()) {
+                boolean ours = Boolean.TRUE.equals(route.data().get("jupyterhub"));
+                if (ours && route.prefix().startsWith("/user/") && !wanted.containsKey(route.prefix())) {
+                    log.info("route sync: removing stale {}", route.prefix());
+                    chain = chain.compose(v -> routes.remove(route.prefix()));
+                }
+            }
+            return chain;
+        }));
+    }
+
+    /** True when the server runs, so a request that reached the hub instead means the route is missing. */
+    public Future<Boolean> ensureRouted(String user, String serverName) {
+        return blocking(() -> store.server(user, serverName)).compose(s -> {
+            if (s.isEmpty() || !ServerRecord.RUNNING.equals(s.get().status())) {
+                return Future.succeededFuture(false);
+            }
+            return addRoute(new ServerId(user, serverName), new SpawnedServer(s.get().url(), s.get().spawnerState()))
+                    .map(true);
+        });
+    }
+
+    /** The proxy could not reach a server: if the spawner agrees it is gone, record that. */
+    public void targetUnreachable(String user, String serverName) {
+        ServerId id = new ServerId(user, serverName);
+        blocking(() -> store.server(user, serverName)).onSuccess(s -> {
+            if (s.isPresent() && ServerRecord.RUNNING.equals(s.get().status())) {
+                spawner.status(id, s.get().spawnerState()).onSuccess(status -> {
+                    if (status.isEmpty()) {
+                        markGone(id, "the server stopped answering and is no longer running");
+                    }
+                });
+            }
+        });
+    }
+
+    private static AutoCloseable0 mdc(ServerId id) {
+        MDC.put("user", id.user());
+        MDC.put("server", id.serverName());
+        return () -> {
+            MDC.remove("user");
+            MDC.remove("server");
+        };
+    }
+
+    private interface AutoCloseable0 extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,395 @@
+package io.notebookhub.hub.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/** The embedded store: an H2 database file in the data folder, its schema kept by Flyway migrations. */
+public final class H2HubStore implements HubStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private final JdbcConnectionPool pool;
+
+    private H2HubStore(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating if needed) the database {@code hub} in {@code dataDir} and migrates its schema. */
+    public static H2HubStore open(Path dataDir) {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("hub") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return open(url);
+    }
+
+    public static H2HubStore open(String jdbcUrl) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "hub", "");
+        pool.setMaxConnections(32);
+        Flyway.configure().dataSource(pool).load().migrate();
+        return new H2HubStore(pool);
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    private <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
+        List<T> rows = query(sql, binder, mapper);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void setInstant(PreparedStatement ps, int index, Instant i) throws SQLException {
+        ps.setObject(index, i == null ? null : i.atOffset(ZoneOffset.UTC));
+    }
+
+    private static String json(Map<String, String> map) {
+        try {
+            return JSON.writeValueAsString(map == null ? Map.of() : map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Map<String, String> map(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON in store: " + json, e);
+        }
+    }
+
+    // users
+
+    private static final String USER_COLUMNS = "u.name, u.admin, u.created, u.last_activity, "
+            + "(SELECT LISTAGG(gm.group_name, ',') FROM group_members gm WHERE gm.user_name = u.name) AS grps";
+
+    private static UserRecord userRow(ResultSet rs) throws SQLException {
+        String groups = rs.getString("grps");
+        Set<String> set = groups == null || groups.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(groups.split(",")));
+        return new UserRecord(rs.getString("name"), rs.getBoolean("admin"), instant(rs, "created"),
+                instant(rs, "last_activity"), set);
+    }
+
+    @Override
+    public Optional<UserRecord> user(String name) {
+        return one("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, name),
+                H2HubStore::userRow);
+    }
+
+    private static String userWhere(UserState state) {
+        String where = " WHERE u.name LIKE ? ESCAPE '\\'";
+        return switch (state) {
+            case ANY -> where;
+            case ACTIVE -> where + " AND EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status <> 'stopped')";
+            case READY -> where + " AND EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status = 'running')";
+            case INACTIVE -> where + " AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status <> 'stopped')";
+        };
+    }
+
+    private static String likePrefix(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        return p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    @Override
+    public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
+        return query("SELECT " + USER_COLUMNS + " FROM users u" + userWhere(state)
+                        + " ORDER BY u.name LIMIT ? OFFSET ?",
+                ps -> {
+                    ps.setString(1, likePrefix(nameFilter));
+                    ps.setInt(2, limit);
+                    ps.setInt(3, offset);
+                }, H2HubStore::userRow);
+    }
+
+    @Override
+    public long countUsers(String nameFilter, UserState state) {
+        return one("SELECT COUNT(*) FROM users u" + userWhere(state), ps -> ps.setString(1, likePrefix(nameFilter)),
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public UserRecord ensureUser(String name, boolean admin, Instant now) {
+        update("MERGE INTO users u USING (VALUES (CAST(? AS VARCHAR(255)))) v(n) ON u.name = v.n "
+                + "WHEN NOT MATCHED THEN INSERT (name, admin, created) VALUES (v.n, ?, ?)", ps -> {
+                    ps.setString(1, name);
+                    ps.setBoolean(2, admin);
+                    setInstant(ps, 3, now);
+                });
+        return user(name).orElseThrow();
+    }
+
+    @Override
+    public void setAdmin(String name, boolean admin) {
+        update("UPDATE users SET admin = ? WHERE name = ?", ps -> {
+            ps.setBoolean(1, admin);
+            ps.setString(2, name);
+        });
+    }
+
+    @Override
+    public void touchUser(String name, Instant when) {
+        update("UPDATE users SET last_activity = ? WHERE name = ? AND (last_activity IS NULL OR last_activity < ?)", ps -> {
+            setInstant(ps, 1, when);
+            ps.setString(2, name);
+            setInstant(ps, 3, when);
+        });
+    }
+
+    @Override
+    public boolean deleteUser(String name) {
+        return update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+    }
+
+    @Override
+    public void setUserGroups(String user, Set<String> groups) {
+        update("DELETE FROM group_members WHERE user_name = ?", ps -> ps.setString(1, user));
+        for (String g : groups) {
+            update("MERGE INTO groups_ (name) KEY (name) VALUES (?)", ps -> ps.setString(1, g));
+            update("INSERT INTO group_members (group_name, user_name) VALUES (?, ?)", ps -> {
+                ps.setString(1, g);
+                ps.setString(2, user);
+            });
+        }
+    }
+
+    // servers
+
+    private static ServerRecord serverRow(ResultSet rs) throws SQLException {
+        return new ServerRecord(rs.getString("user_name"), rs.getString("name"), rs.getString("status"),
+                rs.getString("profile"), map(rs.getString("user_options")), rs.getString("url"),
+                map(rs.getString("spawner_state")), instant(rs, "started"), instant(rs, "last_activity"),
+                rs.getString("stop_reason"));
+    }
+
+    @Override
+    public List<ServerRecord> servers(String user) {
+        return query("SELECT * FROM servers WHERE user_name = ? ORDER BY name", ps -> ps.setString(1, user),
+                H2HubStore::serverRow);
+    }
+
+    @Override
+    public Optional<ServerRecord> server(String user, String serverName) {
+        return one("SELECT * FROM servers WHERE user_name = ? AND name = ?", ps -> {
+            ps.setString(1, user);
+            ps.setString(2, serverName);
+        }, H2HubStore::serverRow);
+    }
+
+    @Override
+    public List<ServerRecord> activeServers() {
+        return query("SELECT * FROM servers WHERE status <> 'stopped' ORDER BY user_name, name", ps -> { },
+                H2HubStore::serverRow);
+    }
+
+    @Override
+    public void saveServer(ServerRecord s) {
+        update("MERGE INTO servers (user_name, name, status, profile, user_options, url, spawner_state, started, "
+                + "last_activity, stop_reason) KEY (user_name, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, s.user());
+                    ps.setString(2, s.name());
+                    ps.setString(3, s.status());
+                    ps.setString(4, s.profile());
+                    ps.setString(5, json(s.userOptions()));
+                    ps.setString(6, s.url());
+                    ps.setString(7, json(s.spawnerState()));
+                    setInstant(ps, 8, s.started());
+                    setInstant(ps, 9, s.lastActivity());
+                    ps.setString(10, s.stopReason());
+                });
+    }
+
+    @Override
+    public void touchServer(String user, String serverName, Instant when) {
+        update("UPDATE servers SET last_activity = ? WHERE user_name = ? AND name = ? "
+                + "AND (last_activity IS NULL OR last_activity < ?)", ps -> {
+                    setInstant(ps, 1, when);
+                    ps.setString(2, user);
+                    ps.setString(3, serverName);
+                    setInstant(ps, 4, when);
+                });
+    }
+
+    @Override
+    public void deleteServer(String user, String serverName) {
+        update("DELETE FROM servers WHERE user_name = ? AND name = ?", ps -> {
+            ps.setString(1, user);
+            ps.setString(2, serverName);
+        });
+    }
+
+    // tokens
+
+    private static TokenRecord tokenRow(ResultSet rs) throws SQLException {
+        String scopes = rs.getString("scopes");
+        return new TokenRecord(rs.getLong("id"), rs.getString("user_name"), rs.getString("kind"),
+                rs.getString("server_name"), rs.getString("client_id"),
+                scopes.isEmpty() ? Set.of() : Set.copyOf(new TreeSet<>(Arrays.asList(scopes.split(" ")))),
+                rs.getString("note"), instant(rs, "created"), instant(rs, "expires_at"), instant(rs, "last_activity"));
+    }
+
+    @Override
+    public TokenRecord createToken(String tokenHash, String user, String kind, String serverName, String clientId,
+                                   Set<String> scopes, String note, Instant now, Instant expiresAt) {
+        update("INSERT INTO tokens (hash, user_name, kind, server_name, client_id, scopes, note, created, expires_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, tokenHash);
+                    ps.setString(2, user);
+                    ps.setString(3, kind);
+                    ps.setString(4, serverName);
+                    ps.setString(5, clientId);
+                    ps.setString(6, String.join(" ", new TreeSet<>(scopes)));
+                    ps.setString(7, note);
+                    setInstant(ps, 8, now);
+                    setInstant(ps, 9, expiresAt);
+                });
+        return tokenByHash(tokenHash).orElseThrow();
+    }
+
+    @Override
+    public Optional<TokenRecord> tokenByHash(String tokenHash) {
+        return one("SELECT * FROM tokens WHERE hash = ?", ps -> ps.setString(1, tokenHash), H2HubStore::tokenRow);
+    }
+
+    @Override
+    public Optional<TokenRecord> token(long id) {
+        return one("SELECT * FROM tokens WHERE id = ?", ps -> ps.setLong(1, id), H2HubStore::tokenRow);
+    }
+
+    @Override
+    public List<TokenRecord> tokens(String user) {
+        return query("SELECT * FROM tokens WHERE user_name = ? ORDER BY id", ps -> ps.setString(1, user),
+                H2HubStore::tokenRow);
+    }
+
+    @Override
+    public boolean deleteToken(long id) {
+        return update("DELETE FROM tokens WHERE id = ?", ps -> ps.setLong(1, id)) > 0;
+    }
+
+    @Override
+    public void deleteServerTokens(String user, String serverName, String clientId) {
+        update("DELETE FROM tokens WHERE (kind = 'server' AND user_name = ? AND server_name = ?) "
+                + "OR (kind = 'oauth' AND client_id = ?)", ps -> {
+                    ps.setString(1, user);
+                    ps.setString(2, serverName);
+                    ps.setString(3, clientId);
+                });
+    }
+
+    @Override
+    public void touchToken(long id, Instant when) {
+        update("UPDATE tokens SET last_activity = ? WHERE id = ?", ps -> {
+            setInstant(ps, 1, when);
+            ps.setLong(2, id);
+        });
+    }
+
+    // OAuth clients
+
+    @Override
+    public void saveOAuthClient(OAuthClientRecord c) {
+        update("MERGE INTO oauth_clients (id, user_name, server_name, redirect_uri, secret_hash) KEY (id) "
+                + "VALUES (?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, c.id());
+                    ps.setString(2, c.user());
+                    ps.setString(3, c.serverName());
+                    ps.setString(4, c.redirectUri());
+                    ps.setString(5, c.secretHash());
+                });
+    }
+
+    @Override
+    public Optional<OAuthClientRecord> oauthClient(String id) {
+        return one("SELECT * FROM oauth_clients WHERE id = ?", ps -> ps.setString(1, id),
+                rs -> new OAuthClientRecord(rs.getString("id"), rs.getString("user_name"), rs.getString("server_name"),
+                        rs.getString("redirect_uri"), rs.getString("secret_hash")));
+    }
+
+    @Override
+    public synchronized String secret(String name, Supplier<String> generator) {
+        Optional<String> existing = one("SELECT value FROM hub_secrets WHERE name = ?", ps -> ps.setString(1, name),
+                rs -> rs.getString(1));
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String value = generator.get();
+        update("INSERT INTO hub_secrets (name, value) VALUES (?, ?)", ps -> {
+            ps.setString(1, name);
+            ps.setString(2, value);
+        });
+        return value;
+    }
+
+    @Override
+    public Map<String, Long> counts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String table : List.of("users", "servers", "tokens")) {
+            out.put(table, one("SELECT COUNT(*) FROM " + table, ps -> { }, rs -> rs.getLong(1)).orElse(0L));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

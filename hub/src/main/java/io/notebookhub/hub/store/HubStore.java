@@ -1,0 +1,81 @@
+package io.notebookhub.hub.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The hub's persistent state. Calls block briefly (an embedded database); callers on the event loop
+ * go through a worker. One interface so that a shared database can replace the embedded one.
+ */
+public interface HubStore extends AutoCloseable {
+
+    // users
+    Optional<UserRecord> user(String name);
+
+    /** JupyterHub's {@code state} filter on user listings. */
+    enum UserState { ANY, ACTIVE, READY, INACTIVE }
+
+    /** Users ordered by name; {@code nameFilter} is a prefix. */
+    List<UserRecord> users(int offset, int limit, String nameFilter, UserState state);
+
+    long countUsers(String nameFilter, UserState state);
+
+    /** Creates the user if missing; returns it either way. */
+    UserRecord ensureUser(String name, boolean admin, Instant now);
+
+    void setAdmin(String name, boolean admin);
+
+    void touchUser(String name, Instant when);
+
+    boolean deleteUser(String name);
+
+    // groups
+    void setUserGroups(String user, Set<String> groups);
+
+    // servers
+    List<ServerRecord> servers(String user);
+
+    Optional<ServerRecord> server(String user, String serverName);
+
+    /** Every server that is not stopped, for start-up reconciliation and the culler. */
+    List<ServerRecord> activeServers();
+
+    void saveServer(ServerRecord server);
+
+    void touchServer(String user, String serverName, Instant when);
+
+    void deleteServer(String user, String serverName);
+
+    // tokens
+    TokenRecord createToken(String tokenHash, String user, String kind, String serverName, String clientId,
+                            Set<String> scopes, String note, Instant now, Instant expiresAt);
+
+    Optional<TokenRecord> tokenByHash(String tokenHash);
+
+    Optional<TokenRecord> token(long id);
+
+    List<TokenRecord> tokens(String user);
+
+    boolean deleteToken(long id);
+
+    /** Deletes a server's own token and every token issued through its OAuth client, e.g. when it stops. */
+    void deleteServerTokens(String user, String serverName, String clientId);
+
+    void touchToken(long id, Instant when);
+
+    // OAuth clients of single-user servers
+    void saveOAuthClient(OAuthClientRecord client);
+
+    Optional<OAuthClientRecord> oauthClient(String id);
+
+    // hub secrets generated once (cookie key)
+    String secret(String name, java.util.function.Supplier<String> generator);
+
+    Map<String, Long> counts();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,116 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** {@code /hub/home}: the user's servers with start, stop and open; {@code /hub/token}: their API tokens. */
+public final class HomePage {
+    private final HubStore store;
+    private final RequestAuth auth;
+
+    public HomePage(HubStore store, RequestAuth auth) {
+        this.store = store;
+        this.auth = auth;
+    }
+
+    public void mount(Router router) {
+        router.get("/hub/home").blockingHandler(this::home, false);
+        router.get("/hub/token").blockingHandler(this::token, false);
+    }
+
+    private void home(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        List<ServerRecord> servers = store.servers(p.name());
+        StringBuilder rows = new StringBuilder();
+        boolean hasDefault = servers.stream().anyMatch(s -> s.name().isEmpty());
+        if (!hasDefault) {
+            rows.append(row(p.name(), "", null));
+        }
+        for (ServerRecord s : servers) {
+            rows.append(row(p.name(), s.name(), s));
+        }
+        String body = "<table id=\"servers\"><tr><th>Server</th><th>Profile</th><th>State</th><th>Last activity</th>"
+                + "<th></th></tr>" + rows + "</table>"
+                + "<h2>Named servers</h2><p><input id=\"new-server-name\" placeholder=\"name\"> "
+                + "<a id=\"new-server\" href=\"#\" onclick=\"const n=document.getElementById('new-server-name').value;"
+                + "if(n)window.location.href='/hub/spawn/" + Html.escape(UrlPaths.escape(p.name()))
+                + "/'+encodeURIComponent(n);return false;\">Add new server</a></p>"
+                + script(auth.xsrfFor(ctx));
+        Pages.html(ctx, 200, Html.page("Your servers", body, p.name()));
+    }
+
+    private static String row(String user, String name, ServerRecord s) {
+        String label = name.isEmpty() ? "default" : name;
+        String spawn = "/hub/spawn/" + UrlPaths.escape(user) + (name.isEmpty() ? "" : "/" + UrlPaths.escape(name));
+        String api = "/hub/api/users/" + UrlPaths.escape(user) + (name.isEmpty() ? "/server" : "/servers/"
+                + UrlPaths.escape(name));
+        String state = s == null ? "not started" : switch (s.status()) {
+            case ServerRecord.RUNNING -> "running";
+            case ServerRecord.STARTING -> "starting";
+            case ServerRecord.STOPPING -> "stopping";
+            default -> "stopped" + (s.stopReason() == null ? "" : " (" + s.stopReason() + ")");
+        };
+        String actions;
+        if (s != null && ServerRecord.RUNNING.equals(s.status())) {
+            actions = "<a class=\"open\" href=\"" + Html.escape(UrlPaths.serverPrefix(user, name)) + "\">Open</a> "
+                    + "<button class=\"stop\" data-api=\"" + Html.escape(api) + "\">Stop</button>";
+        } else if (s != null && s.active()) {
+            actions = "";
+        } else {
+            actions = "<a class=\"start\" href=\"" + Html.escape(spawn) + "\">Start</a>";
+        }
+        return "<tr data-server=\"" + Html.escape(name) + "\"><td>" + Html.escape(label) + "</td><td>"
+                + Html.escape(s == null ? "" : s.profile()) + "</td><td class=\"state\">" + Html.escape(state)
+                + "</td><td>" + Html.escape(s == null || s.lastActivity() == null ? "" : s.lastActivity().toString())
+                + "</td><td>" + actions + "</td></tr>";
+    }
+
+    static String script(String xsrf) {
+        return "<script>const xsrf=" + Pages.jsString(xsrf) + ";"
+                + "document.querySelectorAll('button.stop').forEach(b=>b.onclick=async()=>{b.disabled=true;"
+                + "b.textContent='Stopping...';await fetch(b.dataset.api,{method:'DELETE',headers:{'X-XSRFToken':xsrf}});"
+                + "for(let i=0;i<60;i++){const r=await fetch(b.dataset.api.replace(/\\/server(s\\/[^/]+)?$/,''));"
+                + "if(r.ok){const u=await r.json();const s=(u.servers||{})[b.closest('tr').dataset.server];"
+                + "if(!s||!s.pending)break;}await new Promise(r=>setTimeout(r,500));}location.reload();});</script>";
+    }
+
+    private void token(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        String api = "/hub/api/users/" + UrlPaths.escape(p.name()) + "/tokens";
+        StringBuilder rows = new StringBuilder();
+        store.tokens(p.name()).stream().filter(t -> t.kind().equals("api")).forEach(t -> rows.append("<tr><td>")
+                .append(Html.escape(t.note())).append("</td><td>").append(Html.escape(String.join(" ", t.scopes())))
+                .append("</td><td>").append(t.expiresAt() == null ? "never" : Html.escape(t.expiresAt().toString()))
+                .append("</td><td><button class=\"revoke\" data-id=\"a").append(t.id()).append("\">Revoke</button>")
+                .append("</td></tr>"));
+        String body = "<form id=\"request-token-form\"><p><label>Note <input id=\"token-note\"></label> "
+                + "<label>Expires in <select id=\"token-expires\"><option value=\"\">never</option>"
+                + "<option value=\"3600\">1 hour</option><option value=\"86400\">1 day</option>"
+                + "<option value=\"604800\">1 week</option></select></label> "
+                + "<input type=\"submit\" value=\"Request new API token\"></p></form>"
+                + "<p id=\"token-result\" hidden>Your new API token (shown once): <code id=\"token\"></code></p>"
+                + "<h2>Tokens</h2><table id=\"tokens\"><tr><th>Note</th><th>Scopes</th><th>Expires</th><th></th></tr>"
+                + rows + "</table><script>const xsrf=" + Pages.jsString(auth.xsrfFor(ctx)) + ";const api="
+                + Pages.jsString(api) + ";document.getElementById('request-token-form').onsubmit=async e=>{"
+                + "e.preventDefault();const body={note:document.getElementById('token-note').value||'Requested via "
+                + "token page'};const x=document.getElementById('token-expires').value;if(x)body.expires_in=+x;"
+                + "const r=await fetch(api,{method:'POST',headers:{'X-XSRFToken':xsrf,'Content-Type':'application/json'},"
+                + "body:JSON.stringify(body)});const t=await r.json();document.getElementById('token').textContent=t.token;"
+                + "document.getElementById('token-result').hidden=false;};document.querySelectorAll('button.revoke')"
+                + ".forEach(b=>b.onclick=async()=>{await fetch(api+'/'+b.dataset.id,{method:'DELETE',headers:"
+                + "{'X-XSRFToken':xsrf}});location.reload();});</script>";
+        Pages.html(ctx, 200, Html.page("API tokens", body, p.name()));
+    }
+}

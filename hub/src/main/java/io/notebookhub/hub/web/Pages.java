@@ -1,0 +1,41 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.RequestAuth;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Helpers shared by the HTML pages. */
+final class Pages {
+    private Pages() {
+    }
+
+    /** The logged-in caller, or null after redirecting the browser to the login page. */
+    static Principal requireLogin(RoutingContext ctx) {
+        Principal p = RequestAuth.principal(ctx).orElse(null);
+        if (p == null) {
+            ctx.redirect("/hub/login?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
+    /** A JavaScript string literal that cannot close the script element. */
+    static String jsString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\'') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    static void html(RoutingContext ctx, int status, String page) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(page);
+    }
+}

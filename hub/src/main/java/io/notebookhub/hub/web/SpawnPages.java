@@ -1,0 +1,224 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.HttpError;
+import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.store.UserRecord;
+import io.notebookhub.hub.users.Users;
+import io.notebookhub.profiles.Profile;
+import io.notebookhub.profiles.ProfileCatalog;
+import io.notebookhub.profiles.ProfileOption;
+import io.notebookhub.profiles.ProfileOverrides;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The spawn page (profiles this user may use, with their options) and the progress page after it. */
+public final class SpawnPages {
+    static final String UNLISTED = "__unlisted__";
+
+    private final Users users;
+    private final HubStore store;
+    private final ServerManager servers;
+    private final ProfileCatalog profiles;
+    private final RequestAuth auth;
+
+    public SpawnPages(Users users, HubStore store, ServerManager servers, ProfileCatalog profiles, RequestAuth auth) {
+        this.users = users;
+        this.store = store;
+        this.servers = servers;
+        this.profiles = profiles;
+        this.auth = auth;
+    }
+
+    public void mount(Router router) {
+        for (String path : List.of("/hub/spawn", "/hub/spawn/:user", "/hub/spawn/:user/:server")) {
+            router.get(path).blockingHandler(this::form, false);
+            router.post(path).blockingHandler(this::submit, false);
+        }
+        router.get("/hub/spawn-pending/:user").blockingHandler(this::pending, false);
+        router.get("/hub/spawn-pending/:user/:server").blockingHandler(this::pending, false);
+    }
+
+    /** The user a page is about (the caller unless an admin named another) and the caller. */
+    private record Target(Principal caller, UserRecord user, String server) {}
+
+    private Target target(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return null;
+        }
+        String name = ctx.pathParam("user") == null ? p.name() : ctx.pathParam("user");
+        String server = ctx.pathParam("server") == null ? "" : ctx.pathParam("server");
+        UserRecord u = users.find(name).orElseThrow(() -> HttpError.notFound("No such user: " + name));
+        if (!p.scopes().allowsServer("servers", name, server, u.groups())) {
+            throw HttpError.forbidden(p.name() + " may not start servers for " + name);
+        }
+        return new Target(p, u, server);
+    }
+
+    private void form(RoutingContext ctx) {
+        Target t = target(ctx);
+        if (t != null) {
+            ServerRecord s = store.server(t.user.name(), t.server).orElse(null);
+            if (s != null && ServerRecord.RUNNING.equals(s.status())) {
+                ctx.redirect(UrlPaths.serverPrefix(t.user.name(), t.server));
+                return;
+            }
+            if (s != null && s.active()) {
+                ctx.redirect(pendingUrl(t));
+                return;
+            }
+            render(ctx, t, 200, "");
+        }
+    }
+
+    private void render(RoutingContext ctx, Target t, int status, String error) {
+        StringBuilder body = new StringBuilder();
+        if (!error.isEmpty()) {
+            body.append("<p class=\"error\" id=\"spawn-error\">").append(Html.escape(error)).append("</p>");
+        }
+        body.append("<form method=\"post\" id=\"spawn_form\"><input type=\"hidden\" name=\"_xsrf\" value=\"")
+                .append(Html.escape(auth.xsrfFor(ctx))).append("\">");
+        String chosen = ctx.request().getFormAttribute("profile");
+        for (Profile profile : profiles.profiles()) {
+            if (!profile.allows(t.user.name(), t.user.groups())) {
+                continue;
+            }
+            boolean checked = chosen == null ? profile.isDefault() : profile.slug().equals(chosen);
+            body.append("<div class=\"profile\" id=\"profile-").append(Html.escape(profile.slug())).append("\">")
+                    .append("<label><input type=\"radio\" name=\"profile\" value=\"").append(Html.escape(profile.slug()))
+                    .append("\"").append(checked ? " checked" : "").append("> <strong>")
+                    .append(Html.escape(profile.displayName())).append("</strong>");
+            if (gpu(profile.overrides())) {
+                body.append("<span class=\"badge\">GPU</span>");
+            }
+            body.append("</label><p>").append(Html.escape(profile.description())).append("</p>")
+                    .append("<p class=\"resources\">").append(Html.escape(resources(profile.overrides()))).append("</p>");
+            for (ProfileOption option : profile.options()) {
+                optionControl(body, profile, option);
+            }
+            body.append("</div>");
+        }
+        body.append("<p><input type=\"submit\" id=\"start\" value=\"Start\"></p></form>");
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(Html.page("Server options", body.toString(), t.caller.name()));
+    }
+
+    private static void optionControl(StringBuilder body, Profile profile, ProfileOption option) {
+        String field = "option." + profile.slug() + "." + option.name();
+        body.append("<p><label>").append(Html.escape(option.displayName())).append(" <select name=\"")
+                .append(Html.escape(field)).append("\">");
+        for (ProfileOption.Choice c : option.choices()) {
+            body.append("<option value=\"").append(Html.escape(c.slug())).append("\"")
+                    .append(c.isDefault() ? " selected" : "").append(">").append(Html.escape(c.displayName()))
+                    .append("</option>");
+        }
+        if (option.unlisted() != null) {
+            body.append("<option value=\"").append(UNLISTED).append("\">").append(Html.escape(
+                    option.unlisted().displayName())).append("</option>");
+        }
+        body.append("</select></label>");
+        if (option.unlisted() != null) {
+            body.append(" <input name=\"").append(Html.escape(field + ".unlisted")).append("\" placeholder=\"")
+                    .append(Html.escape(option.unlisted().displayName())).append("\">");
+        }
+        body.append("</p>");
+    }
+
+    static boolean gpu(ProfileOverrides o) {
+        return o.extraResourceLimits().keySet().stream().anyMatch(k -> k.contains("gpu"));
+    }
+
+    static String resources(ProfileOverrides o) {
+        StringBuilder s = new StringBuilder();
+        if (o.cpuLimit() != null || o.cpuGuarantee() != null) {
+            s.append("CPU ").append(o.cpuGuarantee() == null ? "" : o.cpuGuarantee() + " guaranteed")
+                    .append(o.cpuLimit() == null ? "" : (o.cpuGuarantee() == null ? "" : ", ") + "up to " + o.cpuLimit())
+                    .append("; ");
+        }
+        if (o.memoryLimit() != null || o.memoryGuarantee() != null) {
+            s.append("memory ").append(o.memoryGuarantee() == null ? "" : o.memoryGuarantee() + " guaranteed")
+                    .append(o.memoryLimit() == null ? "" : (o.memoryGuarantee() == null ? "" : ", ") + "up to "
+                            + o.memoryLimit()).append("; ");
+        }
+        o.extraResourceLimits().forEach((k, v) -> s.append(k).append(": ").append(v).append("; "));
+        return s.toString();
+    }
+
+    /** Reads the chosen profile and its option fields from the form into JupyterHub user options. */
+    static Map<String, String> options(RoutingContext ctx) {
+        Map<String, String> options = new LinkedHashMap<>();
+        String profile = ctx.request().getFormAttribute("profile");
+        if (profile == null || profile.isEmpty()) {
+            return options;
+        }
+        options.put("profile", profile);
+        String prefix = "option." + profile + ".";
+        ctx.request().formAttributes().forEach(e -> {
+            String key = e.getKey();
+            if (key.startsWith(prefix) && !key.endsWith(".unlisted")) {
+                String name = key.substring(prefix.length());
+                String value = e.getValue();
+                if (UNLISTED.equals(value)) {
+                    value = ctx.request().getFormAttribute(key + ".unlisted");
+                }
+                options.put(name, value == null ? "" : value);
+            }
+        });
+        return options;
+    }
+
+    private void submit(RoutingContext ctx) {
+        Target t = target(ctx);
+        if (t == null) {
+            return;
+        }
+        Future<ServerRecord> spawn = servers.start(t.user, t.server, options(ctx));
+        if (spawn.failed()) {
+            Throwable e = spawn.cause();
+            int status = e instanceof HttpError h ? h.status() : 500;
+            render(ctx, t, status, e.getMessage());
+            return;
+        }
+        ctx.redirect(pendingUrl(t));
+    }
+
+    private static String pendingUrl(Target t) {
+        return "/hub/spawn-pending/" + UrlPaths.escape(t.user.name())
+                + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server));
+    }
+
+    private void pending(RoutingContext ctx) {
+        Target t = target(ctx);
+        if (t == null) {
+            return;
+        }
+        ServerRecord s = store.server(t.user.name(), t.server)
+                .orElseThrow(() -> HttpError.notFound("No server has been requested for " + t.user.name()));
+        String url = UrlPaths.serverPrefix(t.user.name(), t.server);
+        String progressUrl = "/hub/api/users/" + UrlPaths.escape(t.user.name())
+                + (t.server.isEmpty() ? "/server/progress" : "/servers/" + UrlPaths.escape(t.server) + "/progress");
+        String body = "<p id=\"status\">Your server is starting up. You will be redirected when it is ready.</p>"
+                + "<progress id=\"progress\" max=\"100\" value=\"0\"></progress>"
+                + "<p class=\"error\" id=\"spawn-error\" hidden></p><div id=\"log\"></div>"
+                + (s.active() ? "" : "<p>Last stop: " + Html.escape(s.stopReason()) + "</p>")
+                + "<script>const es=new EventSource(" + Pages.jsString(progressUrl) + ");"
+                + "const log=document.getElementById('log');es.onmessage=m=>{const e=JSON.parse(m.data);"
+                + "document.getElementById('progress').value=e.progress||0;"
+                + "log.textContent+=(e.message||'')+'\\n';"
+                + "if(e.ready){es.close();window.location.href=e.url||" + Pages.jsString(url) + ";}"
+                + "else if(e.failed){es.close();const err=document.getElementById('spawn-error');err.hidden=false;"
+                + "err.textContent=e.message;document.getElementById('status').textContent='Your server did not start.';}};"
+                + "</script><p><a href=\"/hub/home\">Home</a></p>";
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(Html.page("Starting your server", body, t.caller.name()));
+    }
+}

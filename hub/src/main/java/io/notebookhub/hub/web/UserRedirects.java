@@ -1,0 +1,103 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.ErrorHandling;
+import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Requests that reach the hub although they are meant for a server. A running server whose request landed
+ * here has lost its proxy route (the proxy restarted): the route is put back at once and the browser sent on.
+ * A stopped server sends its owner to the spawn page. Also the proxy's error target, {@code /hub/error/<code>}.
+ */
+public final class UserRedirects {
+    private final HubStore store;
+    private final ServerManager servers;
+
+    public UserRedirects(HubStore store, ServerManager servers) {
+        this.store = store;
+        this.servers = servers;
+    }
+
+    public void mount(Router router) {
+        router.get("/").handler(ctx -> ctx.redirect("/hub/"));
+        router.get("/hub").handler(ctx -> ctx.redirect("/hub/"));
+        router.get("/hub/").handler(ctx -> ctx.redirect("/hub/home"));
+        router.route("/user/*").handler(ctx -> ctx.redirect("/hub" + ctx.request().uri()));
+        router.get("/hub/user/*").blockingHandler(this::userUrl, false);
+        router.route("/hub/error/:code").blockingHandler(this::proxyError, false);
+    }
+
+    private record Target(String user, String server, String rest) {}
+
+    /** Splits {@code /hub/user/NAME[/SERVER]/rest} using which named servers exist. */
+    private Target parse(String path) {
+        String tail = path.substring("/hub/user/".length());
+        String[] parts = tail.split("/", 3);
+        String user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+        if (parts.length >= 2 && !parts[1].isEmpty()) {
+            String candidate = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+            if (store.server(user, candidate).isPresent()) {
+                return new Target(user, candidate, parts.length == 3 ? parts[2] : "");
+            }
+        }
+        return new Target(user, "", tail.contains("/") ? tail.substring(tail.indexOf('/') + 1) : "");
+    }
+
+    private void userUrl(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        Target t = parse(ctx.request().path());
+        ServerRecord s = store.server(t.user, t.server).orElse(null);
+        String query = ctx.request().query() == null ? "" : "?" + ctx.request().query();
+        String serverUrl = UrlPaths.serverPrefix(t.user, t.server) + t.rest + query;
+        if (s != null && ServerRecord.RUNNING.equals(s.status())) {
+            servers.ensureRouted(t.user, t.server).onComplete(ar -> ctx.redirect(serverUrl));
+            return;
+        }
+        if (s != null && s.active()) {
+            ctx.redirect("/hub/spawn-pending/" + UrlPaths.escape(t.user)
+                    + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server)));
+            return;
+        }
+        if (p.isUser() && p.name().equals(t.user)) {
+            String spawn = "/hub/spawn/" + UrlPaths.escape(t.user) + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server));
+            Pages.html(ctx, 424, Html.page("Server not running", "<p id=\"not-running\">Your server "
+                    + Html.escape(UrlPaths.serverPrefix(t.user, t.server)) + " is not running."
+                    + (s != null && s.stopReason() != null ? " It stopped: " + Html.escape(s.stopReason()) + "." : "")
+                    + "</p><p><a id=\"start\" href=\"" + Html.escape(spawn) + "\">Launch server</a></p>", p.name()));
+            return;
+        }
+        ErrorHandling.respond(ctx, 404, "No running server at " + UrlPaths.serverPrefix(t.user, t.server));
+    }
+
+    private void proxyError(RoutingContext ctx) {
+        int code;
+        try {
+            code = Integer.parseInt(ctx.pathParam("code"));
+        } catch (NumberFormatException e) {
+            code = 500;
+        }
+        String url = ctx.request().getParam("url", "");
+        String message = switch (code) {
+            case 404 -> "Nothing is served at " + url + ".";
+            case 502, 503, 504 -> "The server behind " + url + " is not answering. If it is your notebook server, "
+                    + "it may have stopped; open Home to start it again.";
+            default -> "The proxy could not complete the request to " + url + ".";
+        };
+        if (url.startsWith("/user/") && code >= 500) {
+            String[] parts = url.substring(6).split("/", 2);
+            servers.targetUnreachable(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), "");
+        }
+        Pages.html(ctx, code >= 400 && code < 600 ? code : 500, Html.page(code + " " + ErrorHandling.reason(code),
+                "<p class=\"error\">" + Html.escape(message) + "</p><p><a href=\"/hub/home\">Home</a></p>", ""));
+    }
+}
