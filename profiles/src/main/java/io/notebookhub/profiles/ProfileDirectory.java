@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ProfileDirectory implements ProfileCatalog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProfileDirectory.class);
     /** The shipped profile files, packed into the jar beside this class under {@code defaults/}. */
-    public static final List<String> BUNDLED_FILES = List.of("small.yaml", "large.yaml", "gpu.yaml");
+    public static final List<String> BUNDLED_FILES = List.of("01-small.yaml", "02-large.yaml", "03-gpu.yaml");
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     private static final String BUNDLED_PREFIX = "/io/notebookhub/profiles/defaults/";
 
@@ -86,11 +86,17 @@ public final class ProfileDirectory implements ProfileCatalog, AutoCloseable {
 
     /** Validates a folder without keeping it (for the CLI and for checks before deploying). */
     public static List<ProfileError> check(Path folder) {
+        return read(folder).errors();
+    }
+
+    /** Reads and validates a folder once, without logging or watching. */
+    static ProfileSetLoader.Result read(Path folder) {
         try {
             Map<String, String> files = FolderFiles.read(folder);
-            return ProfileSetLoader.load(displayNames(folder, files), folder.toString()).errors();
+            return ProfileSetLoader.load(displayNames(folder, files), folder.toString());
         } catch (IOException e) {
-            return List.of(new ProfileError(folder.toString(), 0, 0, "cannot read the folder: " + e));
+            return new ProfileSetLoader.Result(List.of(), List.of(new ProfileError(folder.toString(), 0, 0,
+                    "cannot read the folder: " + e)));
         }
     }
 

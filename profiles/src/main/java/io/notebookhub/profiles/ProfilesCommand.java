@@ -1,5 +1,7 @@
 package io.notebookhub.profiles;
 
+import io.notebookhub.profiles.internal.ProfileSet;
+import io.notebookhub.profiles.internal.ProfileSetLoader;
 import io.notebookhub.profiles.internal.ResolvedProfileYaml;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,18 +61,18 @@ public final class ProfilesCommand implements Callable<Integer> {
                 err.println(dir + ": not a folder");
                 return 1;
             }
-            List<ProfileError> errors = ProfileDirectory.check(dir);
-            if (!errors.isEmpty()) {
-                errors.forEach(err::println);
-                err.println(errors.size() + (errors.size() == 1 ? " error" : " errors") + " in " + dir);
+            ProfileSetLoader.Result result = ProfileDirectory.read(dir);
+            if (!result.valid()) {
+                result.errors().forEach(err::println);
+                int n = result.errors().size();
+                err.println(n + (n == 1 ? " error" : " errors") + " in " + dir);
                 return 1;
             }
-            try (ProfileDirectory profiles = ProfileDirectory.open(dir)) {
-                out.println(profiles.profiles().size() + " profiles in " + dir + " are valid; default: "
-                        + profiles.defaultProfile().slug());
-                for (Profile p : profiles.profiles()) {
-                    out.println("  " + summary(p));
-                }
+            ProfileSet set = new ProfileSet(result.profiles());
+            out.println(set.profiles().size() + " profiles in " + dir + " are valid; default: "
+                    + set.defaultProfile().slug());
+            for (Profile p : set.profiles()) {
+                out.println("  " + summary(p));
             }
             return 0;
         }
@@ -136,13 +138,15 @@ public final class ProfilesCommand implements Callable<Integer> {
                 }
                 asked.put(c.substring(0, eq), c.substring(eq + 1));
             }
-            try (ProfileDirectory profiles = ProfileDirectory.open(dir)) {
-                ResolvedProfile resolved = profiles.resolve(ProfileOverrides.NONE, slug, asked);
+            ProfileSetLoader.Result result = ProfileDirectory.read(dir);
+            if (!result.valid()) {
+                result.errors().forEach(err::println);
+                return 1;
+            }
+            try {
+                ResolvedProfile resolved = new ProfileSet(result.profiles()).resolve(ProfileOverrides.NONE, slug, asked);
                 spec.commandLine().getOut().print(ResolvedProfileYaml.render(resolved));
                 return 0;
-            } catch (InvalidProfilesException e) {
-                e.errors().forEach(err::println);
-                return 1;
             } catch (ProfileChoiceException e) {
                 err.println(e.getMessage());
                 return 1;

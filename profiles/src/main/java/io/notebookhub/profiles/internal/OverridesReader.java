@@ -195,10 +195,10 @@ public final class OverridesReader {
         int before = errorCount();
         String key = f.containsKey("key") ? yaml.string(f.get("key").value(), path + ".key") : "";
         String operator = f.containsKey("operator")
-                ? oneOf(f.get("operator").value(), path + ".operator", "toleration operator", OPERATORS) : "Equal";
+                ? oneOf(f.get("operator").value(), path + ".operator", "a toleration operator", OPERATORS) : "Equal";
         String value = f.containsKey("value") ? yaml.scalarText(f.get("value").value(), path + ".value") : "";
         String effect = f.containsKey("effect")
-                ? oneOf(f.get("effect").value(), path + ".effect", "taint effect", EFFECTS) : "";
+                ? oneOf(f.get("effect").value(), path + ".effect", "a taint effect", EFFECTS) : "";
         Long seconds = f.containsKey("tolerationSeconds")
                 ? yaml.integer(f.get("tolerationSeconds").value(), path + ".tolerationSeconds", 0, Long.MAX_VALUE)
                 : null;
@@ -245,7 +245,7 @@ public final class OverridesReader {
         }
         if (!allowed.contains(text)) {
             Optional<String> guess = Suggestions.closest(text, allowed);
-            yaml.error(node, path, "\"" + text + "\" is not a " + what + "; use one of " + String.join(", ", allowed)
+            yaml.error(node, path, "\"" + text + "\" is not " + what + "; use one of " + String.join(", ", allowed)
                     + guess.map(g -> " (did you mean \"" + g + "\"?)").orElse(""));
             return null;
         }
@@ -367,7 +367,7 @@ public final class OverridesReader {
             return null;
         }
         String key = yaml.nonEmptyString(f.get("key").value(), path + ".key");
-        String op = oneOf(f.get("operator").value(), path + ".operator", "node selector operator", NODE_OPERATORS);
+        String op = oneOf(f.get("operator").value(), path + ".operator", "a node selector operator", NODE_OPERATORS);
         List<String> values = List.of();
         if (f.containsKey("values")) {
             List<Node> items = yaml.sequence(f.get("values").value(), path + ".values");
@@ -517,7 +517,7 @@ public final class OverridesReader {
             if (items != null) {
                 List<String> ms = new ArrayList<>();
                 for (int i = 0; i < items.size(); i++) {
-                    String m = oneOf(items.get(i), path + ".access_modes[" + i + "]", "access mode", ACCESS_MODES);
+                    String m = oneOf(items.get(i), path + ".access_modes[" + i + "]", "an access mode", ACCESS_MODES);
                     if (m != null) {
                         ms.add(m);
                     }
