@@ -1,0 +1,89 @@
+package io.notebookhub.profiles.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.notebookhub.profiles.ResolvedProfile;
+import io.notebookhub.profiles.Toleration;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a resolved profile as YAML in the same vocabulary admins write, for {@code profiles show}. */
+public final class ResolvedProfileYaml {
+    private static final YAMLMapper MAPPER = new YAMLMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build());
+
+    private ResolvedProfileYaml() {
+    }
+
+    public static String render(ResolvedProfile r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("slug", r.slug());
+        out.put("display_name", r.displayName());
+        putIfSet(out, "choices", r.choices());
+        putIfSet(out, "image", r.image());
+        putIfSet(out, "cpu", pair(r.cpuGuarantee(), r.cpuLimit()));
+        putIfSet(out, "memory", pair(r.memoryGuarantee(), r.memoryLimit()));
+        putIfSet(out, "extra_resource_limits", r.extraResourceLimits());
+        putIfSet(out, "tolerations", r.tolerations().stream().map(ResolvedProfileYaml::toleration).toList());
+        putIfSet(out, "node_selector", r.nodeSelector());
+        Map<String, Object> affinity = new LinkedHashMap<>();
+        putIfSet(affinity, "required", r.nodeAffinity().required());
+        putIfSet(affinity, "preferred", r.nodeAffinity().preferred());
+        putIfSet(out, "node_affinity", affinity);
+        putIfSet(out, "env", r.env());
+        putIfSet(out, "volumes", r.volumes());
+        putIfSet(out, "volume_mounts", r.volumeMounts());
+        Map<String, Object> storage = new LinkedHashMap<>();
+        putIfSet(storage, "capacity", r.storage().capacity());
+        putIfSet(storage, "storage_class", r.storage().storageClass());
+        putIfSet(storage, "access_modes", r.storage().accessModes());
+        putIfSet(storage, "home_mount_path", r.storage().homeMountPath());
+        putIfSet(out, "storage", storage);
+        putIfSet(out, "idle_timeout", duration(r.idleTimeout()));
+        putIfSet(out, "start_timeout", duration(r.startTimeout()));
+        putIfSet(out, "max_servers", r.maxServers());
+        try {
+            return MAPPER.writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a resolved profile holds only plain values", e);
+        }
+    }
+
+    private static Map<String, Object> pair(String guarantee, String limit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "guarantee", guarantee);
+        putIfSet(m, "limit", limit);
+        return m;
+    }
+
+    private static Map<String, Object> toleration(Toleration t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "key", t.key());
+        putIfSet(m, "operator", t.operator());
+        putIfSet(m, "value", t.value());
+        putIfSet(m, "effect", t.effect());
+        putIfSet(m, "tolerationSeconds", t.tolerationSeconds());
+        return m;
+    }
+
+    private static String duration(Duration d) {
+        return d == null ? null : Durations.format(d);
+    }
+
+    private static void putIfSet(Map<String, Object> m, String key, Object value) {
+        boolean empty = value == null
+                || (value instanceof String s && s.isEmpty() && !key.equals("storage_class"))
+                || (value instanceof Map<?, ?> map && map.isEmpty())
+                || (value instanceof List<?> list && list.isEmpty());
+        if (!empty) {
+            m.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.notebookhub.proxy.internal;
+
+import io.notebookhub.proxy.ProxyOptions;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One forwarding lane: a public HTTP server and the pooled client it forwards with, both on this
+ * verticle's event loop, so a request never changes threads. ProxyServer deploys one per event loop;
+ * they share the listening port.
+ */
+public final class ForwardVerticle extends AbstractVerticle {
+    private final ProxyOptions options;
+    private final RouteTable routes;
+    private final UpstreamFailures failures;
+    private final int port;
+    private HttpServer server;
+    private HttpClient client;
+
+    public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, int port) {
+        this.options = options;
+        this.routes = routes;
+        this.failures = failures;
+        this.port = port;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        client = vertx.createHttpClient(clientOptions(options),
+                new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerTarget()));
+        ErrorPages errors = new ErrorPages(vertx, client, options);
+        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures);
+        server = vertx.createHttpServer(serverOptions(options));
+        server.requestHandler(forwarder)
+                .listen(port, options.ip())
+                .<Void>mapEmpty()
+                .onComplete(started);
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        server.close().eventually(v -> client.close()).<Void>mapEmpty().onComplete(stopped);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    static HttpServerOptions serverOptions(ProxyOptions o) {
+        HttpServerOptions s = new HttpServerOptions()
+                .setMaxInitialLineLength(o.maxUrlLength())
+                .setMaxHeaderSize(o.maxHeaderSize())
+                .setHandle100ContinueAutomatically(true)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setIdleTimeout((int) o.timeoutMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        if (o.sslKey() != null) {
+            s.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(o.sslKey()).setCertPath(o.sslCert()));
+        }
+        return s;
+    }
+
+    static HttpClientOptions clientOptions(ProxyOptions o) {
+        HttpClientOptions c = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setPipelining(false)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, o.connectTimeoutMillis()))
+                .setTryUseCompression(false)
+                .setDecompressionSupported(false)
+                .setMaxInitialLineLength(o.maxUrlLength())
+                .setMaxHeaderSize(o.maxHeaderSize())
+                .setVerifyHost(!o.insecure())
+                .setTrustAll(o.insecure());
+        if (o.clientSslKey() != null) {
+            c.setKeyCertOptions(new PemKeyCertOptions().setKeyPath(o.clientSslKey()).setCertPath(o.clientSslCert()));
+        }
+        if (o.clientSslCa() != null) {
+            c.setTrustOptions(new PemTrustOptions().addCertPath(o.clientSslCa()));
+        }
+        return c;
+    }
+}

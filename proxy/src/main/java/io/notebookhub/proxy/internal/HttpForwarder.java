@@ -1,0 +1,307 @@
+package io.notebookhub.proxy.internal;
+
+import io.notebookhub.proxy.ProxyOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * Forwards one public request: validate, match a route, stamp activity, then stream the body each way
+ * with back-pressure (a paused reader whenever the other side's write queue is full), or splice a
+ * WebSocket upgrade into a raw tunnel.
+ */
+final class HttpForwarder implements Handler<HttpServerRequest> {
+    private final ProxyOptions options;
+    private final RouteTable routes;
+    private final HttpClient client;
+    private final ErrorPages errors;
+    private final UpstreamFailures failures;
+    /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
+    private final int[] matchEnd = new int[1];
+
+    HttpForwarder(ProxyOptions options, RouteTable routes, HttpClient client, ErrorPages errors,
+                  UpstreamFailures failures) {
+        this.options = options;
+        this.routes = routes;
+        this.client = client;
+        this.errors = errors;
+        this.failures = failures;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        if (isSmuggling(req)) {
+            refuse(req, 400, "Bad Request");
+            return;
+        }
+        String rawPath = req.path();
+        if ("/_chp_healthz".equals(rawPath)) {
+            req.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"OK\"}");
+            return;
+        }
+        String path = rawPath == null ? null : RequestPath.canonical(rawPath);
+        if (path == null) {
+            refuse(req, 400, "Bad Request");
+            return;
+        }
+        RouteEntry entry = routes.match(req.host(), path, matchEnd);
+        if (entry == null) {
+            errors.send(req, 404, null);
+            return;
+        }
+        int restStart = matchEnd[0];
+        HttpMethod method = req.method();
+        boolean readOnly = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        long now = System.currentTimeMillis();
+        if (ActivityRules.isBackgroundPoll(readOnly, path, restStart)) {
+            entry.touchBackground(now);
+        } else {
+            entry.touchInteractive(now);
+        }
+        String uri = upstreamUri(entry, path, restStart, req.query());
+        if (method == HttpMethod.GET && isWebSocketUpgrade(req)) {
+            tunnel(req, entry, uri);
+        } else {
+            forward(req, entry, uri);
+        }
+    }
+
+    private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
+        req.pause();
+        RequestOptions ro = requestOptions(req, entry, uri, false);
+        client.request(ro, ar -> {
+            if (ar.failed()) {
+                req.resume();
+                upstreamFailed(req, entry, ar.cause());
+                return;
+            }
+            HttpClientRequest creq = ar.result();
+            HttpServerResponse sr = req.response();
+            creq.response(rar -> {
+                if (rar.failed()) {
+                    upstreamFailed(req, entry, rar.cause());
+                    return;
+                }
+                respond(req, sr, rar.result(), entry);
+            });
+            sr.closeHandler(v -> creq.reset());
+            String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+            boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+            if (contentLength == null && !chunked) {
+                creq.end();
+                req.resume();
+                return;
+            }
+            if (chunked) {
+                creq.setChunked(true);
+            }
+            req.handler(buf -> {
+                creq.write(buf, null);
+                if (creq.writeQueueFull()) {
+                    req.pause();
+                    creq.drainHandler(v -> req.resume());
+                }
+            });
+            req.endHandler(v -> creq.end());
+            req.exceptionHandler(err -> creq.reset(0, err));
+            req.resume();
+        });
+    }
+
+    private void respond(HttpServerRequest req, HttpServerResponse sr, HttpClientResponse resp, RouteEntry entry) {
+        if (sr.closed() || sr.ended()) {
+            resp.request().reset();
+            return;
+        }
+        int status = resp.statusCode();
+        sr.setStatusCode(status);
+        String message = resp.statusMessage();
+        if (message != null) {
+            sr.setStatusMessage(message);
+        }
+        HopHeaders.copy(resp.headers(), sr.headers(), null);
+        boolean bodyless = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
+        if (!bodyless && !sr.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            sr.setChunked(true);
+        }
+        resp.handler(buf -> {
+            sr.write(buf, null);
+            if (sr.writeQueueFull()) {
+                resp.pause();
+                sr.drainHandler(v -> resp.resume());
+            }
+        });
+        resp.endHandler(v -> {
+            sr.end();
+            if (status < 300) {
+                entry.touchBackground(System.currentTimeMillis());
+            }
+        });
+        resp.exceptionHandler(err -> sr.reset());
+    }
+
+    private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
+        req.pause();
+        RequestOptions ro = requestOptions(req, entry, uri, true);
+        client.request(ro, ar -> {
+            if (ar.failed()) {
+                req.resume();
+                upstreamFailed(req, entry, ar.cause());
+                return;
+            }
+            HttpClientRequest creq = ar.result();
+            creq.connect(rar -> {
+                if (rar.failed()) {
+                    req.resume();
+                    upstreamFailed(req, entry, rar.cause());
+                    return;
+                }
+                HttpClientResponse resp = rar.result();
+                HttpServerResponse sr = req.response();
+                if (resp.statusCode() != 101) {
+                    req.resume();
+                    respond(req, sr, resp, entry);
+                    return;
+                }
+                NetSocket up = resp.netSocket();
+                up.pause();
+                sr.setStatusCode(101);
+                sr.headers().addAll(resp.headers());
+                req.toNetSocket().onComplete(sar -> {
+                    if (sar.failed()) {
+                        up.close();
+                        return;
+                    }
+                    NetSocket down = sar.result();
+                    WebSocketSplice.splice(down, up, entry);
+                });
+            });
+        });
+    }
+
+    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri, boolean upgrade) {
+        Target t = entry.parsedTarget();
+        MultiMap headers = HttpHeaders.headers();
+        HopHeaders.copy(req.headers(), headers, "expect");
+        if (upgrade) {
+            headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+            headers.set(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET);
+        } else {
+            headers.remove(HttpHeaders.CONTENT_LENGTH);
+            String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (cl != null) {
+                headers.set(HttpHeaders.CONTENT_LENGTH, cl);
+            }
+        }
+        if (options.changeOrigin()) {
+            headers.set(HttpHeaders.HOST, t.authority());
+        }
+        if (options.xForward()) {
+            addForwardedHeaders(req, headers);
+        }
+        for (Map.Entry<String, String> h : options.customHeaders().entrySet()) {
+            headers.set(h.getKey(), h.getValue());
+        }
+        RequestOptions ro = new RequestOptions()
+                .setMethod(req.method())
+                .setHost(t.host())
+                .setPort(t.port())
+                .setSsl(t.ssl())
+                .setURI(uri)
+                .setHeaders(headers)
+                .setFollowRedirects(false);
+        if (options.proxyTimeoutMillis() > 0 && !upgrade) {
+            ro.setIdleTimeout(options.proxyTimeoutMillis());
+        }
+        return ro;
+    }
+
+    private static void addForwardedHeaders(HttpServerRequest req, MultiMap headers) {
+        SocketAddress remote = req.remoteAddress();
+        String remoteIp = remote == null ? null : remote.hostAddress();
+        if (remoteIp != null) {
+            append(headers, "X-Forwarded-For", remoteIp);
+        }
+        boolean ssl = req.isSSL();
+        String host = req.getHeader(HttpHeaders.HOST);
+        String port = null;
+        if (host != null) {
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && colon > host.lastIndexOf(']')) {
+                port = host.substring(colon + 1);
+            }
+        }
+        append(headers, "X-Forwarded-Port", port != null ? port : ssl ? "443" : "80");
+        append(headers, "X-Forwarded-Proto", ssl ? "https" : "http");
+        if (host != null && !headers.contains("X-Forwarded-Host")) {
+            headers.set("X-Forwarded-Host", host);
+        }
+    }
+
+    private static void append(MultiMap headers, String name, String value) {
+        String prior = headers.get(name);
+        headers.set(name, prior == null ? value : prior + "," + value);
+    }
+
+    private String upstreamUri(RouteEntry entry, String path, int restStart, String query) {
+        String p = path;
+        if (!options.includePrefix() && restStart > 0) {
+            p = restStart >= path.length() ? "/" : path.substring(restStart);
+        }
+        String base = options.prependPath() ? entry.parsedTarget().basePath() : "";
+        String full = base.isEmpty() ? p : base + p;
+        return query == null ? full : full + "?" + query;
+    }
+
+    private void upstreamFailed(HttpServerRequest req, RouteEntry entry, Throwable cause) {
+        int status = Failures.status(cause);
+        if (Failures.isTargetGone(cause)) {
+            failures.report(entry, cause);
+        }
+        HttpServerResponse sr = req.response();
+        if (sr.headWritten() || sr.closed()) {
+            sr.reset();
+            return;
+        }
+        errors.send(req, status, entry);
+    }
+
+    /**
+     * Refuses requests a front-end and a back-end could frame differently: both Content-Length and
+     * Transfer-Encoding, or a Transfer-Encoding other than a single "chunked".
+     */
+    private static boolean isSmuggling(HttpServerRequest req) {
+        MultiMap h = req.headers();
+        String te = h.get(HttpHeaders.TRANSFER_ENCODING);
+        if (te == null) {
+            return h.getAll(HttpHeaders.CONTENT_LENGTH).size() > 1;
+        }
+        return h.contains(HttpHeaders.CONTENT_LENGTH)
+                || h.getAll(HttpHeaders.TRANSFER_ENCODING).size() > 1
+                || !te.trim().equalsIgnoreCase("chunked");
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest req) {
+        String upgrade = req.getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    private static void refuse(HttpServerRequest req, int status, String text) {
+        HttpServerResponse sr = req.response();
+        sr.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(text)
+                .onComplete(v -> req.connection().close());
+    }
+}

@@ -1,0 +1,44 @@
+package io.notebookhub.proxy.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** A route's target URL, parsed once when the route is added so that forwarding never parses it. */
+public record Target(boolean ssl, String host, int port, String basePath) {
+
+    /** Parses {@code http(s)://host[:port][/path]}; the base path loses its trailing slash. */
+    public static Target parse(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("target is not a URL: " + url, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        boolean ssl;
+        switch (scheme) {
+            case "http", "ws" -> ssl = false;
+            case "https", "wss" -> ssl = true;
+            default -> throw new IllegalArgumentException("target must be http(s)://host[:port][/path]: " + url);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("target has no host: " + url);
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : ssl ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Target(ssl, host, port, path);
+    }
+
+    /** Host header value naming this target, for {@code --change-origin}. */
+    public String authority() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return (ssl && port == 443) || (!ssl && port == 80) ? h : h + ":" + port;
+    }
+}
