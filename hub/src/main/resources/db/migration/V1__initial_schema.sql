@@ -59,5 +59,5 @@ CREATE TABLE oauth_clients (
 
 CREATE TABLE hub_secrets (
     name   VARCHAR(255) PRIMARY KEY,
-    value  VARCHAR(4096) NOT NULL
+    secret_value  VARCHAR(4096) NOT NULL
 );

@@ -94,6 +94,7 @@ public record HubConfig(
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
+        r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
         String adminToken = r.secret("admin_token", "");
         r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
 

@@ -366,13 +366,13 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public synchronized String secret(String name, Supplier<String> generator) {
-        Optional<String> existing = one("SELECT value FROM hub_secrets WHERE name = ?", ps -> ps.setString(1, name),
+        Optional<String> existing = one("SELECT secret_value FROM hub_secrets WHERE name = ?", ps -> ps.setString(1, name),
                 rs -> rs.getString(1));
         if (existing.isPresent()) {
             return existing.get();
         }
         String value = generator.get();
-        update("INSERT INTO hub_secrets (name, value) VALUES (?, ?)", ps -> {
+        update("INSERT INTO hub_secrets (name, secret_value) VALUES (?, ?)", ps -> {
             ps.setString(1, name);
             ps.setString(2, value);
         });

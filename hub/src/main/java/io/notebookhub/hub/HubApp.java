@@ -1,0 +1,260 @@
+package io.notebookhub.hub;
+
+import io.notebookhub.hub.api.ActivityHandler;
+import io.notebookhub.hub.api.InfoHandler;
+import io.notebookhub.hub.api.ServersHandler;
+import io.notebookhub.hub.api.TokensHandler;
+import io.notebookhub.hub.api.UsersHandler;
+import io.notebookhub.hub.auth.Authenticator;
+import io.notebookhub.hub.auth.DevAuthenticator;
+import io.notebookhub.hub.auth.Identities;
+import io.notebookhub.hub.auth.SessionCookies;
+import io.notebookhub.hub.auth.TokenHashing;
+import io.notebookhub.hub.auth.Tokens;
+import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.hub.http.ErrorHandling;
+import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.oauth.OAuthProvider;
+import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.store.H2HubStore;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.HomePage;
+import io.notebookhub.hub.web.LoginFlow;
+import io.notebookhub.hub.web.SpawnPages;
+import io.notebookhub.hub.web.UserRedirects;
+import io.notebookhub.profiles.ProfileDirectory;
+import io.notebookhub.profiles.ProfileOverrides;
+import io.notebookhub.proxy.ChpRouteClient;
+import io.notebookhub.proxy.ProxyOptions;
+import io.notebookhub.proxy.ProxyServer;
+import io.notebookhub.proxy.RouteStore;
+import io.notebookhub.spawner.Spawner;
+import io.notebookhub.spawner.local.LocalProcessSpawner;
+import io.notebookhub.spawner.local.LocalSpawnerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the hub by hand from its configuration: store, profiles, spawner, proxy, HTTP routes. Closes in
+ * reverse order. Closing never stops users' servers: a hub restart must not cost anyone their work.
+ */
+public final class HubApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubApp.class);
+
+    private final HubConfig config;
+    private final Vertx vertx;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private HttpServer httpServer;
+    private ProxyServer proxy;
+    private ServerManager servers;
+    private HubStore store;
+    private HubMetrics metrics;
+    private long routeCheckTimer = -1;
+
+    private HubApp(HubConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /** Starts everything; the future fails (having closed what it opened) if any part cannot start. */
+    public static Future<HubApp> start(HubConfig config) {
+        Vertx vertx = Vertx.vertx();
+        HubApp app = new HubApp(config, vertx);
+        return vertx.executeBlocking(() -> {
+            app.openState();
+            return null;
+        }).compose(v -> app.startProxy())
+                .compose(v -> app.startHttp())
+                .compose(v -> app.servers.reconcileAfterRestart())
+                .map(adopted -> {
+                    app.afterStart(adopted);
+                    return app;
+                })
+                .recover(e -> Future.future(failed -> {
+                    // close() waits for Vert.x to shut down, so it must not run on an event-loop thread.
+                    new Thread(() -> {
+                        app.close();
+                        failed.fail(e);
+                    }, "start-up-failure").start();
+                }));
+    }
+
+    private void openState() throws IOException {
+        Files.createDirectories(config.hub().dataDir());
+        store = H2HubStore.open(config.hub().dataDir());
+        closeables.push(store);
+        metrics = new HubMetrics();
+    }
+
+    private Future<Void> startProxy() {
+        if (!config.proxy().embedded()) {
+            ChpRouteClient client = new ChpRouteClient(vertx, config.proxy().apiUrl(), config.proxy().authToken());
+            closeables.push(client::close);
+            return buildHub(client);
+        }
+        String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
+                + config.hub().port();
+        String token = config.proxy().authToken().isEmpty() ? TokenHashing.newToken() : config.proxy().authToken();
+        ProxyOptions options = ProxyOptions.builder()
+                .ip(config.proxy().ip()).port(config.proxy().port())
+                .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
+                .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
+                .build();
+        return ProxyServer.start(vertx, options).compose(started -> {
+            proxy = started;
+            closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
+            log.info("proxy listening on {}:{} (API on {}:{})", config.proxy().ip(), started.publicPort(),
+                    config.proxy().apiIp(), started.apiPort());
+            return buildHub(started.routes());
+        });
+    }
+
+    private Future<Void> buildHub(RouteStore routes) {
+        return vertx.executeBlocking(() -> {
+            Clock clock = Clock.systemUTC();
+            byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
+                    ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
+            SessionCookies sessions = new SessionCookies(cookieSecret, config.hub().cookieMaxAge());
+            Users users = new Users(store, clock, Set.copyOf(config.hub().adminUsers()));
+            Identities identities = new Identities(store, users, clock, config.adminToken());
+            Tokens tokens = new Tokens(store, identities, clock);
+
+            ProfileDirectory profiles = ProfileDirectory.openOrDefaults(config.hub().profilesDir()).start();
+            closeables.push(profiles);
+            profiles.onReload(outcome -> {
+                if (!outcome.applied()) {
+                    metrics.profileReloadRefused();
+                }
+            });
+
+            Spawner spawner = createSpawner();
+            closeables.push(spawner);
+            servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, ProfileOverrides.NONE,
+                    config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
+                    clock, metrics);
+            if (proxy != null) {
+                proxy.onUpstreamFailure(route -> {
+                    Object user = route.data().get("user");
+                    if (user instanceof String name) {
+                        Object server = route.data().get("server_name");
+                        servers.targetUnreachable(name, server instanceof String s ? s : "");
+                    }
+                });
+            }
+
+            RequestAuth auth = new RequestAuth(identities, sessions, clock);
+            Router router = Router.router(vertx);
+            router.route().handler(BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false));
+            router.route().handler(auth);
+            metrics.mount(router);
+            new InfoHandler(users, store, spawner.id()).mount(router);
+            new UsersHandler(users, store, servers).mount(router);
+            new ServersHandler(users, store, servers).mount(router);
+            new TokensHandler(users, store, tokens).mount(router);
+            new ActivityHandler(users, store, clock).mount(router);
+            new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
+            Authenticator authenticator = createAuthenticator();
+            new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
+            new HomePage(store, auth).mount(router);
+            new SpawnPages(users, store, servers, profiles, auth).mount(router);
+            new UserRedirects(store, servers).mount(router);
+            router.route("/hub/api/*").last().handler(ctx -> ctx.fail(404));
+            router.route().last().handler(ctx -> ctx.fail(404));
+            router.route().failureHandler(ErrorHandling::handle);
+            this.router = router;
+            return null;
+        });
+    }
+
+    private Router router;
+
+    private Spawner createSpawner() {
+        if ("kubernetes".equals(config.spawner().type())) {
+            throw new ConfigException("'spawner.type' kubernetes is not available in this build");
+        }
+        HubConfig.Local local = config.spawner().local();
+        return new LocalProcessSpawner(vertx, new LocalSpawnerConfig(config.hub().dataDir().resolve("users"),
+                local.command(), local.allowRoot(), local.runAsUser(), local.environment()));
+    }
+
+    private Authenticator createAuthenticator() {
+        if (config.auth().dev()) {
+            return new DevAuthenticator();
+        }
+        throw new ConfigException("'auth.type' " + config.auth().type() + " is not available in this build");
+    }
+
+    private Future<Void> startHttp() {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port()))
+                .requestHandler(router)
+                .listen()
+                .map(server -> {
+                    httpServer = server;
+                    closeables.push(() -> server.close().toCompletionStage().toCompletableFuture().get());
+                    return null;
+                });
+    }
+
+    private void afterStart(int adopted) {
+        vertx.executeBlocking(() -> {
+            metrics.countRunning(store);
+            return null;
+        });
+        Duration every = config.proxy().checkRoutesInterval();
+        routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> servers.syncRoutes()
+                .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
+        log.info("Notebook Hub is up: hub on {}:{}, public URL {}, {} server(s) adopted", config.hub().ip(),
+                httpServer.actualPort(), publicUrl(), adopted);
+    }
+
+    public String publicUrl() {
+        if (!config.hub().publicUrl().isEmpty()) {
+            return config.hub().publicUrl();
+        }
+        return proxy == null ? "(external proxy)" : "http://" + config.proxy().ip() + ":" + proxy.publicPort() + "/";
+    }
+
+    public int hubPort() {
+        return httpServer.actualPort();
+    }
+
+    public int proxyPort() {
+        return proxy == null ? -1 : proxy.publicPort();
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (routeCheckTimer >= 0) {
+            vertx.cancelTimer(routeCheckTimer);
+        }
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                log.warn("error while closing: {}", e.toString());
+            }
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        log.info("Notebook Hub stopped (users' servers keep running)");
+    }
+}

@@ -1,0 +1,87 @@
+package io.notebookhub.hub;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.profiles.ResolvedProfile;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The hub's Prometheus metrics at {@code /hub/metrics}. */
+public final class HubMetrics implements ServerManager.ServerEvents {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicLong> runningByProfile = new ConcurrentHashMap<>();
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void mount(Router router) {
+        router.get("/hub/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+    }
+
+    /** Seeds the running-servers gauges from the store (after a restart). */
+    public void countRunning(HubStore store) {
+        runningByProfile.values().forEach(v -> v.set(0));
+        store.activeServers().stream().filter(s -> ServerRecord.RUNNING.equals(s.status()))
+                .forEach(s -> running(s.profile()).incrementAndGet());
+    }
+
+    private AtomicLong running(String profile) {
+        String key = profile == null ? "" : profile;
+        return runningByProfile.computeIfAbsent(key, p -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("notebookhub_running_servers", value, AtomicLong::get)
+                    .description("Servers running now, by profile").tag("profile", p).register(registry);
+            return value;
+        });
+    }
+
+    @Override
+    public void spawned(ResolvedProfile profile, Duration took) {
+        Counter.builder("notebookhub_spawns_total").tag("profile", profile.slug()).tag("outcome", "success")
+                .register(registry).increment();
+        Timer.builder("notebookhub_spawn_duration").tag("profile", profile.slug()).publishPercentileHistogram()
+                .register(registry).record(took);
+        running(profile.slug()).incrementAndGet();
+    }
+
+    @Override
+    public void spawnFailed(String profile, String reason) {
+        Counter.builder("notebookhub_spawns_total").tag("profile", profile).tag("outcome", "failure")
+                .register(registry).increment();
+    }
+
+    @Override
+    public void stopped(ServerRecord server, String reason) {
+        AtomicLong r = running(server.profile());
+        r.updateAndGet(v -> Math.max(0, v - 1));
+    }
+
+    public void login() {
+        Counter.builder("notebookhub_logins_total").register(registry).increment();
+    }
+
+    public void culled(String profile) {
+        Counter.builder("notebookhub_culls_total").tag("profile", profile == null ? "" : profile).register(registry)
+                .increment();
+    }
+
+    public void profileReloadRefused() {
+        Counter.builder("notebookhub_profile_reload_refused_total").register(registry).increment();
+    }
+
+    public Timer apiTimer(String method) {
+        return Timer.builder("notebookhub_api_request_duration").tag("method", method).publishPercentileHistogram()
+                .register(registry);
+    }
+}

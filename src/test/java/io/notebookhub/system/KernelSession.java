@@ -1,0 +1,117 @@
+package io.notebookhub.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real Jupyter kernel reached through the proxy: created over REST, driven over its WebSocket channels. */
+final class KernelSession implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebSocket socket;
+    private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final String session = UUID.randomUUID().toString();
+    final String kernelId;
+
+    private KernelSession(WebSocket socket, String kernelId) {
+        this.socket = socket;
+        this.kernelId = kernelId;
+    }
+
+    /** Starts a kernel on {@code prefix} (e.g. /user/alice/) with the browser's cookies and opens its channels. */
+    static KernelSession open(Browser browser, String baseUrl, String prefix) throws Exception {
+        String xsrf = browser.cookie("_xsrf");
+        HttpResponse<String> created = browser.client.send(HttpRequest.newBuilder(URI.create(baseUrl + prefix + "api/kernels"))
+                .header("X-XSRFToken", xsrf == null ? "" : xsrf).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("kernel not created: " + created.statusCode() + " " + created.body());
+        }
+        String id = JSON.readTree(created.body()).get("id").asText();
+        String wsPath = prefix + "api/kernels/" + id + "/channels";
+        KernelSession[] holder = new KernelSession[1];
+        BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        WebSocket ws = browser.client.newWebSocketBuilder()
+                .header("Cookie", browser.cookieHeader(wsPath))
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + wsPath), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            try {
+                                queue.add(JSON.readTree(partial.toString()));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        holder[0] = new KernelSession(ws, id);
+        holder[0].messages.addAll(queue);
+        // Later messages: move from the listener's queue as they arrive.
+        Thread pump = new Thread(() -> {
+            try {
+                while (true) {
+                    holder[0].messages.add(queue.take());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kernel-pump");
+        pump.setDaemon(true);
+        pump.start();
+        return holder[0];
+    }
+
+    /** Executes {@code code} and returns the text/plain of its execute_result. */
+    String execute(String code, Duration timeout) throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        ObjectNode msg = JSON.createObjectNode();
+        msg.putObject("header").put("msg_id", msgId).put("username", "test").put("session", session)
+                .put("msg_type", "execute_request").put("version", "5.3");
+        msg.putObject("parent_header");
+        msg.putObject("metadata");
+        msg.putObject("content").put("code", code).put("silent", false).put("store_history", true)
+                .put("allow_stdin", false).put("stop_on_error", true).putObject("user_expressions");
+        msg.put("channel", "shell");
+        msg.putArray("buffers");
+        socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode m = messages.poll(1, TimeUnit.SECONDS);
+            if (m == null || !msgId.equals(m.path("parent_header").path("msg_id").asText())) {
+                continue;
+            }
+            String type = m.path("header").path("msg_type").asText();
+            if (type.equals("execute_result")) {
+                return m.path("content").path("data").path("text/plain").asText();
+            }
+            if (type.equals("error")) {
+                throw new IllegalStateException("kernel error: " + m.path("content"));
+            }
+        }
+        throw new IllegalStateException("no execute_result for " + code + " within " + timeout);
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+}
