@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,24 @@ class ChartComponentsTest {
         assertThat(map(hub, "resources", "requests")).containsKeys("cpu", "memory");
         assertThat(map(hub, "resources", "limits")).containsKey("memory");
         assertThat(list(hub, "args")).containsExactly("--config", "/etc/notebook-hub/config.yaml");
+    }
+
+    @Test
+    void runsTheImageFromHubDockerfileAsTheUserItDeclares() throws IOException {
+        String dockerfile = Files.readString(Helm.repo().resolve("hub/Dockerfile"));
+        Matcher uid = Pattern.compile("(?m)^ARG UID=(\\d+)$").matcher(dockerfile);
+        ChartRendering rendering = ChartRendering.render();
+
+        assertThat(uid.find()).as("hub/Dockerfile declares ARG UID").isTrue();
+        assertThat(dockerfile).contains("USER ${UID}:${UID}")
+                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/notebook-hub/notebook-hub.jar\"]");
+        for (String deployment : List.of("nbhub-hub", "nbhub-proxy")) {
+            assertThat(at(rendering.get("Deployment", deployment), "spec", "template", "spec", "securityContext",
+                    "runAsUser")).isEqualTo(Integer.parseInt(uid.group(1)));
+        }
+        assertThat(str(container(rendering, "nbhub-hub"), "image"))
+                .isEqualTo("ghcr.io/notebook-hub/notebook-hub:" + ChartRendering.readYamlFile(
+                        Helm.chart().resolve("Chart.yaml")).get("appVersion"));
     }
 
     @Test
