@@ -83,3 +83,23 @@ imagePullSecrets:
 {{- define "nbhub.authUsesClientSecret" -}}
 {{- if ne .Values.auth.type "dev" }}true{{ end -}}
 {{- end -}}
+
+{{- define "nbhub.priority.fullname" -}}{{ include "nbhub.fullname" . }}-priority{{- end -}}
+
+{{/* The priority class of a core pod: its own setting, else the chart's PriorityClass when enabled. */}}
+{{- define "nbhub.priorityClassName" -}}
+{{- if .own -}}
+{{- .own -}}
+{{- else if .root.Values.scheduling.podPriority.enabled -}}
+{{- include "nbhub.priority.fullname" .root -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The hub's public URL: as configured, else derived from the first ingress host. */}}
+{{- define "nbhub.hub.publicUrl" -}}
+{{- if .Values.hub.publicUrl -}}
+{{- .Values.hub.publicUrl -}}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
+{{- ternary "https" "http" (gt (len .Values.ingress.tls) 0) }}://{{ first .Values.ingress.hosts -}}
+{{- end -}}
+{{- end -}}

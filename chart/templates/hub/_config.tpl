@@ -11,7 +11,7 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
     "ip" "0.0.0.0"
     "port" .Values.hub.port
     "connect_url" (include "nbhub.hub.url" .)
-    "public_url" .Values.hub.publicUrl
+    "public_url" (include "nbhub.hub.publicUrl" .)
     "data_dir" "/srv/notebook-hub"
     "profiles_dir" "/etc/notebook-hub/profiles"
     "admin_users" .Values.hub.adminUsers)

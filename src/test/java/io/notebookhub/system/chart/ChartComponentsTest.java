@@ -73,6 +73,7 @@ class ChartComponentsTest {
         Map<String, Object> hub = container(rendering, "nbhub-hub");
         Map<String, Object> pod = map(rendering.get("Deployment", "nbhub-hub"), "spec", "template", "spec");
 
+        assertThat(str(hub, "startupProbe", "httpGet", "path")).isEqualTo("/hub/health");
         assertThat(str(hub, "livenessProbe", "httpGet", "path")).isEqualTo("/hub/health");
         assertThat(str(hub, "readinessProbe", "httpGet", "path")).isEqualTo("/hub/health");
         assertThat(str(hub, "readinessProbe", "httpGet", "port")).isEqualTo("http");
@@ -268,6 +269,40 @@ class ChartComponentsTest {
                 .containsEntry("minAvailable", 1).doesNotContainKey("maxUnavailable");
         assertThat(map(rendering.get("PodDisruptionBudget", "nbhub-proxy"), "spec"))
                 .containsEntry("maxUnavailable", 1).doesNotContainKey("minAvailable");
+    }
+
+    @Test
+    void givesCorePodsTheChartsPriorityClassUnlessTheyNameTheirOwn() {
+        ChartRendering rendering = ChartRendering.of("nodeport.yaml");
+
+        assertThat(rendering.get("PriorityClass", "nbhub-priority")).containsEntry("value", 100000)
+                .containsEntry("globalDefault", false);
+        assertThat(str(rendering.get("Deployment", "nbhub-proxy"), "spec", "template", "spec", "priorityClassName"))
+                .isEqualTo("nbhub-priority");
+        assertThat(str(rendering.get("Deployment", "nbhub-hub"), "spec", "template", "spec", "priorityClassName"))
+                .isEqualTo("notebook-hub-core");
+        assertThat(ChartRendering.render().ofKind("PriorityClass")).isEmpty();
+    }
+
+    @Test
+    void mountsExtraVolumesIntoTheHub() {
+        Map<String, Object> pod = map(ChartRendering.render(
+                "--set", "hub.extraVolumes[0].name=ca", "--set", "hub.extraVolumes[0].configMap.name=corporate-ca",
+                "--set", "hub.extraVolumeMounts[0].name=ca", "--set", "hub.extraVolumeMounts[0].mountPath=/etc/ssl/corp")
+                .get("Deployment", "nbhub-hub"), "spec", "template", "spec");
+
+        assertThat(maps(pod, "volumes")).contains(Map.of("name", "ca", "configMap", Map.of("name", "corporate-ca")));
+        assertThat(maps(pod, "containers", 0, "volumeMounts"))
+                .contains(Map.of("name", "ca", "mountPath", "/etc/ssl/corp"));
+    }
+
+    @Test
+    void derivesThePublicUrlFromTheIngressHostWhenNotGiven() {
+        assertThat(map(hubConfig(ChartRendering.of("ingress-tls.yaml")), "hub"))
+                .containsEntry("public_url", "https://notebooks.example.org");
+        assertThat(map(hubConfig(ChartRendering.of("oidc-existing-secret.yaml")), "hub"))
+                .containsEntry("public_url", "https://hub.example.org");
+        assertThat(map(hubConfig(ChartRendering.render()), "hub")).containsEntry("public_url", "");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,7 +51,7 @@ class ChartKubernetesModelTest {
             Map.entry("Secret", Secret.class), Map.entry("PersistentVolumeClaim", PersistentVolumeClaim.class),
             Map.entry("Role", Role.class), Map.entry("RoleBinding", RoleBinding.class),
             Map.entry("NetworkPolicy", NetworkPolicy.class), Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
-            Map.entry("Ingress", Ingress.class));
+            Map.entry("Ingress", Ingress.class), Map.entry("PriorityClass", PriorityClass.class));
 
     static List<String> scenarios() {
         return ChartRendering.SCENARIOS;
@@ -139,6 +140,8 @@ class ChartKubernetesModelTest {
                         assertThat(path.getPathType()).isNotBlank();
                         assertThat(path.getBackend().getService().getName()).isNotBlank();
                     }));
+            } else if (object instanceof PriorityClass pc) {
+                assertThat(pc.getValue()).as(what).isNotNull();
             } else if (object instanceof ServiceAccount sa) {
                 assertThat(sa.getMetadata().getName()).as(what).isNotBlank();
             } else {
