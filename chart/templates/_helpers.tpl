@@ -68,12 +68,12 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end -}}
 
 {{- define "nbhub.imagePullSecrets" -}}
-{{- with .Values.imagePullSecrets }}
+{{- with .Values.imagePullSecrets -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . | quote }}
 {{- end }}
-{{- end }}
+{{- end -}}
 {{- end -}}
 
 {{/* Keys inside the chart's Secret (or the operator's existingSecret). */}}
