@@ -196,8 +196,10 @@ class ChartK3sTest {
                 .withFileFromPath("hub/Dockerfile", repo.resolve("hub/Dockerfile"))
                 .withFileFromPath("pom.xml", repo.resolve("pom.xml"));
         for (String module : List.of("profiles", "proxy", "spawner", "culler", "hub")) {
-            build = build.withFileFromPath(module + "/pom.xml", repo.resolve(module + "/pom.xml"))
-                    .withFileFromPath(module + "/src/main", repo.resolve(module + "/src/main"));
+            build = build.withFileFromPath(module + "/pom.xml", repo.resolve(module + "/pom.xml"));
+            if (Files.isDirectory(repo.resolve(module + "/src/main"))) {
+                build = build.withFileFromPath(module + "/src/main", repo.resolve(module + "/src/main"));
+            }
         }
         log.info("building {} from hub/Dockerfile", BUILT_IMAGE);
         return build.get();
