@@ -258,6 +258,17 @@ class ChartComponentsTest {
     }
 
     @Test
+    void appendsExtraProxyFlagsAndEnvironmentAfterTheChartsOwn() {
+        Map<String, Object> proxy = container(ChartRendering.of("nodeport.yaml"), "nbhub-proxy");
+
+        List<Object> args = list(proxy, "args");
+        assertThat(args.subList(args.size() - 2, args.size())).containsExactly("--log-level", "debug");
+        assertThat(args).startsWith("proxy");
+        assertThat(maps(proxy, "env")).extracting(e -> e.get("name"))
+                .containsExactly("CONFIGPROXY_AUTH_TOKEN", "JAVA_TOOL_OPTIONS");
+    }
+
+    @Test
     void placesTheHubWithPriorityNodeSelectorTolerationsAndABlockingBudget() {
         ChartRendering rendering = ChartRendering.of("nodeport.yaml");
         Map<String, Object> pod = map(rendering.get("Deployment", "nbhub-hub"), "spec", "template", "spec");
