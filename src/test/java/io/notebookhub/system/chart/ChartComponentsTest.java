@@ -223,6 +223,10 @@ class ChartComponentsTest {
         Map<String, Object> proxy = container(rendering, "nbhub-proxy");
 
         assertThat(str(proxy, "image")).isEqualTo(str(container(rendering, "nbhub-hub"), "image"));
+        ChartRendering neverPull = ChartRendering.render("--set", "hub.image.name=localhost/notebook-hub",
+                "--set", "hub.image.tag=dev", "--set", "hub.image.pullPolicy=Never");
+        assertThat(container(neverPull, "nbhub-proxy")).containsEntry("image", "localhost/notebook-hub:dev")
+                .containsEntry("imagePullPolicy", "Never");
         assertThat(list(proxy, "args")).containsExactly("proxy", "--ip", "0.0.0.0", "--port", "8000",
                 "--api-ip", "0.0.0.0", "--api-port", "8001",
                 "--default-target", "http://nbhub-hub.notebooks.svc:8081",
