@@ -1,0 +1,44 @@
+package io.notebookhub.system.chart;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChartLintTest {
+
+    static List<String> scenarios() {
+        return ChartRendering.SCENARIOS;
+    }
+
+    @ParameterizedTest(name = "values: {0}")
+    @MethodSource("scenarios")
+    void passesStrictLint(String scenario) {
+        List<String> args = new ArrayList<>(List.of("lint", "--strict", Helm.chart().toString(),
+                "--namespace", ChartRendering.NAMESPACE));
+        if (!scenario.isEmpty()) {
+            args.addAll(List.of("--values", ChartRendering.valuesFile(scenario).toString()));
+        }
+
+        Helm.Result result = Helm.run(args);
+
+        assertThat(result.succeeded()).as(result.describe()).isTrue();
+        assertThat(result.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+    }
+
+    @ParameterizedTest(name = "values: {0}")
+    @MethodSource("scenarios")
+    void rendersTheHubTheProxyAndTheirWiring(String scenario) {
+        ChartRendering rendering = ChartRendering.of(scenario);
+
+        assertThat(rendering.ofKind("Deployment")).extracting(d -> ChartRendering.str(d, "metadata", "name"))
+                .containsExactlyInAnyOrder("nbhub-hub", "nbhub-proxy");
+        assertThat(rendering.ofKind("Service")).extracting(s -> ChartRendering.str(s, "metadata", "name"))
+                .containsExactlyInAnyOrder("nbhub-hub", "nbhub-proxy-public", "nbhub-proxy-api");
+        assertThat(rendering.ofKind("ConfigMap")).extracting(c -> ChartRendering.str(c, "metadata", "name"))
+                .containsExactlyInAnyOrder("nbhub-hub-config", "nbhub-profiles");
+    }
+}

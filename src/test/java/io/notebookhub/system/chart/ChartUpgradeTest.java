@@ -1,0 +1,103 @@
+package io.notebookhub.system.chart;
+
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Generated secrets are kept on upgrade: helm's {@code lookup} reads the Secret a first install created.
+ * {@code helm template --dry-run=server} performs the same lookups as {@code helm upgrade}, here against
+ * fabric8's mock API server (CRUD mode) standing in for the cluster.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class ChartUpgradeTest {
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private Path kubeconfig;
+
+    @BeforeEach
+    void pointHelmAtTheMockCluster(@TempDir Path dir) throws IOException {
+        // helm maps "v1 Secret" to its REST path through core discovery before it looks the Secret up.
+        String coreResources = Serialization.asJson(new APIResourceListBuilder().withGroupVersion("v1")
+                .withResources(new APIResourceBuilder().withName("secrets").withSingularName("secret")
+                        .withKind("Secret").withNamespaced(true).withVerbs("get", "list").build())
+                .build());
+        for (String path : List.of("/api/v1", "/api/v1?timeout=32s")) {
+            server.expect().get().withPath(path).andReturn(200, coreResources).always();
+        }
+        kubeconfig = dir.resolve("kubeconfig.yaml");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s"}}]
+                contexts: [{name: mock, context: {cluster: mock, user: test}}]
+                current-context: mock
+                users: [{name: test, user: {token: test-token}}]
+                """.formatted(client.getMasterUrl().toString()));
+    }
+
+    private Secret renderSecret(String... sets) {
+        List<String> args = new ArrayList<>(List.of("template", ChartRendering.RELEASE, Helm.chart().toString(),
+                "--namespace", ChartRendering.NAMESPACE, "--kubeconfig", kubeconfig.toString(),
+                "--dry-run=server", "--show-only", "templates/secrets/secret.yaml"));
+        for (String set : sets) {
+            args.addAll(List.of("--set", set));
+        }
+        Helm.Result result = Helm.run(args);
+        assertThat(result.succeeded()).as(result.describe()).isTrue();
+        return Serialization.unmarshal(result.stdout(), Secret.class);
+    }
+
+    private void install(Secret rendered) {
+        client.secrets().inNamespace(ChartRendering.NAMESPACE).resource(rendered).create();
+    }
+
+    @Test
+    void reusesTheGeneratedTokenAndCookieSecretOnUpgrade() {
+        Secret firstInstall = renderSecret();
+        install(firstInstall);
+
+        Secret upgrade = renderSecret("hub.adminUsers={alice}");
+
+        assertThat(upgrade.getData()).isEqualTo(firstInstall.getData());
+        assertThat(upgrade.getData()).containsOnlyKeys("proxy-auth-token", "hub-cookie-secret");
+    }
+
+    @Test
+    void generatesNewSecretsWhenThereIsNothingToKeep() {
+        Secret first = renderSecret();
+        Secret second = renderSecret();
+
+        assertThat(second.getData().get("proxy-auth-token")).isNotEqualTo(first.getData().get("proxy-auth-token"));
+        assertThat(second.getData().get("hub-cookie-secret")).isNotEqualTo(first.getData().get("hub-cookie-secret"));
+    }
+
+    @Test
+    void letsAnExplicitTokenReplaceTheKeptOneAndKeepsTheRest() {
+        Secret firstInstall = renderSecret();
+        install(firstInstall);
+
+        Map<String, String> upgraded = renderSecret("proxy.secretToken=rotated-token").getData();
+
+        assertThat(upgraded.get("proxy-auth-token")).isEqualTo("cm90YXRlZC10b2tlbg==");
+        assertThat(upgraded.get("hub-cookie-secret")).isEqualTo(firstInstall.getData().get("hub-cookie-secret"));
+    }
+}
