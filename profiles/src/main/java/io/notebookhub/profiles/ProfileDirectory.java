@@ -169,7 +169,12 @@ public final class ProfileDirectory implements ProfileCatalog, AutoCloseable {
         try {
             files = FolderFiles.read(folder);
         } catch (IOException e) {
-            return Optional.of(refuse(null, List.of(new ProfileError(folder.toString(), 0, 0,
+            // Remembered like a content fingerprint, so a folder that stays unreadable is reported once.
+            String unreadable = "unreadable: " + e;
+            if (unreadable.equals(lastFingerprint)) {
+                return Optional.empty();
+            }
+            return Optional.of(refuse(unreadable, List.of(new ProfileError(folder.toString(), 0, 0,
                     "cannot read the folder: " + e))));
         }
         String fingerprint = FolderFiles.fingerprint(files);
