@@ -139,7 +139,7 @@ class ProfileDirectoryReloadTest {
                         "duplicate slug \"large\" (first defined at " + dir.resolve("b.yaml") + ":1:7)"));
         assertThat(profiles.validate("b.yaml", "slug: large\ndefault: true\n"))
                 .extracting(ProfileError::toString).singleElement().asString()
-                .contains("b.yaml:2:10: a second profile marked default");
+                .contains("b.yaml:2:10: profile \"large\" is marked default, and so is \"small\"");
         assertThat(profiles.validate("b.yaml", "slug: huge\n")).isEmpty();
         assertThat(profiles.validate("../escape.yaml", "slug: x\n")).singleElement()
                 .satisfies(e -> assertThat(e.message()).startsWith("a profile file name is"));
