@@ -169,6 +169,25 @@ class ProfileDirectoryReloadTest {
     }
 
     @Test
+    void deletesAFileOnlyWhenTheRestStaysValid() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), SMALL);
+        Files.writeString(dir.resolve("b.yaml"), LARGE);
+        profiles = ProfileDirectory.open(dir);
+
+        List<ProfileError> refused = profiles.delete("a.yaml");
+        List<ProfileError> missing = profiles.delete("c.yaml");
+        List<ProfileError> deleted = profiles.delete("b.yaml");
+
+        assertThat(refused).extracting(ProfileError::message)
+                .containsExactly("no profile is marked \"default: true\"; mark exactly one");
+        assertThat(missing).extracting(ProfileError::message).containsExactly("no such profile file");
+        assertThat(deleted).isEmpty();
+        assertThat(dir.resolve("a.yaml")).exists();
+        assertThat(dir.resolve("b.yaml")).doesNotExist();
+        assertThat(slugs()).containsExactly("small");
+    }
+
+    @Test
     void fallsBackToTheBundledDefaultsWhenTheFolderDoesNotExist() {
         profiles = ProfileDirectory.openOrDefaults(dir.resolve("missing"));
 
