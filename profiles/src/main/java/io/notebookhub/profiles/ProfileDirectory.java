@@ -169,7 +169,12 @@ public final class ProfileDirectory implements ProfileCatalog, AutoCloseable {
         try {
             files = FolderFiles.read(folder);
         } catch (IOException e) {
-            return Optional.of(refuse(null, List.of(new ProfileError(folder.toString(), 0, 0,
+            // Remembered like a content fingerprint, so a folder that stays unreadable is reported once.
+            String unreadable = "unreadable: " + e;
+            if (unreadable.equals(lastFingerprint)) {
+                return Optional.empty();
+            }
+            return Optional.of(refuse(unreadable, List.of(new ProfileError(folder.toString(), 0, 0,
                     "cannot read the folder: " + e))));
         }
         String fingerprint = FolderFiles.fingerprint(files);
@@ -284,6 +289,29 @@ public final class ProfileDirectory implements ProfileCatalog, AutoCloseable {
         log.info("Saved profile file {}", target);
         ReloadOutcome outcome = reload();
         return outcome.errors();
+    }
+
+    /**
+     * Deletes {@code fileName} and applies the remaining files, but only if they are valid without it (e.g. it does
+     * not hold the only default profile); otherwise deletes nothing and returns the errors.
+     *
+     * @throws IOException when the folder cannot be written
+     */
+    public synchronized List<ProfileError> delete(String fileName) throws IOException {
+        if (folder == null) {
+            throw new IOException("the bundled default profiles cannot be edited; configure a profiles folder");
+        }
+        Map<String, String> files = new TreeMap<>(readFolder(folder));
+        if (!FolderFiles.isProfileFileName(fileName) || files.remove(fileName) == null) {
+            return List.of(new ProfileError(fileName, 0, 0, "no such profile file"));
+        }
+        List<ProfileError> errors = ProfileSetLoader.load(displayNames(folder, files), folder.toString()).errors();
+        if (!errors.isEmpty()) {
+            return errors;
+        }
+        Files.delete(folder.resolve(fileName));
+        log.info("Deleted profile file {}", folder.resolve(fileName));
+        return reload().errors();
     }
 
     @Override

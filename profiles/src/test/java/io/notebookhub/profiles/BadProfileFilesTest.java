@@ -323,7 +323,7 @@ class BadProfileFilesTest {
                         """, """
                         slug: b
                         default: true
-                        """, "b.yaml:2:10: a second profile marked default (the first is \"a\" at a.yaml:2:10); "
+                        """, "b.yaml:2:10: profile \"b\" is marked default, and so is \"a\" (a.yaml:2:10); "
                         + "mark exactly one"));
     }
 

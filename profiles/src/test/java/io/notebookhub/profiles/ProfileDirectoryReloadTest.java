@@ -139,7 +139,7 @@ class ProfileDirectoryReloadTest {
                         "duplicate slug \"large\" (first defined at " + dir.resolve("b.yaml") + ":1:7)"));
         assertThat(profiles.validate("b.yaml", "slug: large\ndefault: true\n"))
                 .extracting(ProfileError::toString).singleElement().asString()
-                .contains("b.yaml:2:10: a second profile marked default");
+                .contains("b.yaml:2:10: profile \"large\" is marked default, and so is \"small\"");
         assertThat(profiles.validate("b.yaml", "slug: huge\n")).isEmpty();
         assertThat(profiles.validate("../escape.yaml", "slug: x\n")).singleElement()
                 .satisfies(e -> assertThat(e.message()).startsWith("a profile file name is"));
@@ -166,6 +166,25 @@ class ProfileDirectoryReloadTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.yaml", "b.yaml");
         }
+    }
+
+    @Test
+    void deletesAFileOnlyWhenTheRestStaysValid() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), SMALL);
+        Files.writeString(dir.resolve("b.yaml"), LARGE);
+        profiles = ProfileDirectory.open(dir);
+
+        List<ProfileError> refused = profiles.delete("a.yaml");
+        List<ProfileError> missing = profiles.delete("c.yaml");
+        List<ProfileError> deleted = profiles.delete("b.yaml");
+
+        assertThat(refused).extracting(ProfileError::message)
+                .containsExactly("no profile is marked \"default: true\"; mark exactly one");
+        assertThat(missing).extracting(ProfileError::message).containsExactly("no such profile file");
+        assertThat(deleted).isEmpty();
+        assertThat(dir.resolve("a.yaml")).exists();
+        assertThat(dir.resolve("b.yaml")).doesNotExist();
+        assertThat(slugs()).containsExactly("small");
     }
 
     @Test

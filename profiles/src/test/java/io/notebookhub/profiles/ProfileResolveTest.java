@@ -210,6 +210,34 @@ class ProfileResolveTest {
     }
 
     @Test
+    void checksQuantitiesMadeFromFreeTextAtResolveTime() throws IOException {
+        Files.writeString(dir.resolve("profiles.yaml"), """
+                slug: flexible
+                default: true
+                cpu: {guarantee: 500m}
+                options:
+                  cores:
+                    unlisted_choice:
+                      validation_regex: "[0-9]+"
+                      validation_message: a whole number of cores
+                      overrides: {cpu: {limit: "{value}"}}
+                """);
+        profiles.reload();
+
+        assertThat(profiles.resolve(ProfileOverrides.NONE, "flexible", Map.of("cores", "3")).cpuLimit()).isEqualTo("3");
+        assertThatThrownBy(() -> profiles.resolve(ProfileOverrides.NONE, "flexible", Map.of()))
+                .isInstanceOf(ProfileChoiceException.class)
+                .hasMessage("option \"cores\" of profile \"flexible\" has no listed choices; enter a value");
+        assertThatThrownBy(() -> profiles.resolve(ProfileOverrides.NONE, "flexible", Map.of("cores", "0")))
+                .isInstanceOf(ProfileChoiceException.class)
+                .hasMessage("profile \"flexible\" with cores=0 cannot be used: cpu guarantee 500m is more than limit 0");
+        assertThatThrownBy(() -> profiles.resolve(ProfileOverrides.NONE, "flexible", Map.of("cores", "two")))
+                .isInstanceOf(ProfileChoiceException.class)
+                .hasMessage("\"two\" is not allowed for option \"cores\" in profile \"flexible\": "
+                        + "a whole number of cores");
+    }
+
+    @Test
     void rejectsAnUnlistedValueThatFailsThePatternWithTheAdminsMessage() {
         assertThatThrownBy(() -> profiles.resolve(ProfileOverrides.NONE, "gpu", Map.of("image", "evil.example/x:1")))
                 .isInstanceOf(ProfileChoiceException.class)

@@ -115,12 +115,12 @@ public final class OverridesMerger {
         return value;
     }
 
-    /** Why the quantities in {@code o} cannot be used together, e.g. a guarantee above its limit. */
+    /**
+     * Why the quantities in {@code o} cannot be used, alone (after a free-text value was put in) or together
+     * (a guarantee above its limit). Only for overrides without {@code {value}} placeholders.
+     */
     public static Optional<String> resourceProblem(ProfileOverrides o) {
         for (String q : quantities(o)) {
-            if (q.contains(OverridesReader.VALUE_PLACEHOLDER)) {
-                return Optional.empty();
-            }
             Optional<String> p = Quantities.problem(q);
             if (p.isPresent()) {
                 return p;

@@ -250,9 +250,9 @@ public final class ProfileReader {
         String message = f.containsKey("validation_message")
                 ? yaml.nonEmptyString(f.get("validation_message").value(), path + ".validation_message") : null;
         String regex = null;
-        if (!f.containsKey("validation_regex")) {
+        if (!f.containsKey("validation_regex") && Boolean.TRUE.equals(enabled)) {
             yaml.error(node, path, "validation_regex is required (free text is only accepted when it matches)");
-        } else {
+        } else if (f.containsKey("validation_regex")) {
             Node rn = f.get("validation_regex").value();
             regex = yaml.nonEmptyString(rn, path + ".validation_regex");
             if (regex != null) {

@@ -6,6 +6,7 @@ import io.notebookhub.profiles.internal.ProfileReader.Draft;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +46,8 @@ public final class ProfileSetLoader {
                 if (firstDefault == null) {
                     firstDefault = d;
                 } else {
-                    d.yaml().error(d.defaultNode(), "", "a second profile marked default (the first is \""
-                            + firstDefault.slug() + "\" at " + firstDefault.yaml().position(firstDefault.defaultNode())
+                    d.yaml().error(d.defaultNode(), "", "profile \"" + d.slug() + "\" is marked default, and so is \""
+                            + firstDefault.slug() + "\" (" + firstDefault.yaml().position(firstDefault.defaultNode())
                             + "); mark exactly one");
                 }
             }
@@ -64,6 +65,10 @@ public final class ProfileSetLoader {
                 profiles.add(d.profile());
             }
         });
+        // A mapping merged into several profiles ("<<: *base") would otherwise report its mistakes once per profile.
+        List<ProfileError> distinct = new ArrayList<>(new LinkedHashSet<>(errors));
+        errors.clear();
+        errors.addAll(distinct);
         List<String> order = new ArrayList<>(files.keySet());
         errors.sort(Comparator.comparingInt((ProfileError e) -> order.indexOf(e.file()))
                 .thenComparingInt(ProfileError::line).thenComparingInt(ProfileError::column));

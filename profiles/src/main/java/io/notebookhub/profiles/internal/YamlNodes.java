@@ -59,7 +59,12 @@ public final class YamlNodes {
             return null;
         }
         Map<String, Field> out = new LinkedHashMap<>();
+        List<NodeTuple> merged = new ArrayList<>();
         for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode().getTag() == Tag.MERGE) {
+                merged.addAll(mergedTuples(tuple.getValueNode(), path));
+                continue;
+            }
             String key = keyText(tuple.getKeyNode(), path);
             if (key == null) {
                 continue;
@@ -69,14 +74,46 @@ public final class YamlNodes {
                         + (out.get(key).keyNode().getStartMark().getLine() + 1) + ")");
                 continue;
             }
-            if (known != null && !known.contains(key)) {
-                Optional<String> guess = Suggestions.closest(key, known);
-                error(tuple.getKeyNode(), path, "unknown key \"" + key + "\""
-                        + guess.map(g -> " (did you mean \"" + g + "\"?)").orElse("")
-                        + (guess.isEmpty() ? "; known keys: " + String.join(", ", known) : ""));
-                continue;
+            accept(out, tuple, path, known);
+        }
+        // YAML merge keys ("<<: *anchor"): keys written in the mapping itself win, then earlier merged mappings.
+        for (NodeTuple tuple : merged) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && !out.containsKey(k.getValue())) {
+                accept(out, tuple, path, known);
             }
-            out.put(key, new Field(key, tuple.getKeyNode(), tuple.getValueNode()));
+        }
+        return out;
+    }
+
+    private void accept(Map<String, Field> out, NodeTuple tuple, String path, Collection<String> known) {
+        String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+        if (known != null && !known.contains(key)) {
+            Optional<String> guess = Suggestions.closest(key, known);
+            error(tuple.getKeyNode(), path, "unknown key \"" + key + "\""
+                    + guess.map(g -> " (did you mean \"" + g + "\"?)").orElse("")
+                    + (guess.isEmpty() ? "; known keys: " + String.join(", ", known) : ""));
+            return;
+        }
+        out.put(key, new Field(key, tuple.getKeyNode(), tuple.getValueNode()));
+    }
+
+    private List<NodeTuple> mergedTuples(Node value, String path) {
+        List<NodeTuple> out = new ArrayList<>();
+        if (value instanceof MappingNode m) {
+            List<NodeTuple> nested = new ArrayList<>();
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode().getTag() == Tag.MERGE) {
+                    nested.addAll(mergedTuples(t.getValueNode(), path));
+                } else {
+                    out.add(t);
+                }
+            }
+            out.addAll(nested);
+        } else if (value instanceof SequenceNode seq
+                && seq.getValue().stream().allMatch(n -> n instanceof MappingNode)) {
+            seq.getValue().forEach(n -> out.addAll(mergedTuples(n, path)));
+        } else {
+            error(value, path, "\"<<\" merges a mapping or a list of mappings, found " + describe(value));
         }
         return out;
     }
@@ -115,6 +152,22 @@ public final class YamlNodes {
         }
         return s;
     }
+
+    /** Text that must be one of {@code allowed}; {@code what} names it with its article ("a taint effect"). */
+    public String oneOf(Node node, String path, String what, List<String> allowed) {
+        String text = string(node, path);
+        if (text == null) {
+            return null;
+        }
+        if (!allowed.contains(text)) {
+            Optional<String> guess = Suggestions.closest(text, allowed);
+            error(node, path, "\"" + text + "\" is not " + what + "; use one of " + String.join(", ", allowed)
+                    + guess.map(g -> " (did you mean \"" + g + "\"?)").orElse(""));
+            return null;
+        }
+        return text;
+    }
+
 
     public Boolean bool(Node node, String path) {
         if (node instanceof ScalarNode scalar && scalar.getTag() == Tag.BOOL) {
