@@ -1,0 +1,70 @@
+package io.notebookhub.system.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's Chromium driven headless by Selenium through Debian's chromedriver (no driver or browser download),
+ * with a fresh profile folder and the flags this closed network needs.
+ */
+public final class HeadlessChrome implements AutoCloseable {
+    private final Path profile;
+    public final ChromeDriver driver;
+
+    public HeadlessChrome() throws IOException {
+        profile = Files.createTempDirectory("chrome-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(Path.of("/usr/bin/chromium").toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--disable-quic", "--window-size=1280,900",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    }
+
+    public WebDriverWait waitUpTo(Duration timeout) {
+        return new WebDriverWait(driver, timeout);
+    }
+
+    public WebElement await(By by, Duration timeout) {
+        return waitUpTo(timeout).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    public WebDriver get(String url) {
+        driver.get(url);
+        return driver;
+    }
+
+    /** Logs in through the hub's dev login form. */
+    public void devLogin(String baseUrl, String user) {
+        driver.get(baseUrl + "/hub/login");
+        driver.findElement(By.id("username_input")).sendKeys(user);
+        driver.findElement(By.id("password_input")).sendKeys("pw");
+        driver.findElement(By.id("login_submit")).click();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
