@@ -113,7 +113,9 @@ public final class LocalProcessSpawner implements Spawner {
         command.add("setsid");
         boolean root = "root".equals(System.getProperty("user.name"));
         if (!config.runAsUser().isEmpty()) {
-            command.addAll(List.of("runuser", "-u", config.runAsUser(), "--"));
+            // setpriv execs in place, so the pid (and process group) stay the server's own.
+            command.addAll(List.of("setpriv", "--reuid=" + config.runAsUser(), "--regid=" + primaryGroup(config.runAsUser()),
+                    "--init-groups", "--"));
             chown(home, config.runAsUser());
         }
         command.addAll(config.command());
@@ -163,6 +165,20 @@ public final class LocalProcessSpawner implements Spawner {
             if (p.waitFor() != 0) {
                 throw new IOException("chown " + user + " " + dir + " failed");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static String primaryGroup(String user) throws IOException {
+        Process id = new ProcessBuilder("id", "-g", user).redirectErrorStream(true).start();
+        try {
+            String out = new String(id.getInputStream().readAllBytes()).trim();
+            if (id.waitFor() != 0 || !out.matches("\\d+")) {
+                throw new IOException("run_as_user '" + user + "' is not a user on this machine: " + out);
+            }
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
