@@ -170,7 +170,9 @@ public record CullerConfig(
         m.put("remove_named_servers", removeNamedServers);
         m.put("concurrency", concurrency);
         m.put("policy", policy);
-        m.put("profile_timeouts", profileTimeouts);
+        Map<String, String> perProfile = new java.util.TreeMap<>();
+        profileTimeouts.forEach((slug, t) -> perProfile.put(slug, t.toSeconds() + "s"));
+        m.put("profile_timeouts", perProfile);
         m.put("exempt", new TreeSet<>(exempt));
         return m.toString();
     }

@@ -7,6 +7,7 @@ import io.notebookhub.culler.UserFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -65,12 +66,30 @@ public final class HubJson {
                 log.warn("Skipping server {}/{}: the hub gives neither started nor last_activity", name, e.getKey());
                 continue;
             }
-            String url = text(s, "url");
-            URI stateUrl = url == null ? null : url.startsWith("http") ? URI.create(url) : serverBase.resolve(url);
+            URI stateUrl = stateUrl(serverBase, text(s, "url"), name);
             out.add(new ServerFacts(name, e.getKey(), text(s.path("user_options"), "profile"), admin, started, null,
                     Timestamps.parse(text(s, "last_interactive_activity")), reported, null, stateUrl, token));
         }
         return out;
+    }
+
+    /** JupyterHub sends the path quoted; a hub that does not is still understood rather than failing the listing. */
+    private static URI stateUrl(URI serverBase, String url, String user) {
+        if (url == null) {
+            return null;
+        }
+        URI u;
+        try {
+            u = URI.create(url);
+        } catch (IllegalArgumentException unquoted) {
+            try {
+                u = new URI(null, null, url, null);
+            } catch (URISyntaxException e) {
+                log.warn("Cannot read the state of {}'s server: its url {} is not a URL", user, url);
+                return null;
+            }
+        }
+        return u.isAbsolute() ? u : serverBase.resolve(u);
     }
 
     public static UserFacts user(JsonNode user) {
