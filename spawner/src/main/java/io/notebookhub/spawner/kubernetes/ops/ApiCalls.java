@@ -94,7 +94,7 @@ public final class ApiCalls implements AutoCloseable {
     /** 429, 5xx and I/O trouble pass; a refusal (4xx) will be refused again. */
     public static boolean isTransient(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException k && k.getCode() != 0) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
                 return k.getCode() == 429 || k.getCode() >= 500;
             }
             if (t instanceof IOException || t instanceof TimeoutException) {
@@ -107,7 +107,7 @@ public final class ApiCalls implements AutoCloseable {
     /** The HTTP status of a failed call, or 0 when there was none. */
     public static int status(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException k && k.getCode() != 0) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
                 return k.getCode();
             }
         }
