@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@link #fromMap}). Every value is checked when the record is built; a bad value throws
  * {@link IllegalArgumentException} naming the key, so start-up stops with a message an admin can act on.
  *
- * @param namespace where pods, PVCs and events live
+ * @param namespace where pods, PVCs and events live (default: the hub pod's own namespace, else {@code default})
  * @param kubeconfig path of a kubeconfig file, or null to use in-cluster credentials (falling back to ~/.kube/config)
  * @param context kubeconfig context, or null for the current one
  * @param image image used when the profile names none
@@ -193,7 +193,7 @@ public record KubernetesSpawnerConfig(
         private final Map<String, Object> values = new LinkedHashMap<>();
 
         private Builder() {
-            values.put("namespace", "default");
+            values.put("namespace", ownNamespace());
             values.put("kubeconfig", null);
             values.put("context", null);
             values.put("image", "quay.io/jupyterhub/k8s-singleuser-sample:4.0.0");
@@ -275,6 +275,16 @@ public record KubernetesSpawnerConfig(
 
         @SuppressWarnings("unchecked")
         private Map<String, String> map(String k) { return (Map<String, String>) values.get(k); }
+    }
+
+    /** In a pod, the hub's own namespace (as Zero-to-JupyterHub does); elsewhere {@code default}. */
+    private static String ownNamespace() {
+        java.nio.file.Path file = java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+        try {
+            return java.nio.file.Files.isReadable(file) ? java.nio.file.Files.readString(file).trim() : "default";
+        } catch (java.io.IOException e) {
+            return "default";
+        }
     }
 
     private static Object coerce(String key, Object raw, Object def) {

@@ -22,6 +22,13 @@ final class TestProfiles {
                 Duration.ofHours(1), Duration.ofMinutes(5), null);
     }
 
+    /** A profile small enough for a laptop's k3s node, with its own image. */
+    static ResolvedProfile tiny(String slug, String image, Map<String, String> nodeSelector) {
+        return new ResolvedProfile(slug, slug, Map.of(), image, "10m", "200m", "16Mi", "64Mi", Map.of(), List.of(),
+                nodeSelector, NodeAffinity.NONE, Map.of(), List.of(), List.of(), new Storage("64Mi", null, null, null),
+                Duration.ofHours(1), Duration.ofMinutes(5), null);
+    }
+
     /** A GPU profile with everything a GPU profile sets: extended resources, tolerations, placement, volumes. */
     static ResolvedProfile gpu() {
         return new ResolvedProfile("gpu-a100", "GPU (A100)", Map.of("image", "pytorch"),
