@@ -172,22 +172,33 @@ final class SpawnFlow implements ClusterWatch.PodListener {
 
     @Override
     public void onEvent(Event event) {
+        if (record(event)) {
+            kube.watch().pod(podName).ifPresent(p -> onPod(podName, p));
+        }
+    }
+
+    /** Reports an event of this pod once; false for other pods' events and repeats. */
+    private boolean record(Event event) {
         String uid = podUid;
         if (uid == null || !uid.equals(event.getInvolvedObject().getUid())) {
-            return;
+            return false;
         }
         String key = event.getMetadata().getUid() + "/" + event.getCount();
+        int p;
         synchronized (seenEvents) {
             if (!seenEvents.add(key)) {
-                return;
+                return false;
             }
             percent += (90 - percent) / 3;
+            p = percent;
         }
-        report(percent, event.getReason() + ": " + event.getMessage());
-        kube.watch().pod(podName).ifPresent(p -> onPod(podName, p));
+        report(p, event.getReason() + ": " + event.getMessage());
+        return true;
     }
 
     private void succeed(String url) {
+        // The user's log should hold every event up to readiness, even ones the pod's change overtook.
+        kube.watch().events(podName, podUid).forEach(this::record);
         context.runOnContext(v -> ready.tryComplete(url));
     }
 

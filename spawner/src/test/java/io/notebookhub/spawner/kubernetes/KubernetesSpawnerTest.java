@@ -206,6 +206,23 @@ class KubernetesSpawnerTest {
     }
 
     @Test
+    void tellsTheHubWhenARunningServerCrashes() {
+        ServerId oscar = ServerId.defaultServer("oscar");
+        List<String> exits = new CopyOnWriteArrayList<>();
+        spawner.onUnexpectedExit((s, reason) -> exits.add(reason));
+        flows.spawnsReadyServer(oscar, TestProfiles.small(), START);
+
+        client.pods().inNamespace("test").withName(SafeNames.podName(oscar)).editStatus(p -> {
+            p.getStatus().setPhase("Failed");
+            p.getStatus().getContainerStatuses().get(0).setReady(false);
+            return p;
+        });
+
+        await().atMost(SpawnerFlows.WAIT).untilAsserted(() -> assertThat(exits).singleElement()
+                .satisfies(reason -> assertThat(reason).startsWith("Your server stopped (pod phase Failed")));
+    }
+
+    @Test
     void deletesTheHomeVolumeOnlyWhenConfiguredTo() {
         ServerId olga = ServerId.defaultServer("olga");
         SpawnedServer spawned = flows.spawnsReadyServer(olga, TestProfiles.small(), START);

@@ -112,6 +112,11 @@ final class MockKubelet implements AutoCloseable {
                     scheduled(pod);
                     event(pod, "Normal", "Pulling", "Pulling image \"" + image(pod) + "\"");
                     event(pod, "Normal", "Started", "Started container notebook");
+                    if (events) {
+                        // Events and pod changes travel on separate watches; a real kubelet, too, reports
+                        // "Started" well before the container turns ready.
+                        Thread.sleep(200);
+                    }
                     status(pod, running(new ContainerStatusBuilder().withName("notebook").withImage(image(pod))
                             .withReady(true).withNewState().withNewRunning().withStartedAt(now()).endRunning()
                             .endState().build(), pod));
@@ -119,6 +124,8 @@ final class MockKubelet implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // The pod may be deleted (a stop racing the kubelet); a real kubelet shrugs too.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -74,6 +74,8 @@ final class SpawnerFlows {
         assertThat(client.persistentVolumeClaims().inNamespace(config.namespace())
                 .withName(SafeNames.pvcName(server.user())).get()).isNotNull();
         await().atMost(WAIT).untilAsserted(() -> assertThat(progress).extracting(SpawnProgress::message)
+                .startsWith("Server requested")
+                .anySatisfy(m -> assertThat(m).startsWith("Pod " + SafeNames.podName(server)))
                 .anySatisfy(m -> assertThat(m).startsWith("Scheduled: "))
                 .anySatisfy(m -> assertThat(m).startsWith("Started: ")));
         assertThat(progress).extracting(SpawnProgress::progress).isSorted().allMatch(p -> p >= 0 && p < 100);
