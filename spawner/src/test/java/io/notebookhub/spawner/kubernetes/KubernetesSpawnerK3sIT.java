@@ -76,8 +76,10 @@ class KubernetesSpawnerK3sIT {
 
     @Test
     void failsPlainlyWhenNoNodeHasTheGpuTheProfileAsksFor() {
-        flows.failsWith(ServerId.defaultServer("gpu-user"), TestProfiles.gpu(), START, "No node can run your server",
-                "nvidia.com/gpu");
+        // Only the GPU is missing on a k3s node; a node selector would fail the scheduler's earlier filter first.
+        flows.failsWith(ServerId.defaultServer("gpu-user"),
+                TestProfiles.tiny("gpu", BUSYBOX, Map.of("nvidia.com/gpu", "1")), START,
+                "No node can run your server", "Insufficient nvidia.com/gpu");
     }
 
     @Test

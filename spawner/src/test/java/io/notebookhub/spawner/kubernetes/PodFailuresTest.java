@@ -38,6 +38,16 @@ class PodFailuresTest {
     }
 
     @Test
+    void keepsWaitingWhileTheNewHomeVolumeIsProvisioned() {
+        Pod pod = new PodBuilder(unschedulable()).editStatus().editCondition(0).withMessage(
+                "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes "
+                        + "are available: 3 Preemption is not helpful for scheduling.").endCondition().endStatus()
+                .build();
+
+        assertThat(PodFailures.classify(pod, List.of(), true)).isEmpty();
+    }
+
+    @Test
     void namesTheImageThatCannotBePulled() {
         Pod pod = pod().withNewStatus().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
                 .withName("notebook").withImage("nope:1").withNewState().withNewWaiting().withReason("ImagePullBackOff")

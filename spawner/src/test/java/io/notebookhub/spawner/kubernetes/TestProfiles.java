@@ -23,9 +23,9 @@ final class TestProfiles {
     }
 
     /** A profile small enough for a laptop's k3s node, with its own image. */
-    static ResolvedProfile tiny(String slug, String image, Map<String, String> nodeSelector) {
-        return new ResolvedProfile(slug, slug, Map.of(), image, "10m", "200m", "16Mi", "64Mi", Map.of(), List.of(),
-                nodeSelector, NodeAffinity.NONE, Map.of(), List.of(), List.of(), new Storage("64Mi", null, null, null),
+    static ResolvedProfile tiny(String slug, String image, Map<String, String> extraResourceLimits) {
+        return new ResolvedProfile(slug, slug, Map.of(), image, "10m", "200m", "16Mi", "64Mi", extraResourceLimits,
+                List.of(), Map.of(), NodeAffinity.NONE, Map.of(), List.of(), List.of(), new Storage("64Mi", null, null, null),
                 Duration.ofHours(1), Duration.ofMinutes(5), null);
     }
 

@@ -54,11 +54,20 @@ public final class PodFailures {
             boolean unschedulable = scheduled.isPresent() && "False".equals(scheduled.get().getStatus())
                     && "Unschedulable".equals(scheduled.get().getReason());
             boolean scalingUp = events.stream().anyMatch(e -> SCALE_UP_REASONS.contains(e.getReason()));
-            if (unschedulable && !scalingUp) {
+            if (unschedulable && !scalingUp && !waitsForVolume(scheduled.get().getMessage())) {
                 return Optional.of("No node can run your server: " + scheduled.get().getMessage());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A new user's PVC may still be provisioning when the scheduler first looks at the pod ("pod has unbound
+     * immediate PersistentVolumeClaims"); the scheduler retries by itself, so that is not a failure.
+     */
+    private static boolean waitsForVolume(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("persistentvolumeclaim") || m.contains("volume binding");
     }
 
     /** The address of the server when the pod is Running, its container ready and its IP known. */
