@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class SpawnFlow implements ClusterWatch.PodListener {
     private static final Logger log = LoggerFactory.getLogger(SpawnFlow.class);
     private static final Duration CLEANUP_GRACE = Duration.ZERO;
+    /** JupyterHub's and Zero-to-JupyterHub's default {@code start_timeout}, for a request that names none. */
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(300);
 
     private final Kube kube;
     private final Context context;
@@ -50,7 +52,8 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     SpawnFlow(Kube kube, Context context, SpawnRequest request, Consumer<SpawnProgress> progress) {
         this.kube = kube;
         this.context = context;
-        this.request = request;
+        this.request = request.startTimeout() != null ? request
+                : new SpawnRequest(request.server(), request.env(), request.profile(), DEFAULT_START_TIMEOUT);
         this.progress = progress;
         this.mdc = Mdc.of(request.server());
         this.podName = SafeNames.podName(request.server());
@@ -106,6 +109,10 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     }
 
     private Future<Pod> createPod() {
+        if (ready.future().failed()) {
+            // Timed out or cancelled while the PVC was being made: do not start a pod nobody waits for.
+            return Future.failedFuture(ready.future().cause());
+        }
         Pod pod = PodManifests.pod(request.server(), request.profile(), request.env(), kube.config());
         if (!kube.watch().listen(podName, this)) {
             return Future.failedFuture(new SpawnFailedException("This server is already starting."));
