@@ -39,7 +39,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesSpawnerConfig config;
     private final Map<String, PodListener> listeners = new ConcurrentHashMap<>();
-    private final Map<String, List<PodListener>> goneWaiters = new ConcurrentHashMap<>();
+    private final Map<String, List<Promise<Void>>> goneWaiters = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Pod>> podObservers = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Event> events;
@@ -153,19 +153,8 @@ public final class ClusterWatch implements AutoCloseable {
     /** Completes when no pod of that name is in the cache (at once if none is). */
     public Future<Void> awaitGone(Vertx vertx, String name, java.time.Duration timeout) {
         Promise<Void> gone = Promise.promise();
-        PodListener listener = new PodListener() {
-            @Override
-            public void onPod(String n, Pod pod) {
-                if (pod == null) {
-                    gone.tryComplete();
-                }
-            }
-
-            @Override
-            public void onEvent(Event event) {
-            }
-        };
-        GoneWaiters.add(goneWaiters, name, listener);
+        goneWaiters.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(gone);
+        // Registered before looking, so a deletion between the look and the registration is not missed.
         if (pod(name).isEmpty()) {
             gone.tryComplete();
         }
@@ -173,7 +162,10 @@ public final class ClusterWatch implements AutoCloseable {
                 "Pod " + name + " was still there " + timeout.toSeconds() + " s after it was deleted")));
         return gone.future().onComplete(ar -> {
             vertx.cancelTimer(timer);
-            GoneWaiters.remove(goneWaiters, name, listener);
+            goneWaiters.computeIfPresent(name, (k, list) -> {
+                list.remove(gone);
+                return list.isEmpty() ? null : list;
+            });
         });
     }
 
@@ -182,9 +174,9 @@ public final class ClusterWatch implements AutoCloseable {
         if (listener != null) {
             listener.onPod(name, pod);
         }
-        List<PodListener> waiting = goneWaiters.get(name);
-        if (waiting != null) {
-            waiting.forEach(w -> w.onPod(name, pod));
+        List<Promise<Void>> waiting = goneWaiters.get(name);
+        if (pod == null && waiting != null) {
+            waiting.forEach(Promise::tryComplete);
         }
         podObservers.forEach(o -> o.accept(name, pod));
     }
@@ -220,20 +212,6 @@ public final class ClusterWatch implements AutoCloseable {
         }
         if (pods != null) {
             pods.close();
-        }
-    }
-
-    /** Several waiters may wait for one pod to go (a stop and a failed spawn's clean-up). */
-    private static final class GoneWaiters {
-        static void add(Map<String, List<PodListener>> map, String name, PodListener l) {
-            map.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(l);
-        }
-
-        static void remove(Map<String, List<PodListener>> map, String name, PodListener l) {
-            map.computeIfPresent(name, (k, list) -> {
-                list.remove(l);
-                return list.isEmpty() ? null : list;
-            });
         }
     }
 }
