@@ -129,7 +129,8 @@ class KubernetesSpawnerTest {
         ServerId grace = ServerId.defaultServer("grace");
         kubelet.behave(SafeNames.podName(grace), Behaviour.NEVER_READY);
 
-        flows.failsWith(grace, TestProfiles.small(), Duration.ofSeconds(3), "did not become ready within 3 s",
+        // Long enough for a loaded machine's stand-in kubelet to have reported the container as running.
+        flows.failsWith(grace, TestProfiles.small(), Duration.ofSeconds(10), "did not become ready within 10 s",
                 "container not ready");
     }
 
