@@ -1,0 +1,250 @@
+package io.notebookhub.spawner.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.notebookhub.spawner.SpawnFailedException;
+import io.notebookhub.spawner.SpawnProgress;
+import io.notebookhub.spawner.SpawnRequest;
+import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.kubernetes.model.HubLabels;
+import io.notebookhub.spawner.kubernetes.model.PodManifests;
+import io.notebookhub.spawner.kubernetes.model.PvcManifests;
+import io.notebookhub.spawner.kubernetes.model.SafeNames;
+import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
+import io.notebookhub.spawner.kubernetes.ops.Mdc;
+import io.notebookhub.spawner.kubernetes.watch.ClusterWatch;
+import io.notebookhub.spawner.kubernetes.watch.PodFailures;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One spawn: {@code ensurePvc -> createPod -> awaitReady}, and on any failure the pod it made is removed
+ * (the PVC never is). Readiness and failures come from the shared informers, never from polling.
+ */
+final class SpawnFlow implements ClusterWatch.PodListener {
+    private static final Logger log = LoggerFactory.getLogger(SpawnFlow.class);
+    private static final Duration CLEANUP_GRACE = Duration.ZERO;
+    /** JupyterHub's and Zero-to-JupyterHub's default {@code start_timeout}, for a request that names none. */
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(300);
+
+    private final Kube kube;
+    private final Context context;
+    private final SpawnRequest request;
+    private final Consumer<SpawnProgress> progress;
+    private final Map<String, String> mdc;
+    private final String podName;
+    private final Promise<String> ready = Promise.promise();
+    private final Set<String> seenEvents = new HashSet<>();
+    private volatile String podUid;
+    private volatile boolean podRequested;
+    private int percent = 10;
+
+    SpawnFlow(Kube kube, Context context, SpawnRequest request, Consumer<SpawnProgress> progress) {
+        this.kube = kube;
+        this.context = context;
+        this.request = request.startTimeout() != null ? request
+                : new SpawnRequest(request.server(), request.env(), request.profile(), DEFAULT_START_TIMEOUT);
+        this.progress = progress;
+        this.mdc = Mdc.of(request.server());
+        this.podName = SafeNames.podName(request.server());
+    }
+
+    String podName() {
+        return podName;
+    }
+
+    Map<String, String> state() {
+        KubernetesSpawnerConfig config = kube.config();
+        return Map.of("profile", Objects.requireNonNullElse(request.profile().slug(), ""), "pod", podName,
+                "namespace", config.namespace(), "pvc", SafeNames.pvcName(request.server().user()));
+    }
+
+    Future<SpawnedServer> run() {
+        report(0, "Server requested");
+        long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> fail(
+                "Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
+                        + PodFailures.describe(kube.watch().pod(podName).orElse(null)) + ")."));
+        return ensurePvc()
+                .compose(v -> createPod())
+                .compose(pod -> awaitReady(pod))
+                .map(url -> new SpawnedServer(url, state()))
+                .onComplete(ar -> {
+                    kube.vertx().cancelTimer(timer);
+                    kube.watch().unlisten(podName, this);
+                })
+                .recover(this::removePod);
+    }
+
+    /** Ends the spawn from outside (the server was stopped while starting). */
+    void cancel(String reason) {
+        fail(reason);
+    }
+
+    private Future<Void> ensurePvc() {
+        PersistentVolumeClaim pvc = PvcManifests.pvc(request.server().user(), request.profile().storage(),
+                kube.config());
+        String name = pvc.getMetadata().getName();
+        return Mdc.with(mdc, () -> kube.api().call("create PVC " + name,
+                () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace()).resource(pvc)
+                        .create()))
+                .<Void>mapEmpty()
+                .recover(err -> {
+                    if (ApiCalls.status(err) == 409) {
+                        return Future.succeededFuture();
+                    }
+                    return Future.failedFuture(new SpawnFailedException("Your home volume " + name
+                            + " could not be created (" + apiReason(err) + ").", err));
+                })
+                .onSuccess(v -> report(5, "Home volume " + name + " is ready"));
+    }
+
+    private Future<Pod> createPod() {
+        if (ready.future().failed()) {
+            // Timed out or cancelled while the PVC was being made: do not start a pod nobody waits for.
+            return Future.failedFuture(ready.future().cause());
+        }
+        Pod pod = PodManifests.pod(request.server(), request.profile(), request.env(), kube.config());
+        if (!kube.watch().listen(podName, this)) {
+            return Future.failedFuture(new SpawnFailedException("This server is already starting."));
+        }
+        podRequested = true;
+        return Mdc.with(mdc, () -> kube.createPod(pod))
+                .recover(err -> ApiCalls.status(err) == 409 ? leftover(pod) : Future.failedFuture(
+                        new SpawnFailedException("Your server's pod could not be created (" + apiReason(err) + ").",
+                                err)))
+                .onSuccess(created -> report(10, "Pod " + podName + " created"));
+    }
+
+    /**
+     * A pod of this name already exists, left over from a hub crash or a spawn racing a stop. One of ours,
+     * for the same server and profile and still healthy, is adopted; anything else is replaced.
+     */
+    private Future<Pod> leftover(Pod wanted) {
+        return Mdc.with(mdc, () -> kube.api().call("get pod " + podName,
+                () -> kube.client().pods().inNamespace(kube.config().namespace()).withName(podName).get()))
+                .compose(existing -> {
+                    if (existing != null && adoptable(existing, wanted)) {
+                        Mdc.run(mdc, () -> log.info("Adopting existing pod {} for this spawn", podName));
+                        return Future.succeededFuture(existing);
+                    }
+                    Mdc.run(mdc, () -> log.warn("Replacing leftover pod {}", podName));
+                    return kube.deletePodAndWait(podName, CLEANUP_GRACE).compose(v -> kube.createPod(wanted));
+                });
+    }
+
+    private boolean adoptable(Pod existing, Pod wanted) {
+        Map<String, String> have = existing.getMetadata().getLabels();
+        Map<String, String> want = wanted.getMetadata().getLabels();
+        return have != null
+                && HubLabels.serverOf(existing).map(request.server()::equals).orElse(false)
+                && Objects.equals(have.get(HubLabels.PROFILE), want.get(HubLabels.PROFILE))
+                && Objects.equals(have.get(HubLabels.INSTANCE), want.get(HubLabels.INSTANCE))
+                && !PodFailures.isTerminal(existing)
+                && PodFailures.classify(existing, java.util.List.of(), kube.config().failOnUnschedulable()).isEmpty();
+    }
+
+    private Future<String> awaitReady(Pod created) {
+        podUid = created.getMetadata().getUid();
+        // Events and changes that arrived before the uid was known are replayed from the caches.
+        kube.watch().events(podName, podUid).forEach(this::onEvent);
+        kube.watch().pod(podName).ifPresent(p -> onPod(podName, p));
+        return ready.future();
+    }
+
+    @Override
+    public void onPod(String name, Pod pod) {
+        if (pod == null) {
+            if (podUid != null) {
+                fail("Your server's pod was deleted while it was starting.");
+            }
+            return;
+        }
+        if (podUid == null || !podUid.equals(pod.getMetadata().getUid())) {
+            return;
+        }
+        PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed,
+                () -> PodFailures.classify(pod, kube.watch().events(podName, podUid),
+                        kube.config().failOnUnschedulable()).ifPresent(this::fail));
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        if (record(event)) {
+            kube.watch().pod(podName).ifPresent(p -> onPod(podName, p));
+        }
+    }
+
+    /** Reports an event of this pod once; false for other pods' events and repeats. */
+    private boolean record(Event event) {
+        String uid = podUid;
+        if (uid == null || !uid.equals(event.getInvolvedObject().getUid())) {
+            return false;
+        }
+        String key = event.getMetadata().getUid() + "/" + event.getCount();
+        int p;
+        synchronized (seenEvents) {
+            if (!seenEvents.add(key)) {
+                return false;
+            }
+            percent += (90 - percent) / 3;
+            p = percent;
+        }
+        report(p, event.getReason() + ": " + event.getMessage());
+        return true;
+    }
+
+    private void succeed(String url) {
+        // The user's log should hold every event up to readiness, even ones the pod's change overtook.
+        kube.watch().events(podName, podUid).forEach(this::record);
+        context.runOnContext(v -> ready.tryComplete(url));
+    }
+
+    private void fail(String reason) {
+        context.runOnContext(v -> ready.tryFail(new SpawnFailedException(reason)));
+    }
+
+    private void report(int p, String message) {
+        context.runOnContext(v -> {
+            if (!ready.future().isComplete()) {
+                progress.accept(new SpawnProgress(p, message));
+            }
+        });
+    }
+
+    private Future<SpawnedServer> removePod(Throwable err) {
+        SpawnFailedException failure = err instanceof SpawnFailedException s ? s
+                : new SpawnFailedException("Your server could not be started (" + apiReason(err) + ").", err);
+        Mdc.run(mdc, () -> log.info("Spawn failed: {}", failure.getMessage()));
+        if (!podRequested) {
+            return Future.failedFuture(failure);
+        }
+        return Mdc.with(mdc, () -> kube.deletePodAndWait(podName, CLEANUP_GRACE))
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        Mdc.run(mdc, () -> log.warn("Could not remove pod {} after a failed spawn: {}", podName,
+                                ar.cause().getMessage()));
+                    }
+                    return Future.<SpawnedServer>failedFuture(failure);
+                });
+    }
+
+    static String apiReason(Throwable err) {
+        int status = ApiCalls.status(err);
+        return switch (status) {
+            case 0 -> err.getMessage();
+            case 403 -> "the hub is not allowed to do this (HTTP 403); check its RBAC role";
+            case 422 -> "Kubernetes refused the object (HTTP 422): " + err.getMessage();
+            default -> "Kubernetes API answered HTTP " + status;
+        };
+    }
+}

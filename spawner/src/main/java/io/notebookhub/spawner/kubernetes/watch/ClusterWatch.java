@@ -1,0 +1,217 @@
+package io.notebookhub.spawner.kubernetes.watch;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
+import io.notebookhub.spawner.kubernetes.model.HubLabels;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's view of its pods and their events: one shared pod informer (label-selected to this hub's
+ * user pods) and one event informer for the namespace. Reads come from the caches; interested parties
+ * register per pod name and are called on the informer thread, so they must be quick.
+ */
+public final class ClusterWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
+    private static final String BY_POD = "byPod";
+
+    /** Told about one pod: its new state (null once deleted) and each new event about it. */
+    public interface PodListener {
+        void onPod(String name, Pod podOrNullWhenDeleted);
+
+        void onEvent(Event event);
+    }
+
+    private final KubernetesClient client;
+    private final KubernetesSpawnerConfig config;
+    private final Map<String, PodListener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, List<Promise<Void>>> goneWaiters = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, Pod>> podObservers = new CopyOnWriteArrayList<>();
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Event> events;
+
+    public ClusterWatch(KubernetesClient client, KubernetesSpawnerConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /**
+     * Starts both informers and completes when their first lists are in the caches. A timeout here nearly
+     * always means the hub's service account may not list/watch pods or events, so the message says so.
+     */
+    public Future<Void> start(Vertx vertx) {
+        pods = client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config))
+                .runnableInformer(0);
+        pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                podChanged(pod.getMetadata().getName(), pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod pod) {
+                podChanged(pod.getMetadata().getName(), pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                podChanged(pod.getMetadata().getName(), null);
+            }
+        });
+        events = client.v1().events().inNamespace(config.namespace()).runnableInformer(0);
+        events.addIndexers(Map.of(BY_POD, e -> isAboutPod(e) ? List.of(e.getInvolvedObject().getName()) : List.of()));
+        events.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Event event) {
+                eventAdded(event);
+            }
+
+            @Override
+            public void onUpdate(Event oldEvent, Event event) {
+                // A repeated event (count++) is news to a person waiting: "Back-off pulling image" again.
+                if (!java.util.Objects.equals(oldEvent.getCount(), event.getCount())) {
+                    eventAdded(event);
+                }
+            }
+
+            @Override
+            public void onDelete(Event event, boolean finalStateUnknown) {
+                // Events expire after an hour; nothing waits on their removal.
+            }
+        });
+        Promise<Void> synced = Promise.promise();
+        long timeoutMs = config.informerSyncTimeout().toMillis();
+        long timer = vertx.setTimer(timeoutMs, t -> synced.tryFail(new IllegalStateException(
+                "The pod and event caches of namespace " + config.namespace() + " did not fill within "
+                        + config.informerSyncTimeout().toSeconds() + " s. The likely cause is RBAC: the hub's "
+                        + "service account needs get, list and watch on pods and events in that namespace "
+                        + "(and a reachable API server).")));
+        pods.start().toCompletableFuture()
+                .thenCompose(v -> events.start().toCompletableFuture())
+                .whenComplete((v, err) -> {
+                    vertx.cancelTimer(timer);
+                    if (err != null) {
+                        synced.tryFail(new IllegalStateException("Watching pods and events in namespace "
+                                + config.namespace() + " failed (check RBAC: get, list, watch on pods and events): "
+                                + err.getMessage(), err));
+                    } else {
+                        log.info("Watching {} pods and {} events in namespace {}", pods.getStore().list().size(),
+                                events.getStore().list().size(), config.namespace());
+                        synced.tryComplete();
+                    }
+                });
+        return synced.future();
+    }
+
+    public Optional<Pod> pod(String name) {
+        return Optional.ofNullable(pods.getStore().getByKey(config.namespace() + "/" + name));
+    }
+
+    public List<Pod> pods() {
+        return pods.getStore().list();
+    }
+
+    /** Events about this incarnation of the pod (same uid), oldest first. */
+    public List<Event> events(String podName, String podUid) {
+        return events.getIndexer().byIndex(BY_POD, podName).stream()
+                .filter(e -> podUid == null || podUid.equals(e.getInvolvedObject().getUid()))
+                .sorted(Comparator.comparing(ClusterWatch::eventTime))
+                .toList();
+    }
+
+    /** Registers the one listener of a pod name; returns false when another is already registered. */
+    public boolean listen(String podName, PodListener listener) {
+        return listeners.putIfAbsent(podName, listener) == null;
+    }
+
+    public void unlisten(String podName, PodListener listener) {
+        listeners.remove(podName, listener);
+    }
+
+    /**
+     * Called with every pod change (pod null once deleted), after the pod's own listener; used to notice
+     * servers that stop without being asked.
+     */
+    public void observePods(BiConsumer<String, Pod> observer) {
+        podObservers.add(observer);
+    }
+
+    /** Completes when no pod of that name is in the cache (at once if none is). */
+    public Future<Void> awaitGone(Vertx vertx, String name, java.time.Duration timeout) {
+        Promise<Void> gone = Promise.promise();
+        goneWaiters.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(gone);
+        // Registered before looking, so a deletion between the look and the registration is not missed.
+        if (pod(name).isEmpty()) {
+            gone.tryComplete();
+        }
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> gone.tryFail(new IllegalStateException(
+                "Pod " + name + " was still there " + timeout.toSeconds() + " s after it was deleted")));
+        return gone.future().onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            goneWaiters.computeIfPresent(name, (k, list) -> {
+                list.remove(gone);
+                return list.isEmpty() ? null : list;
+            });
+        });
+    }
+
+    private void podChanged(String name, Pod pod) {
+        PodListener listener = listeners.get(name);
+        if (listener != null) {
+            listener.onPod(name, pod);
+        }
+        List<Promise<Void>> waiting = goneWaiters.get(name);
+        if (pod == null && waiting != null) {
+            waiting.forEach(Promise::tryComplete);
+        }
+        podObservers.forEach(o -> o.accept(name, pod));
+    }
+
+    private void eventAdded(Event event) {
+        if (!isAboutPod(event)) {
+            return;
+        }
+        PodListener listener = listeners.get(event.getInvolvedObject().getName());
+        if (listener != null) {
+            listener.onEvent(event);
+        }
+    }
+
+    private static boolean isAboutPod(Event e) {
+        return e.getInvolvedObject() != null && "Pod".equals(e.getInvolvedObject().getKind());
+    }
+
+    private static String eventTime(Event e) {
+        if (e.getLastTimestamp() != null) {
+            return e.getLastTimestamp();
+        }
+        if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
+            return e.getEventTime().getTime();
+        }
+        return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+    }
+
+    @Override
+    public void close() {
+        if (events != null) {
+            events.close();
+        }
+        if (pods != null) {
+            pods.close();
+        }
+    }
+}

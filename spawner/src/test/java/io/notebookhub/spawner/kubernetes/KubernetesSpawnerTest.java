@@ -1,0 +1,279 @@
+package io.notebookhub.spawner.kubernetes;
+
+import static io.notebookhub.spawner.kubernetes.SpawnerFlows.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.notebookhub.spawner.ServerId;
+import io.notebookhub.spawner.SpawnFailedException;
+import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.kubernetes.MockKubelet.Behaviour;
+import io.notebookhub.spawner.kubernetes.model.PodManifests;
+import io.notebookhub.spawner.kubernetes.model.SafeNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class KubernetesSpawnerTest {
+    private static final Duration START = Duration.ofMinutes(2);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private Vertx vertx;
+    private MockKubelet kubelet;
+    private KubernetesSpawner spawner;
+    private SpawnerFlows flows;
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("test")
+            .image("jupyter/base-notebook:test").informerSyncTimeout(Duration.ofSeconds(60)).build();
+
+    @BeforeEach
+    void startSpawner() {
+        vertx = Vertx.vertx();
+        kubelet = new MockKubelet(client, "test").start();
+        spawner = newSpawner(config);
+        flows = new SpawnerFlows(spawner, client, config);
+    }
+
+    private KubernetesSpawner newSpawner(KubernetesSpawnerConfig c) {
+        KubernetesSpawner s = new KubernetesSpawner(vertx, client, c);
+        join(s.start());
+        return s;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        spawner.close();
+        kubelet.close();
+        join(vertx.close());
+    }
+
+    @Test
+    void spawnsAGpuServerWithTheObjectsItsProfileAsksFor() {
+        ServerId alice = new ServerId("Alice.Smith@example.com", "gpu");
+
+        flows.spawnsReadyServer(alice, TestProfiles.gpu(), START);
+
+        Pod pod = flows.pod(alice);
+        SpawnerAssertions.assertGpuPlacement(pod);
+        SpawnerAssertions.assertPvc(client.persistentVolumeClaims().inNamespace("test")
+                .withName(SafeNames.pvcName(alice.user())).get(), alice.user(), "50Gi", "fast-ssd", config);
+    }
+
+    @Test
+    void createsTheHomeVolumeOnceAndKeepsItAcrossStops() {
+        ServerId bob = ServerId.defaultServer("bob");
+
+        SpawnedServer first = flows.spawnsReadyServer(bob, TestProfiles.small(), START);
+        flows.stopsAndKeepsHome(bob, first.state());
+        SpawnedServer second = flows.spawnsReadyServer(bob, TestProfiles.small(), START);
+        flows.stopsAndKeepsHome(bob, second.state());
+
+        assertThat(client.persistentVolumeClaims().inNamespace("test").list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void reportsARunningServerUntilItIsStopped() {
+        ServerId carol = ServerId.defaultServer("carol");
+        SpawnedServer spawned = flows.spawnsReadyServer(carol, TestProfiles.small(), START);
+
+        assertThat(join(spawner.status(carol, spawned.state()))).hasValueSatisfying(
+                s -> assertThat(s.url()).isEqualTo(spawned.url()));
+        flows.stopsAndKeepsHome(carol, spawned.state());
+    }
+
+    @Test
+    void failsFastWithTheSchedulersReasonWhenNoNodeFits() {
+        ServerId dave = ServerId.defaultServer("dave");
+        kubelet.behave(SafeNames.podName(dave), Behaviour.UNSCHEDULABLE);
+
+        flows.failsWith(dave, TestProfiles.gpu(), START, "No node can run your server",
+                MockKubelet.UNSCHEDULABLE_MESSAGE);
+    }
+
+    @Test
+    void failsWhenTheImageCannotBePulled() {
+        ServerId erin = ServerId.defaultServer("erin");
+        kubelet.behave(SafeNames.podName(erin), Behaviour.IMAGE_PULL_ERROR);
+
+        flows.failsWith(erin, TestProfiles.small(), START, "jupyter/base-notebook:test", "could not be pulled",
+                "ErrImagePull");
+    }
+
+    @Test
+    void failsWhenTheContainerKeepsCrashing() {
+        ServerId frank = ServerId.defaultServer("frank");
+        kubelet.behave(SafeNames.podName(frank), Behaviour.CRASH_LOOP);
+
+        flows.failsWith(frank, TestProfiles.small(), START, "keeps crashing", "exit code 1");
+    }
+
+    @Test
+    void failsAfterTheStartTimeoutSayingWhatItWaitedFor() {
+        ServerId grace = ServerId.defaultServer("grace");
+        kubelet.behave(SafeNames.podName(grace), Behaviour.NEVER_READY);
+
+        // Long enough for a loaded machine's stand-in kubelet to have reported the container as running.
+        flows.failsWith(grace, TestProfiles.small(), Duration.ofSeconds(10), "did not become ready within 10 s",
+                "container not ready");
+    }
+
+    @Test
+    void adoptsAHealthyLeftoverPodOfTheSameServerInsteadOfFailing() {
+        ServerId heidi = ServerId.defaultServer("heidi");
+        Pod leftover = client.pods().inNamespace("test").resource(PodManifests.pod(heidi, TestProfiles.small(),
+                TestProfiles.hubEnv(heidi), config)).create();
+
+        flows.spawnsReadyServer(heidi, TestProfiles.small(), START);
+
+        assertThat(flows.pod(heidi).getMetadata().getUid()).isEqualTo(leftover.getMetadata().getUid());
+    }
+
+    @Test
+    void replacesALeftoverPodStartedWithAnotherProfile() {
+        ServerId ivan = ServerId.defaultServer("ivan");
+        Pod leftover = client.pods().inNamespace("test").resource(PodManifests.pod(ivan, TestProfiles.gpu(),
+                TestProfiles.hubEnv(ivan), config)).create();
+
+        flows.spawnsReadyServer(ivan, TestProfiles.small(), START);
+
+        assertThat(flows.pod(ivan).getMetadata().getUid()).isNotEqualTo(leftover.getMetadata().getUid());
+    }
+
+    @Test
+    void refusesASecondSpawnOfAServerThatIsStarting() {
+        ServerId judy = ServerId.defaultServer("judy");
+        kubelet.behave(SafeNames.podName(judy), Behaviour.NEVER_READY);
+        Future<SpawnedServer> first = spawner.start(TestProfiles.request(judy, TestProfiles.small(), START), p -> { });
+
+        Assertions.assertThatThrownBy(() -> join(spawner.start(TestProfiles.request(judy, TestProfiles.small(),
+                START), p -> { }))).isInstanceOf(SpawnFailedException.class).hasMessageContaining("already starting");
+        join(spawner.stop(judy, Map.of()));
+        Assertions.assertThatThrownBy(() -> join(first)).isInstanceOf(SpawnFailedException.class)
+                .hasMessageContaining("stopped while it was starting");
+        assertThat(flows.pod(judy)).isNull();
+    }
+
+    @Test
+    void adoptsKnownServersAfterARestartAndDeletesOrphans() {
+        ServerId kim = ServerId.defaultServer("kim");
+        ServerId leo = new ServerId("Leo", "big");
+        ServerId orphan = ServerId.defaultServer("mallory");
+        SpawnedServer kimServer = flows.spawnsReadyServer(kim, TestProfiles.small(), START);
+        SpawnedServer leoServer = flows.spawnsReadyServer(leo, TestProfiles.gpu(), START);
+        flows.spawnsReadyServer(orphan, TestProfiles.small(), START);
+        Pod otherHub = client.pods().inNamespace("test").resource(new PodBuilder(PodManifests.pod(orphan,
+                TestProfiles.small(), Map.of(), config.toBuilder().hubInstance("other-hub").build()))
+                .editMetadata().withName("jupyter-other").endMetadata().build()).create();
+        spawner.close();
+
+        spawner = newSpawner(config);
+        Map<ServerId, SpawnedServer> adopted = join(spawner.reconcile(Map.of(kim, kimServer.state(),
+                leo, Map.of())));
+
+        assertThat(adopted).containsOnlyKeys(kim, leo);
+        assertThat(adopted.get(kim).url()).isEqualTo(kimServer.url());
+        assertThat(adopted.get(leo).url()).isEqualTo(leoServer.url());
+        assertThat(adopted.get(leo).state()).containsEntry("profile", "gpu-a100");
+        await().atMost(SpawnerFlows.WAIT).untilAsserted(() -> assertThat(flows.pod(orphan)).isNull());
+        assertThat(client.pods().inNamespace("test").withName(otherHub.getMetadata().getName()).get())
+                .as("another hub's pod is not ours to delete").isNotNull();
+    }
+
+    @Test
+    void tellsTheHubWhenAServerStopsWithoutBeingAsked() {
+        ServerId nina = ServerId.defaultServer("nina");
+        List<String> exits = new CopyOnWriteArrayList<>();
+        spawner.onUnexpectedExit((s, reason) -> exits.add(s + ": " + reason));
+        flows.spawnsReadyServer(nina, TestProfiles.small(), START);
+
+        client.pods().inNamespace("test").withName(SafeNames.podName(nina)).delete();
+
+        await().atMost(SpawnerFlows.WAIT).untilAsserted(() -> assertThat(exits)
+                .containsExactly("nina: Your server's pod was deleted outside the hub."));
+    }
+
+    @Test
+    void tellsTheHubWhenARunningServerCrashes() {
+        ServerId oscar = ServerId.defaultServer("oscar");
+        List<String> exits = new CopyOnWriteArrayList<>();
+        spawner.onUnexpectedExit((s, reason) -> exits.add(reason));
+        flows.spawnsReadyServer(oscar, TestProfiles.small(), START);
+
+        client.pods().inNamespace("test").withName(SafeNames.podName(oscar)).editStatus(p -> {
+            p.getStatus().setPhase("Failed");
+            p.getStatus().getContainerStatuses().get(0).setReady(false);
+            return p;
+        });
+
+        await().atMost(SpawnerFlows.WAIT).untilAsserted(() -> assertThat(exits).singleElement()
+                .satisfies(reason -> assertThat(reason).startsWith("Your server stopped (pod phase Failed")));
+    }
+
+    @Test
+    void deletesTheHomeVolumeOnlyWhenConfiguredTo() {
+        ServerId olga = ServerId.defaultServer("olga");
+        SpawnedServer spawned = flows.spawnsReadyServer(olga, TestProfiles.small(), START);
+        flows.stopsAndKeepsHome(olga, spawned.state());
+
+        join(spawner.deleteHome("olga"));
+        assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNotNull();
+
+        spawner.close();
+        spawner = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
+        join(spawner.deleteHome("olga"));
+        assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNull();
+    }
+
+    @Test
+    void connectsWithTheCredentialsOfAKubeconfigFile(@TempDir Path dir) throws Exception {
+        Path kubeconfig = dir.resolve("config");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                users: [{name: hub, user: {token: not-checked-by-the-mock}}]
+                contexts: [{name: mock, context: {cluster: mock, user: hub}}]
+                current-context: mock
+                """.formatted(client.getConfiguration().getMasterUrl()));
+        KubernetesSpawnerConfig fromFile = config.toBuilder().kubeconfig(kubeconfig.toString()).build();
+        KubernetesSpawner own = KubernetesSpawner.create(vertx, fromFile);
+        try {
+            join(own.start());
+            new SpawnerFlows(own, client, fromFile).spawnsReadyServer(ServerId.defaultServer("quinn"),
+                    TestProfiles.small(), START);
+            assertThat(own.id()).isEqualTo("kubernetes");
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void spendsAFixedNumberOfApiCallsPerSpawn() {
+        flows.spawnsReadyServer(ServerId.defaultServer("p1"), TestProfiles.small(), START);
+        long afterOne = spawner.apiCallCount();
+        for (int i = 2; i <= 6; i++) {
+            flows.spawnsReadyServer(ServerId.defaultServer("p" + i), TestProfiles.small(), START);
+        }
+
+        // create PVC + create pod; readiness comes from the informers, never from polling.
+        assertThat(afterOne).isEqualTo(2);
+        assertThat(spawner.apiCallCount()).isEqualTo(12);
+    }
+}

@@ -1,0 +1,202 @@
+package io.notebookhub.spawner.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A test-side stand-in for the scheduler and kubelet: watches new pods and moves them to Running/Ready
+ * with a pod IP, emitting the Events a real node would, or fails them the way a real cluster does.
+ */
+final class MockKubelet implements AutoCloseable {
+
+    enum Behaviour { READY, UNSCHEDULABLE, IMAGE_PULL_ERROR, CRASH_LOOP, NEVER_READY }
+
+    static final String UNSCHEDULABLE_MESSAGE = "0/5 nodes are available: 5 Insufficient nvidia.com/gpu.";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, Behaviour> byPod = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newFixedThreadPool(8);
+    private final AtomicInteger ips = new AtomicInteger();
+    private volatile Function<Pod, Behaviour> defaultBehaviour = p -> Behaviour.READY;
+    private volatile boolean events = true;
+    private Watch watch;
+
+    MockKubelet(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    MockKubelet start() {
+        watch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                if (action == Action.ADDED && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
+                    workers.execute(() -> run(pod));
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+        return this;
+    }
+
+    /** Makes the next pod with this name behave so (a pod created earlier keeps its course). */
+    MockKubelet behave(String podName, Behaviour behaviour) {
+        byPod.put(podName, behaviour);
+        return this;
+    }
+
+    /** Skips Events and goes straight to Ready, for the benchmark's "ready at once". */
+    MockKubelet withoutEvents() {
+        events = false;
+        return this;
+    }
+
+    private void run(Pod pod) {
+        String name = pod.getMetadata().getName();
+        Behaviour behaviour = byPod.getOrDefault(name, defaultBehaviour.apply(pod));
+        try {
+            switch (behaviour) {
+                case UNSCHEDULABLE -> {
+                    status(pod, new PodStatusBuilder().withPhase("Pending").withConditions(new PodConditionBuilder()
+                            .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                            .withMessage(UNSCHEDULABLE_MESSAGE).build()).build());
+                    event(pod, "Warning", "FailedScheduling", UNSCHEDULABLE_MESSAGE);
+                }
+                case IMAGE_PULL_ERROR -> {
+                    scheduled(pod);
+                    event(pod, "Normal", "Pulling", "Pulling image \"" + image(pod) + "\"");
+                    event(pod, "Warning", "Failed", "Failed to pull image \"" + image(pod) + "\": not found");
+                    status(pod, pending(waiting(pod, "ErrImagePull", "rpc error: manifest unknown")));
+                }
+                case CRASH_LOOP -> {
+                    scheduled(pod);
+                    event(pod, "Normal", "Started", "Started container notebook");
+                    status(pod, running(new ContainerStatusBuilder().withName("notebook").withImage(image(pod))
+                            .withReady(false).withRestartCount(3)
+                            .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                            .withMessage("back-off 40s restarting failed container").endWaiting().endState()
+                            .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated()
+                            .endLastState().build(), pod));
+                    event(pod, "Warning", "BackOff", "Back-off restarting failed container");
+                }
+                case NEVER_READY -> {
+                    scheduled(pod);
+                    status(pod, running(new ContainerStatusBuilder().withName("notebook").withImage(image(pod))
+                            .withReady(false).withNewState().withNewRunning().withStartedAt(now()).endRunning()
+                            .endState().build(), pod));
+                }
+                case READY -> {
+                    scheduled(pod);
+                    event(pod, "Normal", "Pulling", "Pulling image \"" + image(pod) + "\"");
+                    event(pod, "Normal", "Started", "Started container notebook");
+                    if (events) {
+                        // Events and pod changes travel on separate watches; a real kubelet, too, reports
+                        // "Started" well before the container turns ready.
+                        Thread.sleep(200);
+                    }
+                    status(pod, running(new ContainerStatusBuilder().withName("notebook").withImage(image(pod))
+                            .withReady(true).withNewState().withNewRunning().withStartedAt(now()).endRunning()
+                            .endState().build(), pod));
+                }
+            }
+        } catch (RuntimeException e) {
+            // The pod may be deleted (a stop racing the kubelet); a real kubelet shrugs too.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void scheduled(Pod pod) {
+        event(pod, "Normal", "Scheduled", "Successfully assigned " + namespace + "/" + pod.getMetadata().getName()
+                + " to node-1");
+    }
+
+    private PodStatus pending(io.fabric8.kubernetes.api.model.ContainerStatus container) {
+        return new PodStatusBuilder().withPhase("Pending").withConditions(condition("PodScheduled", "True"))
+                .withContainerStatuses(container).build();
+    }
+
+    private PodStatus running(io.fabric8.kubernetes.api.model.ContainerStatus container, Pod pod) {
+        boolean ready = Boolean.TRUE.equals(container.getReady());
+        int n = ips.incrementAndGet();
+        return new PodStatusBuilder().withPhase("Running")
+                .withPodIP("10.1." + (n / 250) + "." + (n % 250 + 1))
+                .withConditions(condition("PodScheduled", "True"), condition("Ready", ready ? "True" : "False"))
+                .withContainerStatuses(container).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus waiting(Pod pod, String reason, String message) {
+        return new ContainerStatusBuilder().withName("notebook").withImage(image(pod)).withReady(false)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                .build();
+    }
+
+    private static PodCondition condition(String type, String status) {
+        return new PodConditionBuilder().withType(type).withStatus(status).build();
+    }
+
+    private void status(Pod pod, PodStatus status) {
+        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
+            p.setStatus(status);
+            return p;
+        });
+    }
+
+    private void event(Pod pod, String type, String reason, String message) {
+        if (!events) {
+            return;
+        }
+        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                .withNewMetadata().withName(pod.getMetadata().getName() + "." + UUID.randomUUID())
+                    .withNamespace(namespace).endMetadata()
+                .withNewInvolvedObject().withKind("Pod").withName(pod.getMetadata().getName())
+                    .withNamespace(namespace).withUid(pod.getMetadata().getUid()).endInvolvedObject()
+                .withType(type).withReason(reason).withMessage(message).withCount(1)
+                .withLastTimestamp(now())
+                .build()).create();
+    }
+
+    private static String image(Pod pod) {
+        return pod.getSpec().getContainers().get(0).getImage();
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (watch != null) {
+            watch.close();
+        }
+        workers.shutdownNow();
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static List<Behaviour> failures() {
+        return List.of(Behaviour.UNSCHEDULABLE, Behaviour.IMAGE_PULL_ERROR, Behaviour.CRASH_LOOP);
+    }
+}
