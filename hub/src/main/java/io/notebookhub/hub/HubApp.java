@@ -1,5 +1,9 @@
 package io.notebookhub.hub;
 
+import io.notebookhub.culler.CullListener;
+import io.notebookhub.culler.CullReport;
+import io.notebookhub.culler.Culler;
+import io.notebookhub.culler.CullerConfig;
 import io.notebookhub.hub.api.ActivityHandler;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ServersHandler;
@@ -13,6 +17,7 @@ import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.hub.culling.HubCullTarget;
 import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.oauth.OAuthProvider;
@@ -31,6 +36,8 @@ import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.proxy.RouteStore;
 import io.notebookhub.spawner.Spawner;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
 import io.vertx.core.Future;
@@ -46,6 +53,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +154,9 @@ public final class HubApp implements AutoCloseable {
 
             Spawner spawner = createSpawner();
             closeables.push(spawner);
+            if (spawner instanceof KubernetesSpawner kubernetes) {
+                kubernetes.start().toCompletionStage().toCompletableFuture().get();
+            }
             servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, ProfileOverrides.NONE,
                     config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
                     clock, metrics);
@@ -156,6 +168,10 @@ public final class HubApp implements AutoCloseable {
                         servers.targetUnreachable(name, server instanceof String s ? s : "");
                     }
                 });
+            }
+
+            if (config.culler().enabled()) {
+                startCuller(new HubCullTarget(vertx, store, users, servers, routes, profiles, tokens));
             }
 
             RequestAuth auth = new RequestAuth(identities, sessions, clock);
@@ -184,13 +200,55 @@ public final class HubApp implements AutoCloseable {
 
     private Router router;
 
+    private void startCuller(HubCullTarget target) {
+        HubConfig.Culler c = config.culler();
+        CullerConfig cullerConfig = new CullerConfig(c.timeout(), c.every(), c.maxAge(), c.cullUsers(),
+                c.cullAdminUsers(), c.removeNamedServers(), c.concurrency(), c.policy(), Map.of(), Set.copyOf(c.exempt()));
+        Culler culler = Culler.builder(vertx, target).config(cullerConfig).listener(new CullListener() {
+            @Override
+            public void serverCulled(CullReport.CulledServer server) {
+                metrics.culled(server.profile());
+            }
+        }).build();
+        culler.start();
+        closeables.push(culler);
+        log.info("idle culler: {}", cullerConfig.describe());
+    }
+
     private Spawner createSpawner() {
         if ("kubernetes".equals(config.spawner().type())) {
-            throw new ConfigException("'spawner.type' kubernetes is not available in this build");
+            return KubernetesSpawner.create(vertx, kubernetesConfig(config.spawner().kubernetes()));
         }
         HubConfig.Local local = config.spawner().local();
         return new LocalProcessSpawner(vertx, new LocalSpawnerConfig(config.hub().dataDir().resolve("users"),
                 local.command(), local.allowRoot(), local.runAsUser(), local.environment()));
+    }
+
+    /** The {@code spawner.kubernetes.*} keys in the Kubernetes spawner's own names; empty strings mean its default. */
+    static KubernetesSpawnerConfig kubernetesConfig(Map<String, Object> keys) {
+        Map<String, String> names = Map.ofEntries(Map.entry("namespace", "namespace"),
+                Map.entry("kubeconfig", "kubeconfig"), Map.entry("image", "image"),
+                Map.entry("image_pull_policy", "imagePullPolicy"), Map.entry("image_pull_secrets", "imagePullSecrets"),
+                Map.entry("port", "port"), Map.entry("cmd", "cmd"), Map.entry("uid", "uid"),
+                Map.entry("fs_group", "fsGroup"), Map.entry("home_mount_path", "homeMountPath"),
+                Map.entry("storage_capacity", "storageCapacity"), Map.entry("storage_class", "storageClass"),
+                Map.entry("storage_access_modes", "storageAccessModes"), Map.entry("service_account", "serviceAccount"),
+                Map.entry("automount_service_account_token", "automountServiceAccountToken"),
+                Map.entry("termination_grace_period", "terminationGracePeriod"),
+                Map.entry("delete_pvc_on_user_delete", "deletePvcOnUserDelete"),
+                Map.entry("informer_sync_timeout", "informerSyncTimeout"), Map.entry("extra_labels", "extraLabels"),
+                Map.entry("extra_annotations", "extraAnnotations"));
+        Map<String, Object> block = new LinkedHashMap<>();
+        keys.forEach((key, value) -> {
+            if (!(value instanceof String s && s.isEmpty())) {
+                block.put(names.getOrDefault(key, key), value);
+            }
+        });
+        try {
+            return KubernetesSpawnerConfig.fromMap(block);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("spawner." + e.getMessage());
+        }
     }
 
     private Authenticator createAuthenticator() {

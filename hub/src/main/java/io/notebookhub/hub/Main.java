@@ -2,6 +2,7 @@ package io.notebookhub.hub;
 
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "notebook-hub", mixinStandardHelpOptions = true, version = "Notebook Hub 0.1.0",
         description = "A multi-user notebook hub: hub, proxy and idle culler, speaking JupyterHub's protocols.",
-        subcommands = {ProxyCommand.class, ProfilesCommand.class})
+        subcommands = {ProxyCommand.class, ProfilesCommand.class, CullerCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -59,8 +59,10 @@ public record HubConfig(
         }
     }
 
+    /** The idle culler; {@code exempt} lists users ({@code alice}) or servers ({@code alice/gpu}) never culled. */
     public record Culler(boolean enabled, Duration timeout, Duration every, Duration maxAge, boolean cullUsers,
-                         boolean removeNamedServers, int concurrency, boolean cullAdminUsers, String policy) {}
+                         boolean removeNamedServers, int concurrency, boolean cullAdminUsers, String policy,
+                         List<String> exempt) {}
 
     private static final Set<String> AUTH_TYPES = Set.of("dev", "oidc", "github", "google", "gitlab", "azuread", "keycloak");
 
@@ -161,7 +163,8 @@ public record HubConfig(
                 r.bool("culler.remove_named_servers", false),
                 r.integer("culler.concurrency", 10, 1, 1000),
                 r.bool("culler.cull_admin_users", true),
-                r.oneOf("culler.policy", "activity", Set.of("activity", "traffic")));
+                r.oneOf("culler.policy", "activity", Set.of("activity", "traffic")),
+                r.list("culler.exempt", List.of()));
 
         r.finish();
         return new HubConfig(hub, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());

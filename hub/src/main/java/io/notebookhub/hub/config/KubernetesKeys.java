@@ -17,7 +17,7 @@ final class KubernetesKeys {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("namespace", r.string(p + "namespace", ""));
         m.put("kubeconfig", r.string(p + "kubeconfig", ""));
-        m.put("image", r.string(p + "image", "quay.io/jupyter/base-notebook:2024-12-02"));
+        m.put("image", r.string(p + "image", "quay.io/jupyterhub/k8s-singleuser-sample:4.0.0"));
         m.put("image_pull_policy", r.oneOf(p + "image_pull_policy", "IfNotPresent",
                 java.util.Set.of("Always", "IfNotPresent", "Never")));
         m.put("image_pull_secrets", r.list(p + "image_pull_secrets", List.of()));
