@@ -225,7 +225,7 @@ public final class HubApp implements AutoCloseable {
     }
 
     /** The {@code spawner.kubernetes.*} keys in the Kubernetes spawner's own names; empty strings mean its default. */
-    static KubernetesSpawnerConfig kubernetesConfig(Map<String, Object> keys) {
+    public static KubernetesSpawnerConfig kubernetesConfig(Map<String, Object> keys) {
         Map<String, String> names = Map.ofEntries(Map.entry("namespace", "namespace"),
                 Map.entry("kubeconfig", "kubeconfig"), Map.entry("image", "image"),
                 Map.entry("image_pull_policy", "imagePullPolicy"), Map.entry("image_pull_secrets", "imagePullSecrets"),
