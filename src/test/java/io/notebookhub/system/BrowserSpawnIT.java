@@ -51,4 +51,24 @@ class BrowserSpawnIT {
         var model = HubApi.adminGet(hub, "/hub/api/users/carol");
         assertThat(model.path("servers").path("").path("profile").asText()).isEqualTo("large");
     }
+
+    @Test
+    void aSpawnThatFailsTellsTheUserWhyOnTheProgressPageAndInTheApi() throws Exception {
+        HubProcess failing = new HubProcess(temp.resolve("failing"), List.of());
+        failing.env.put("NBHUB_SPAWNER_LOCAL_COMMAND",
+                "python3,-c,import sys; sys.exit('no node has a free nvidia.com/gpu')");
+        try (failing; HeadlessChrome chrome = new HeadlessChrome()) {
+            failing.start();
+            chrome.devLogin(failing.baseUrl(), "gina");
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            chrome.get(failing.baseUrl() + "/hub/spawn");
+            chrome.driver.findElement(By.id("start")).click();
+            String shown = chrome.await(By.id("spawn-error"), Duration.ofSeconds(60)).getText();
+            assertThat(shown).contains("no node has a free nvidia.com/gpu");
+            var server = HubApi.adminGet(failing, "/hub/api/users/gina?include_stopped_servers=true")
+                    .path("servers").path("");
+            assertThat(server.path("stopped").asBoolean()).isTrue();
+            assertThat(server.path("stop_reason").asText()).contains("no node has a free nvidia.com/gpu");
+        }
+    }
 }
