@@ -34,7 +34,7 @@ public final class Culler implements AutoCloseable {
         this.vertx = b.vertx;
         this.context = b.vertx.getOrCreateContext();
         this.config = b.config;
-        this.policy = CullPolicy.byId(b.config.policy());
+        this.policy = b.policy != null ? b.policy : CullPolicy.byId(b.config.policy());
         this.target = b.target;
         this.stateReader = b.stateReader != null ? b.stateReader
                 : ServerStateReader.http(b.vertx, Duration.ofSeconds(30));
@@ -89,6 +89,7 @@ public final class Culler implements AutoCloseable {
         private final CullTarget target;
         private CullerConfig config = CullerConfig.defaults();
         private ServerStateReader stateReader;
+        private CullPolicy policy;
         private InstantSource clock = InstantSource.system();
         private CullListener listener = CullListener.NONE;
 
@@ -99,6 +100,12 @@ public final class Culler implements AutoCloseable {
 
         public Builder config(CullerConfig value) {
             this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** Replaces the policy named by {@code config.policy()}, for a policy of the hub's own. */
+        public Builder policy(CullPolicy value) {
+            this.policy = value;
             return this;
         }
 

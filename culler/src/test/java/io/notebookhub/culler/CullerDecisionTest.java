@@ -218,4 +218,29 @@ class CullerDecisionTest {
         round(CullerConfig.defaults().withRemoveNamedServers(true));
         assertThat(target.removed).containsOnly(Map.entry("alice/gpu", true), Map.entry("bob", false));
     }
+
+    @Test
+    void aPolicyOfTheHubsOwnReplacesTheConfiguredOne() throws Exception {
+        add(server("alice", "", "cpu", s(20_000), s(60), s(60), s(60)), NOTHING_RUNNING);
+        CullPolicy startOnly = new CullPolicy() {
+            public String id() {
+                return "start-only";
+            }
+
+            public boolean readsServerState() {
+                return false;
+            }
+
+            public Evidence evaluate(ServerFacts server, java.util.Optional<ServerState> state) {
+                return new Evidence(server.started(), "server start", false);
+            }
+        };
+
+        Culler culler = Culler.builder(vertx, target).policy(startOnly).stateReader(reader)
+                .clock(new MutableClock(NOW)).build();
+        await(culler.runOnce());
+
+        assertThat(target.stopped).containsExactly(Map.entry("alice", "idle 20000 s > 3600 s, profile cpu"));
+        assertThat(reader.tokensSeen).isEmpty();
+    }
 }

@@ -118,8 +118,12 @@ class RealNotebookIT {
     void aBusyKernelOnARealServerKeepsItAndAnIdleOneDoesNot() throws Exception {
         String kernel = await(http.post(port, "127.0.0.1", "/api/kernels").putHeader("Authorization", "token " + token)
                 .sendJsonObject(new JsonObject().put("name", "python3"))).bodyAsJsonObject().getString("id");
-        execute(kernel, "import time; time.sleep(600)");
         ServerStateReader reader = ServerStateReader.http(vertx, Duration.ofSeconds(30));
+        connect(kernel);
+        // A cell sent before the kernel is up can run without the server ever reporting it busy (see README).
+        await().atMost(SLOW).until(() -> await(reader.read(base(), token)).kernels().stream()
+                .anyMatch(k -> "idle".equals(k.executionState())));
+        execute("import time; time.sleep(600)");
         await().atMost(SLOW).until(() -> await(reader.read(base(), token)).anyKernelBusy());
 
         ServerState busy = await(reader.read(base(), token));
@@ -149,10 +153,13 @@ class RealNotebookIT {
         return await(Culler.builder(vertx, target).clock(later).stateReader(reader).build().runOnce());
     }
 
-    private void execute(String kernel, String code) throws Exception {
+    private void connect(String kernel) throws Exception {
         HttpClient client = vertx.createHttpClient();
         channels = await(client.webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
                 .setURI("/api/kernels/" + kernel + "/channels").addHeader("Authorization", "token " + token)));
+    }
+
+    private void execute(String code) throws Exception {
         JsonObject header = new JsonObject().put("msg_id", UUID.randomUUID().toString()).put("username", "culler-it")
                 .put("session", UUID.randomUUID().toString()).put("msg_type", "execute_request").put("version", "5.3");
         JsonObject content = new JsonObject().put("code", code).put("silent", false).put("store_history", false)

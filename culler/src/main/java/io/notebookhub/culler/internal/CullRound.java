@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One culling round: list servers, weigh each one's activity, stop the idle ones, then (with
@@ -73,7 +74,7 @@ public final class CullRound {
 
     private Future<Outcome> handleServer(ServerFacts server) {
         if (exempt(server)) {
-            log.debug("Not culling {}: exempt", server.displayName());
+            inMdc(server.user(), server.serverName(), () -> log.debug("Not culling {}: exempt", server.displayName()));
             return Future.succeededFuture(Outcome.KEPT);
         }
         Duration age = Duration.between(server.started(), clock.instant());
@@ -98,28 +99,30 @@ public final class CullRound {
             return Future.succeededFuture(Optional.empty());
         }
         if (server.stateUrl() == null) {
-            log.warn("Cannot read the state of {}: the target gives no URL for it", server.displayName());
+            inMdc(server.user(), server.serverName(),
+                    () -> log.warn("Cannot read the state of {}: the target gives no URL for it", server.displayName()));
             return Future.succeededFuture(Optional.empty());
         }
         return limiter.submit(() -> reader.read(server.stateUrl(), server.stateToken()))
                 .map(Optional::of)
                 .otherwise(err -> {
-                    log.warn("Cannot read the state of {} at {}: {}; its activity reports count this round",
-                            server.displayName(), server.stateUrl(), message(err));
+                    inMdc(server.user(), server.serverName(), () -> log.warn(
+                            "Cannot read the state of {} at {}: {}; its activity reports count this round",
+                            server.displayName(), server.stateUrl(), message(err)));
                     return Optional.empty();
                 });
     }
 
     private Future<Outcome> decide(ServerFacts server, CullPolicy.Evidence evidence) {
         if (evidence.busy()) {
-            log.debug("Keeping {}: a kernel is busy", server.displayName());
+            inMdc(server.user(), server.serverName(), () -> log.debug("Keeping {}: a kernel is busy", server.displayName()));
             return Future.succeededFuture(Outcome.KEPT);
         }
         long idle = Duration.between(evidence.lastActivity(), clock.instant()).toSeconds();
         long timeout = config.timeoutFor(server).toSeconds();
         if (idle <= timeout) {
-            log.debug("Keeping {}: idle {} s <= {} s, last activity {} from {}", server.displayName(), idle, timeout,
-                    evidence.lastActivity(), evidence.source());
+            inMdc(server.user(), server.serverName(), () -> log.debug("Keeping {}: idle {} s <= {} s, last activity {} from {}",
+                    server.displayName(), idle, timeout, evidence.lastActivity(), evidence.source()));
             return Future.succeededFuture(Outcome.KEPT);
         }
         String reason = "idle " + idle + " s > " + timeout + " s, " + profileText(server);
@@ -131,8 +134,8 @@ public final class CullRound {
         return limiter.submit(() -> target.stopServer(server, reason, remove))
                 .map(stopped -> {
                     boolean stillStopping = stopped == StopOutcome.STOPPING;
-                    log.info("Culled {}: {} ({}){}{}", server.displayName(), reason, detail,
-                            remove ? ", removed" : "", stillStopping ? ", still stopping" : "");
+                    inMdc(server.user(), server.serverName(), () -> log.info("Culled {}: {} ({}){}{}", server.displayName(),
+                            reason, detail, remove ? ", removed" : "", stillStopping ? ", still stopping" : ""));
                     CulledServer culled = new CulledServer(server.user(), server.serverName(), server.profile(), cause,
                             reason, stillStopping);
                     notify(listener::serverCulled, culled);
@@ -170,7 +173,7 @@ public final class CullRound {
         String reason = "user idle " + idle + " s > " + timeout + " s, no server";
         return limiter.submit(() -> target.deleteUser(user.name(), reason))
                 .map(v -> {
-                    log.info("Deleted user {}: {}", user.name(), reason);
+                    inMdc(user.name(), null, () -> log.info("Deleted user {}: {}", user.name(), reason));
                     notify(u -> listener.userDeleted(u, reason), user.name());
                     return user.name();
                 })
@@ -205,7 +208,8 @@ public final class CullRound {
     private CullFailure fail(CullFailure failure) {
         String who = failure.user() == null ? "" : " for " + failure.user()
                 + (failure.serverName() == null || failure.serverName().isEmpty() ? "" : "/" + failure.serverName());
-        log.warn("Cull {} failed{}: {}", failure.action(), who, failure.message());
+        inMdc(failure.user(), failure.serverName(),
+                () -> log.warn("Cull {} failed{}: {}", failure.action(), who, failure.message()));
         notify(listener::cullFailed, failure);
         return failure;
     }
@@ -215,6 +219,14 @@ public final class CullRound {
             hook.accept(value);
         } catch (RuntimeException e) {
             log.warn("Cull listener threw; ignored", e);
+        }
+    }
+
+    /** Puts {@code user} and {@code server} in the MDC around one log call (the round itself is asynchronous). */
+    private static void inMdc(String user, String server, Runnable logging) {
+        try (MDC.MDCCloseable u = MDC.putCloseable("user", user == null ? "" : user);
+             MDC.MDCCloseable s = MDC.putCloseable("server", server == null ? "" : server)) {
+            logging.run();
         }
     }
 
