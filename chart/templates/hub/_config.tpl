@@ -23,6 +23,7 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
     "start_timeout" $su.startTimeout
     "kubernetes" (dict
       "namespace" .Release.Namespace
+      "hub_instance" .Release.Name
       "image" (printf "%s:%s" $su.image.name $su.image.tag)
       "image_pull_policy" $su.image.pullPolicy
       "image_pull_secrets" .Values.imagePullSecrets

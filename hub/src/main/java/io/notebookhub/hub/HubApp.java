@@ -237,6 +237,7 @@ public final class HubApp implements AutoCloseable {
                 Map.entry("termination_grace_period", "terminationGracePeriod"),
                 Map.entry("delete_pvc_on_user_delete", "deletePvcOnUserDelete"),
                 Map.entry("informer_sync_timeout", "informerSyncTimeout"), Map.entry("extra_labels", "extraLabels"),
+                Map.entry("hub_instance", "hubInstance"),
                 Map.entry("extra_annotations", "extraAnnotations"));
         Map<String, Object> block = new LinkedHashMap<>();
         keys.forEach((key, value) -> {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.notebookhub.hub.HubApp;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.profiles.ProfileDirectory;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
+import io.notebookhub.spawner.kubernetes.model.HubLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,7 +39,12 @@ class ChartConfigAcceptedByHubTest {
                 "ab".repeat(32), "NBHUB_AUTH_CLIENT_SECRET", "s"));
 
         assertThat(hub.spawner().type()).isEqualTo("kubernetes");
-        assertThat(HubApp.kubernetesConfig(hub.spawner().kubernetes()).namespace()).isEqualTo(ChartRendering.NAMESPACE);
+        KubernetesSpawnerConfig spawner = HubApp.kubernetesConfig(hub.spawner().kubernetes());
+        assertThat(spawner.namespace()).isEqualTo(ChartRendering.NAMESPACE);
+        rendering.find("NetworkPolicy", "nbhub-singleuser").ifPresent(policy ->
+                assertThat(ChartRendering.map(policy, "spec", "podSelector", "matchLabels"))
+                        .as("the user-pod policy selects the pods the spawner creates")
+                        .isEqualTo(HubLabels.podSelector(spawner)));
 
         Path profiles = Files.createDirectories(temp.resolve("profiles"));
         Files.writeString(profiles.resolve("profiles.yaml"),

@@ -40,7 +40,8 @@ class ChartNetworkPolicyTest {
     void letsOnlyTheProxyAndTheHubReachUserServers() {
         Map<String, Object> policy = ChartRendering.render().get("NetworkPolicy", "nbhub-singleuser");
 
-        assertThat(map(policy, "spec", "podSelector", "matchLabels")).isEqualTo(Map.of("component", "singleuser-server"));
+        assertThat(map(policy, "spec", "podSelector", "matchLabels")).isEqualTo(Map.of("app.kubernetes.io/name", "notebook-hub",
+                "app.kubernetes.io/instance", ChartRendering.RELEASE, "app.kubernetes.io/component", "singleuser-server"));
         assertThat(list(policy, "spec", "policyTypes")).containsExactlyInAnyOrder("Ingress", "Egress");
         assertThat(admits(policy, PROXY, 8888)).isTrue();
         assertThat(admits(policy, HUB, 8888)).isTrue();

@@ -21,10 +21,12 @@ class ChartWiringTest {
 
     /** Labels the Kubernetes spawner puts on a user pod (spawner contract), for matching selectors. */
     static final Map<String, Object> USER_POD_LABELS = Map.of(
-            "component", "singleuser-server",
-            "hub.notebookhub.io/user", "alice",
-            "hub.notebookhub.io/server", "",
-            "hub.notebookhub.io/profile", "small",
+            "app.kubernetes.io/name", "notebook-hub",
+            "app.kubernetes.io/instance", ChartRendering.RELEASE,
+            "app.kubernetes.io/component", "singleuser-server",
+            "hub.jupyter.org/username", "alice",
+            "hub.jupyter.org/servername", "",
+            "notebookhub.io/profile", "small",
             "app.kubernetes.io/managed-by", "notebook-hub");
 
     static List<String> scenarios() {
