@@ -36,6 +36,11 @@ final class ProcessGroups {
             signalGroup(pid, "KILL");
             descendants.forEach(ProcessHandle::destroyForcibly);
             leader.ifPresent(ProcessHandle::destroyForcibly);
+            // A killed process lingers until its parent reaps it; a stop completes only when it is gone.
+            long reapDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (alive(pid) && System.nanoTime() < reapDeadline) {
+                sleep(50);
+            }
         }
     }
 
