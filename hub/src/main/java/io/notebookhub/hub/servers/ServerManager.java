@@ -217,31 +217,37 @@ public final class ServerManager {
         progress.publish(id, new JsonObject().put("progress", percent).put("message", message));
     }
 
-    /** Stops a server; the future completes when it is gone. The home folder or volume stays. */
+    /**
+     * Stops a server; the future completes when it is gone. The home folder or volume stays. May be called
+     * from any thread: the store is read and written on workers.
+     */
     public Future<Void> stop(String user, String serverName, String reason) {
         ServerId id = new ServerId(user, serverName);
-        ServerRecord current = store.server(user, serverName).orElse(null);
-        if (current == null || !current.active()) {
-            return Future.succeededFuture();
-        }
-        if (!busy.add(id)) {
-            return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
-        }
-        store.saveServer(current.withStatus(ServerRecord.STOPPING));
-        return routes.remove(UrlPaths.routeSpec(user, serverName))
-                .recover(e -> {
-                    log.warn("could not remove the route of {}: {}", id, e.getMessage());
-                    return Future.succeededFuture();
-                })
-                .compose(v -> spawner.stop(id, current.spawnerState()))
-                .compose(v -> blocking(() -> {
-                    store.saveServer(current.stopped(reason));
-                    tokens.revokeServerTokens(user, serverName);
-                    log.info("server {} stopped: {}", id, reason);
-                    events.stopped(current, reason);
-                    return (Void) null;
-                }))
-                .onComplete(ar -> busy.remove(id));
+        return blocking(() -> store.server(user, serverName).orElse(null)).compose(current -> {
+            if (current == null || !current.active()) {
+                return Future.succeededFuture();
+            }
+            if (!busy.add(id)) {
+                return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
+            }
+            return blocking(() -> {
+                store.saveServer(current.withStatus(ServerRecord.STOPPING));
+                return null;
+            }).compose(v -> routes.remove(UrlPaths.routeSpec(user, serverName))
+                    .recover(e -> {
+                        log.warn("could not remove the route of {}: {}", id, e.getMessage());
+                        return Future.succeededFuture();
+                    }))
+                    .compose(v -> spawner.stop(id, current.spawnerState()))
+                    .compose(v -> blocking(() -> {
+                        store.saveServer(current.stopped(reason));
+                        tokens.revokeServerTokens(user, serverName);
+                        log.info("server {} stopped: {}", id, reason);
+                        events.stopped(current, reason);
+                        return (Void) null;
+                    }))
+                    .onComplete(ar -> busy.remove(id));
+        });
     }
 
     /** A server died without being asked: record why, drop its route and tokens. */
