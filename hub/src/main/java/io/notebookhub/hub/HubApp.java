@@ -11,12 +11,14 @@ import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
+import io.notebookhub.hub.auth.oidc.OidcAuthenticator;
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.oauth.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
@@ -145,9 +147,12 @@ public final class HubApp implements AutoCloseable {
 
             Spawner spawner = createSpawner();
             closeables.push(spawner);
+            Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
+            SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
+                    : SpawnEnvironmentHook.NONE;
             servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, ProfileOverrides.NONE,
                     config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
-                    clock, metrics);
+                    clock, metrics, spawnHook);
             if (proxy != null) {
                 proxy.onUpstreamFailure(route -> {
                     Object user = route.data().get("user");
@@ -169,7 +174,6 @@ public final class HubApp implements AutoCloseable {
             new TokensHandler(users, store, tokens).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
-            Authenticator authenticator = createAuthenticator();
             new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
@@ -193,11 +197,12 @@ public final class HubApp implements AutoCloseable {
                 local.command(), local.allowRoot(), local.runAsUser(), local.environment()));
     }
 
-    private Authenticator createAuthenticator() {
+    private Authenticator createAuthenticator(byte[] cookieSecret, Users users, Clock clock) {
         if (config.auth().dev()) {
             return new DevAuthenticator();
         }
-        throw new ConfigException("'auth.type' " + config.auth().type() + " is not available in this build");
+        return OidcAuthenticator.create(vertx, config.auth(), config.hub().publicUrl(), users, store, cookieSecret,
+                Set.copyOf(config.hub().adminUsers()), clock);
     }
 
     private Future<Void> startHttp() {
