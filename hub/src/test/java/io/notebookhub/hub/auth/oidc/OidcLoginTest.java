@@ -101,28 +101,13 @@ class OidcLoginTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return InProcessHub.freePort();
     }
 
     static HubApp startHub(String name, Map<String, Object> auth) throws Exception {
-        int hubPort = freePort();
-        int proxyPort = freePort();
-        Map<String, Object> authSection = new java.util.LinkedHashMap<>(Map.of("type", "oidc", "client_id", CLIENT_ID,
-                "callback_url", "http://127.0.0.1:" + proxyPort + "/hub/oauth_callback"));
-        authSection.putAll(auth);
-        Map<String, Object> yaml = Map.of(
-                "hub", Map.of("ip", "127.0.0.1", "port", hubPort, "data_dir", temp.resolve(name).toString(),
-                        "profiles_dir", Path.of("..", "profiles").toAbsolutePath().normalize().toString()),
-                "proxy", Map.of("port", proxyPort, "api_port", freePort()),
-                "auth", authSection,
-                "culler", Map.of("enabled", false));
-        Path file = temp.resolve(name + ".yaml");
-        Files.writeString(file, JSON.writeValueAsString(yaml));
-        HubConfig config = HubConfig.load(file, Map.of("NBHUB_ADMIN_TOKEN", ADMIN_TOKEN,
-                "NBHUB_AUTH_CLIENT_SECRET", "client-secret-from-the-environment"));
-        return HubApp.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Map<String, Object> section = new java.util.LinkedHashMap<>(Map.of("type", "oidc", "client_id", CLIENT_ID));
+        section.putAll(auth);
+        return InProcessHub.start(temp, name, section, ADMIN_TOKEN);
     }
 
     /** Forwards token requests to the provider; when asked, changes the ID token's payload and keeps its signature. */
