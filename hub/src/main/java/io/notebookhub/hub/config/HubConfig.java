@@ -54,7 +54,7 @@ public record HubConfig(
                        boolean allowAll, boolean passAuthStateToServer, String logoutUrl, String tenantId,
                        String authorizeUrl, String tokenUrl, String userinfoUrl, String realm, String githubOrg,
                        String gitlabUrl, boolean endProviderSession, String cryptKey, boolean autoLogin,
-                       String loginService) {
+                       String loginService, List<String> allowedDomains) {
         public boolean dev() {
             return "dev".equals(type);
         }
@@ -152,7 +152,8 @@ public record HubConfig(
                 r.bool("auth.end_provider_session", false),
                 r.secret("auth.crypt_key", ""),
                 r.bool("auth.auto_login", false),
-                r.string("auth.login_service", ""));
+                r.string("auth.login_service", ""),
+                r.list("auth.allowed_domains", List.of()));
         checkUrl(r, "auth.issuer_url", auth.issuerUrl());
         checkUrl(r, "auth.callback_url", auth.callbackUrl());
         checkUrl(r, "auth.authorize_url", auth.authorizeUrl());

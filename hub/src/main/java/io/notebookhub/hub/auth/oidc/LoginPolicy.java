@@ -22,6 +22,7 @@ final class LoginPolicy {
     private final Set<String> adminGroups;
     private final Set<String> hubAdmins;
     private final boolean stripDomain;
+    private Set<String> allowedDomains = Set.of();
 
     /** Admin status is decided here only when admin users or groups are configured for the provider. */
     record Decision(boolean allowed, String reason, Boolean admin) {}
@@ -57,6 +58,26 @@ final class LoginPolicy {
             }
         }
         return name;
+    }
+
+    /** Only accounts whose user name claim ends in {@code @one-of-these} may log in; empty: any. */
+    LoginPolicy allowDomains(Collection<String> domains) {
+        this.allowedDomains = domains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT).replaceFirst("^@", ""))
+                .collect(Collectors.toUnmodifiableSet());
+        return this;
+    }
+
+    /** Why the raw claim's domain is refused (checked before the domain is stripped), if it is. */
+    Optional<String> domainProblem(String raw) {
+        if (allowedDomains.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+        int at = name.lastIndexOf('@');
+        String domain = at < 0 ? "" : name.substring(at + 1);
+        return allowedDomains.contains(domain) ? Optional.empty()
+                : Optional.of("accounts " + (domain.isEmpty() ? "without a domain" : "from " + domain)
+                + " are not allowed on this hub");
     }
 
     /** Why a normalised name cannot be a hub user name, if it cannot. */

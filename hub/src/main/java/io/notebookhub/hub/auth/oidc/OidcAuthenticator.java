@@ -112,7 +112,8 @@ public final class OidcAuthenticator implements Authenticator {
             allowedGroups.add(auth.githubOrg());
         }
         LoginPolicy policy = new LoginPolicy(auth.allowAll(), auth.allowedUsers(), allowedGroups,
-                auth.blockedUsers(), auth.adminUsers(), auth.adminGroups(), hubAdmins, auth.stripDomain());
+                auth.blockedUsers(), auth.adminUsers(), auth.adminGroups(), hubAdmins, auth.stripDomain())
+                .allowDomains(auth.allowedDomains());
         byte[] cryptKey = HexFormat.of().parseHex(auth.cryptKey().isEmpty()
                 ? store.secret("auth_state_key", TokenHashing::newToken) : auth.cryptKey());
         AuthStates states = new AuthStates(vertx, store, new Sealer(cryptKey, "auth-state"), client, settings,
@@ -363,6 +364,10 @@ public final class OidcAuthenticator implements Authenticator {
         if (raw == null) {
             throw new LoginFailure(403, settings.displayName() + " did not send the claim '"
                     + settings.usernameClaim() + "' the hub takes user names from (auth.username_claim).");
+        }
+        var wrongDomain = policy.domainProblem(raw.toString());
+        if (wrongDomain.isPresent()) {
+            throw new LoginFailure(403, "Sorry, " + wrongDomain.get() + ".");
         }
         String name = policy.normalize(raw.toString());
         var problem = LoginPolicy.nameProblem(name);

@@ -51,4 +51,14 @@ class LoginPolicyTest {
         assertThat(d.allowed()).isTrue();
         assertThat(d.admin()).isNull();
     }
+
+    @Test
+    void allowedDomainsAreCheckedOnTheClaimBeforeTheDomainIsStripped() {
+        LoginPolicy p = new LoginPolicy(true, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), true)
+                .allowDomains(List.of("@Example.org"));
+        assertThat(p.domainProblem("Alice@EXAMPLE.org")).isEmpty();
+        assertThat(p.domainProblem("alice@gmail.com")).hasValueSatisfying(m -> assertThat(m).contains("gmail.com"));
+        assertThat(p.domainProblem("alice")).isPresent();
+        assertThat(policy.domainProblem("alice@anywhere.example")).as("no domains configured").isEmpty();
+    }
 }
