@@ -60,7 +60,7 @@ record ProviderSettings(String type, String displayName, String issuer, boolean 
                         or(a.authorizeUrl(), "https://github.com/login/oauth/authorize"),
                         or(a.tokenUrl(), "https://github.com/login/oauth/access_token"), userinfo,
                         a.scopes().isEmpty() ? List.copyOf(scopes) : a.scopes(), or(claim, "login"),
-                        a.groupsClaim(), GroupSource.GITHUB,
+                        or(a.groupsClaim(), "groups"), GroupSource.GITHUB,
                         userinfo.endsWith("/user") ? userinfo.substring(0, userinfo.length() - 5) : userinfo);
             }
             default -> throw new ConfigException("'auth.type' " + a.type() + " is not an identity provider");
@@ -77,7 +77,7 @@ record ProviderSettings(String type, String displayName, String issuer, boolean 
             scopes = withOpenid;
         }
         return new ProviderSettings(type, display, issuer, validateIssuer, a.authorizeUrl(), a.tokenUrl(),
-                a.userinfoUrl(), List.copyOf(scopes), usernameClaim, a.groupsClaim(), source, apiUrl);
+                a.userinfoUrl(), List.copyOf(scopes), usernameClaim, or(a.groupsClaim(), "groups"), source, apiUrl);
     }
 
     /** Keycloak's issuer is {@code BASE/realms/REALM}; either may be given whole in issuer_url. */
