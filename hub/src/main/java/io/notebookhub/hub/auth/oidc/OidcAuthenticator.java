@@ -210,11 +210,16 @@ public final class OidcAuthenticator implements Authenticator {
                 .setSameSite(CookieSameSite.LAX));
         String next = saved == null ? "/hub/home" : UrlPaths.safeNext(saved.getString("next"), "/hub/home");
         String error = ctx.request().getParam("error");
+        String state = ctx.request().getParam("state");
+        boolean stateMatches = saved != null && state != null
+                && TokenHashing.constantTimeEquals(saved.getString("s"), state);
         if (error != null) {
             String description = ctx.request().getParam("error_description");
             log.info("{} refused a sign-in: {} {}", settings.displayName(), error, description);
-            failed(ctx, 403, next, settings.displayName() + " did not sign you in: " + error
-                    + (description == null ? "" : " (" + description + ")"));
+            // The provider's words are shown only for this browser's own sign-in, so nobody can put text of
+            // their choosing on the hub's page with a crafted link.
+            failed(ctx, 403, next, settings.displayName() + " did not sign you in" + (stateMatches ? ": " + error
+                    + (description == null ? "" : " (" + description + ")") : "."));
             return;
         }
         if (saved == null) {
@@ -222,8 +227,7 @@ public final class OidcAuthenticator implements Authenticator {
                     + "longer than " + STATE_LIFETIME.toMinutes() + " minutes, or was already used.");
             return;
         }
-        String state = ctx.request().getParam("state");
-        if (state == null || !TokenHashing.constantTimeEquals(saved.getString("s"), state)) {
+        if (!stateMatches) {
             log.warn("sign-in refused: the state parameter does not match this browser's login state");
             failed(ctx, 400, next, "This sign-in cannot be completed: its state does not match the one this browser "
                     + "started with.");

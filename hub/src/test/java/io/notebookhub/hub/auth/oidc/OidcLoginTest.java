@@ -356,6 +356,11 @@ class OidcLoginTest {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("access_denied").contains("The user said no")
                 .contains("href=\"/hub/login?next=%2Fhub%2Fspawn\"");
+
+        HttpResponse<String> crafted = new LoginClient().get(base + "/hub/oauth_callback?error=access_denied"
+                + "&error_description=Call+0800+now&state=whatever");
+        assertThat(crafted.statusCode()).isEqualTo(403);
+        assertThat(crafted.body()).doesNotContain("0800").contains("did not sign you in");
     }
 
     @Test
