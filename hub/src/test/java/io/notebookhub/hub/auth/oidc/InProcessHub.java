@@ -25,15 +25,22 @@ final class InProcessHub {
 
     /** The callback URL is set to the proxy's address, where tests send the browser. */
     static HubApp start(Path temp, String name, Map<String, Object> auth, String adminToken) throws Exception {
+        return start(temp, name, auth, adminToken, Map.of());
+    }
+
+    /** {@code sections}: further top-level sections, e.g. {@code spawner}. */
+    static HubApp start(Path temp, String name, Map<String, Object> auth, String adminToken,
+                        Map<String, Object> sections) throws Exception {
         int proxyPort = freePort();
         Map<String, Object> section = new LinkedHashMap<>(auth);
         section.putIfAbsent("callback_url", "http://127.0.0.1:" + proxyPort + "/hub/oauth_callback");
-        Map<String, Object> yaml = Map.of(
+        Map<String, Object> yaml = new LinkedHashMap<>(sections);
+        yaml.putAll(Map.of(
                 "hub", Map.of("ip", "127.0.0.1", "port", freePort(), "data_dir", temp.resolve(name).toString(),
                         "profiles_dir", Path.of("..", "profiles").toAbsolutePath().normalize().toString()),
                 "proxy", Map.of("port", proxyPort, "api_port", freePort()),
                 "auth", section,
-                "culler", Map.of("enabled", false));
+                "culler", Map.of("enabled", false)));
         Path file = temp.resolve(name + ".yaml");
         Files.writeString(file, new ObjectMapper().writeValueAsString(yaml));
         HubConfig config = HubConfig.load(file, Map.of("NBHUB_ADMIN_TOKEN", adminToken,

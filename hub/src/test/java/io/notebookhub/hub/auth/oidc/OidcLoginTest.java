@@ -107,7 +107,10 @@ class OidcLoginTest {
     static HubApp startHub(String name, Map<String, Object> auth) throws Exception {
         Map<String, Object> section = new java.util.LinkedHashMap<>(Map.of("type", "oidc", "client_id", CLIENT_ID));
         section.putAll(auth);
-        return InProcessHub.start(temp, name, section, ADMIN_TOKEN);
+        // A "server" that writes down the environment it was given and exits: enough to see what a spawn passes.
+        Map<String, Object> spawner = Map.of("start_timeout", 30, "local", Map.of("command",
+                List.of("sh", "-c", "env > \"$HOME/../$JUPYTERHUB_USER.env\"; exit 3", "sh")));
+        return InProcessHub.start(temp, name, section, ADMIN_TOKEN, Map.of("spawner", spawner));
     }
 
     /** Forwards token requests to the provider; when asked, changes the ID token's payload and keeps its signature. */
@@ -388,6 +391,24 @@ class OidcLoginTest {
             String asText = new String(sealed, StandardCharsets.ISO_8859_1);
             assertThat(asText).doesNotContain("eyJ").doesNotContain("access_token");
         }
+    }
+
+    @Test
+    void aSpawnGetsTheProvidersTokensAsEnvironmentVariables() throws Exception {
+        LoginClient gina = new LoginClient();
+        assertThat(signIn(gina, "gina", List.of("gpu-users"), "/hub/home").statusCode()).isEqualTo(302);
+        HttpResponse<String> spawn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base + "/hub/api/users/gina/server")).header("Authorization", "token " + ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202, 400, 500);
+        Path envFile = temp.resolve("main").resolve("users").resolve("gina.env");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(envFile)
+                && Files.readString(envFile).contains("OAUTH_PROVIDER="));
+        String env = Files.readString(envFile);
+        assertThat(env).containsPattern("(?m)^OAUTH_ACCESS_TOKEN=eyJ[\\w-]+\\.")
+                .containsPattern("(?m)^OAUTH_ID_TOKEN=eyJ").contains("OAUTH_PROVIDER=oidc")
+                .containsPattern("(?m)^OAUTH_ACCESS_TOKEN_EXPIRES_AT=\\d+$").contains("JUPYTERHUB_USER=gina")
+                .doesNotContain("refresh");
     }
 
     @Test
