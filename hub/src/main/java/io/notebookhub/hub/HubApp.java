@@ -15,6 +15,7 @@ import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
+import io.notebookhub.hub.auth.oidc.OidcAuthenticator;
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.culling.HubCullTarget;
@@ -22,6 +23,7 @@ import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.oauth.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
+import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
@@ -98,8 +100,8 @@ public final class HubApp implements AutoCloseable {
                 .recover(e -> Future.future(failed -> {
                     // close() waits for Vert.x to shut down, so it must not run on an event-loop thread.
                     new Thread(() -> {
-                        app.close();
                         failed.fail(e);
+                        app.close();
                     }, "start-up-failure").start();
                 }));
     }
@@ -157,9 +159,12 @@ public final class HubApp implements AutoCloseable {
             if (spawner instanceof KubernetesSpawner kubernetes) {
                 kubernetes.start().toCompletionStage().toCompletableFuture().get();
             }
+            Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
+            SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
+                    : SpawnEnvironmentHook.NONE;
             servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, ProfileOverrides.NONE,
                     config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
-                    clock, metrics);
+                    clock, metrics, spawnHook);
             if (proxy != null) {
                 proxy.onUpstreamFailure(route -> {
                     Object user = route.data().get("user");
@@ -185,7 +190,6 @@ public final class HubApp implements AutoCloseable {
             new TokensHandler(users, store, tokens).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
-            Authenticator authenticator = createAuthenticator();
             new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
@@ -252,11 +256,12 @@ public final class HubApp implements AutoCloseable {
         }
     }
 
-    private Authenticator createAuthenticator() {
+    private Authenticator createAuthenticator(byte[] cookieSecret, Users users, Clock clock) {
         if (config.auth().dev()) {
             return new DevAuthenticator();
         }
-        throw new ConfigException("'auth.type' " + config.auth().type() + " is not available in this build");
+        return OidcAuthenticator.create(vertx, config.auth(), config.hub().publicUrl(), users, store, cookieSecret,
+                Set.copyOf(config.hub().adminUsers()), clock);
     }
 
     private Future<Void> startHttp() {

@@ -53,7 +53,8 @@ public record HubConfig(
                        List<String> blockedUsers, List<String> adminUsers, List<String> adminGroups,
                        boolean allowAll, boolean passAuthStateToServer, String logoutUrl, String tenantId,
                        String authorizeUrl, String tokenUrl, String userinfoUrl, String realm, String githubOrg,
-                       String gitlabUrl) {
+                       String gitlabUrl, boolean endProviderSession, String cryptKey, boolean autoLogin,
+                       String loginService, List<String> allowedDomains) {
         public boolean dev() {
             return "dev".equals(type);
         }
@@ -149,10 +150,35 @@ public record HubConfig(
                 r.string("auth.userinfo_url", ""),
                 r.string("auth.realm", ""),
                 r.string("auth.github_org", ""),
-                r.string("auth.gitlab_url", "https://gitlab.com"));
+                r.string("auth.gitlab_url", "https://gitlab.com"),
+                r.bool("auth.end_provider_session", false),
+                r.secret("auth.crypt_key", ""),
+                r.bool("auth.auto_login", false),
+                r.string("auth.login_service", ""),
+                r.list("auth.allowed_domains", List.of()));
         checkUrl(r, "auth.issuer_url", auth.issuerUrl());
         checkUrl(r, "auth.callback_url", auth.callbackUrl());
+        checkUrl(r, "auth.authorize_url", auth.authorizeUrl());
+        checkUrl(r, "auth.token_url", auth.tokenUrl());
+        checkUrl(r, "auth.userinfo_url", auth.userinfoUrl());
+        checkUrl(r, "auth.logout_url", auth.logoutUrl());
+        checkUrl(r, "auth.gitlab_url", auth.gitlabUrl());
         r.check(auth.dev() || !auth.clientId().isEmpty(), "auth.client_id", "is required when auth.type is " + auth.type());
+        r.check(!(auth.type().equals("oidc") && auth.issuerUrl().isEmpty()), "auth.issuer_url",
+                "is required when auth.type is oidc (the provider's issuer, e.g. https://idp.example.org/realms/x)");
+        r.check(!(auth.type().equals("keycloak") && auth.issuerUrl().isEmpty()), "auth.issuer_url",
+                "is required when auth.type is keycloak (Keycloak's base URL, with auth.realm, or the realm's issuer)");
+        r.check(!(auth.type().equals("azuread") && auth.tenantId().isEmpty()), "auth.tenant_id",
+                "is required when auth.type is azuread (the directory (tenant) ID)");
+        r.check(auth.dev() || auth.type().equals("oidc") || auth.type().equals("keycloak")
+                        || !auth.clientSecret().isEmpty() || !auth.clientSecretFile().isEmpty(), "auth.client_secret",
+                "is required when auth.type is " + auth.type() + ": set NBHUB_AUTH_CLIENT_SECRET or "
+                        + "auth.client_secret_file rather than writing it into the config file");
+        r.check(!auth.dev() || (auth.clientId().isEmpty() && auth.issuerUrl().isEmpty()), "auth.type",
+                "must name the identity provider (oidc, keycloak, github, google, gitlab, azuread) when "
+                        + "auth.client_id or auth.issuer_url is set: the development login is only for hubs without one");
+        r.check(auth.cryptKey().isEmpty() || auth.cryptKey().matches("[0-9a-fA-F]{64}"), "auth.crypt_key",
+                "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
 
         Culler culler = new Culler(
                 r.bool("culler.enabled", true),

@@ -56,6 +56,7 @@ public final class ServerManager {
     private final SpawnProgressBus progress = new SpawnProgressBus();
     private final Set<ServerId> busy = ConcurrentHashMap.newKeySet();
     private final ServerEvents events;
+    private final SpawnEnvironmentHook environmentHook;
 
     /** Callbacks for metrics; all optional. */
     public interface ServerEvents {
@@ -72,6 +73,15 @@ public final class ServerManager {
     public ServerManager(Vertx vertx, HubStore store, Tokens tokens, Spawner spawner, RouteStore routes,
                          ProfileCatalog profiles, ProfileOverrides globalOverrides, String hubApiUrl, String publicUrl,
                          Duration defaultStartTimeout, Clock clock, ServerEvents events) {
+        this(vertx, store, tokens, spawner, routes, profiles, globalOverrides, hubApiUrl, publicUrl,
+                defaultStartTimeout, clock, events, SpawnEnvironmentHook.NONE);
+    }
+
+    public ServerManager(Vertx vertx, HubStore store, Tokens tokens, Spawner spawner, RouteStore routes,
+                         ProfileCatalog profiles, ProfileOverrides globalOverrides, String hubApiUrl, String publicUrl,
+                         Duration defaultStartTimeout, Clock clock, ServerEvents events,
+                         SpawnEnvironmentHook environmentHook) {
+        this.environmentHook = environmentHook;
         this.vertx = vertx;
         this.store = store;
         this.tokens = tokens;
@@ -186,8 +196,14 @@ public final class ServerManager {
             env = ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
         }
         Duration timeout = resolved.startTimeout() != null ? resolved.startTimeout() : defaultStartTimeout;
-        SpawnRequest request = new SpawnRequest(id, env, resolved, timeout);
-        return spawner.start(request, p -> publish(id, p.progress(), p.message()))
+        Map<String, String> hubEnv = env;
+        return environmentHook.environment(id.user())
+                .compose(extra -> {
+                    Map<String, String> all = new LinkedHashMap<>(extra);
+                    all.putAll(hubEnv);
+                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout);
+                    return spawner.start(request, p -> publish(id, p.progress(), p.message()));
+                })
                 .compose(spawned -> addRoute(id, spawned)
                         .recover(e -> spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(
                                 new SpawnFailedException("the proxy did not accept the route: " + e.getMessage(), e))))

@@ -211,6 +211,20 @@ public final class H2HubStore implements HubStore {
         }
     }
 
+    @Override
+    public Optional<byte[]> authState(String user) {
+        return query("SELECT auth_state FROM users WHERE name = ?", ps -> ps.setString(1, user),
+                rs -> Optional.ofNullable(rs.getBytes(1))).stream().findFirst().flatMap(o -> o);
+    }
+
+    @Override
+    public void setAuthState(String user, byte[] sealed) {
+        update("UPDATE users SET auth_state = ? WHERE name = ?", ps -> {
+            ps.setBytes(1, sealed);
+            ps.setString(2, user);
+        });
+    }
+
     // servers
 
     private static ServerRecord serverRow(ResultSet rs) throws SQLException {

@@ -35,6 +35,12 @@ public interface HubStore extends AutoCloseable {
     // groups
     void setUserGroups(String user, Set<String> groups);
 
+    /** The user's identity-provider tokens as stored (already encrypted by the authenticator), or empty. */
+    Optional<byte[]> authState(String user);
+
+    /** Replaces the user's stored provider tokens; null clears them. The user must exist. */
+    void setAuthState(String user, byte[] sealed);
+
     // servers
     List<ServerRecord> servers(String user);
 
