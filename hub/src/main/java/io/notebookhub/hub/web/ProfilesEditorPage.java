@@ -80,7 +80,9 @@ public final class ProfilesEditorPage {
                 .append(files.containsKey(file) ? "" : " <small>(new)</small>").append("</h2>")
                 .append("<div class=\"editor\"><pre id=\"gutter\" aria-hidden=\"true\"></pre>")
                 .append("<textarea id=\"yaml\" spellcheck=\"false\" wrap=\"off\" rows=\"28\" aria-label=\"YAML of ")
-                .append(Html.escape(file)).append("\">").append(Html.escape(text)).append("</textarea></div>")
+                .append(Html.escape(file))
+                // HTML drops one newline right after <textarea>, so one is added to keep a file's leading blank line.
+                .append("\">\n").append(Html.escape(text)).append("</textarea></div>")
                 .append("<p><button type=\"button\" id=\"validate\">Validate</button>")
                 .append("<button type=\"button\" id=\"save\"").append(writable ? "" : " disabled")
                 .append(">Save</button></p>")
