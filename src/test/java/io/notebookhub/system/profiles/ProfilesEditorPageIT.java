@@ -100,6 +100,10 @@ class ProfilesEditorPageIT {
             assertThat(chrome.driver.findElement(By.id("reload-error")).getText())
                     .contains("07-typo.yaml:2:1: unknown key \"dispaly_name\" (did you mean \"display_name\"?)");
             assertThat(chrome.driver.findElement(By.id("in-force")).getText()).doesNotContain("typo");
+            assertThat(chrome.driver.findElement(By.id("gutter-bad-2")).getText())
+                    .as("the refused file's error is marked at its line when the page opens").isEqualTo("2");
+            assertThat(chrome.driver.findElement(By.cssSelector("#errors li")).getText())
+                    .isEqualTo("line 2, column 1: unknown key \"dispaly_name\" (did you mean \"display_name\"?)");
 
             type(chrome, "slug: typo\ndisplay_name: Typo\n");
             chrome.driver.findElement(By.id("save")).click();

@@ -163,5 +163,10 @@ public final class ProfilesEditorPage {
               else{show(false,r.status===400?(j.errors||[]).length+' error(s); nothing was saved, the profiles in '
                 +'force are unchanged':j.message,j.errors||[]);}};
             ta.addEventListener('input',lines);lines();
+            const banner=document.querySelector('#reload-error pre');
+            if(banner){const onDisk=[];for(const l of banner.textContent.split('\\n')){
+                const m=/^(.*?):(\\d+):(\\d+): (.*)$/.exec(l);
+                onDisk.push(m?{file:m[1],line:+m[2],column:+m[3],message:m[4],text:l}:{file:'',line:0,column:0,message:l,text:l});}
+              if(onDisk.some(mine))show(false,'This file on disk has errors, so the profiles in force are the last good ones',onDisk);}
             """;
 }
