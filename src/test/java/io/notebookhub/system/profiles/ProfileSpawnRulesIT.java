@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,5 +160,37 @@ class ProfileSpawnRulesIT {
         assertThat(afterStop.statusCode()).as("the seat is free again: " + afterStop.body()).isIn(201, 202);
         hub.awaitReady("bob");
         hub.stopServer("bob");
+    }
+
+    @Test
+    void twoServersAskedForTheLastSeatAtTheSameMomentGetOneServerAndOneRefusal() throws Exception {
+        hub.tokenOf("dave");
+        hub.tokenOf("erin");
+        // As automation would (one admin token for both); the race is between the check and the record.
+        for (int round = 1; round <= 5; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> dave = CompletableFuture.supplyAsync(() -> spawnAfter(go, "dave"));
+            CompletableFuture<HttpResponse<String>> erin = CompletableFuture.supplyAsync(() -> spawnAfter(go, "erin"));
+            go.countDown();
+            List<Integer> statuses = Stream.of(dave.get(), erin.get()).map(HttpResponse::statusCode).sorted().toList();
+            for (String user : List.of("dave", "erin")) {
+                if (hub.adminGet("/hub/api/users/" + user).path("servers").has("")) {
+                    hub.awaitReady(user);
+                    hub.stopServer(user);
+                }
+            }
+            assertThat(statuses.get(1)).as("round %d: one of %s is refused as over capacity", round, statuses)
+                    .isEqualTo(409);
+            assertThat(statuses.get(0)).as("round %d: one of %s is accepted", round, statuses).isIn(201, 202);
+        }
+    }
+
+    private static HttpResponse<String> spawnAfter(CountDownLatch go, String user) {
+        try {
+            go.await();
+            return hub.spawn(user, ProfilesHub.ADMIN_TOKEN, "{\"profile\": \"single\"}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
