@@ -71,8 +71,8 @@ public final class ProfilesHandler {
         json(ctx, 200, describe());
     }
 
-    /** Everything the editor page shows: the set in force, the files on disk and the current error. */
-    public JsonObject describe() {
+    /** The set in force (with running counts), the files on disk, and the current error if there is one. */
+    private JsonObject describe() {
         Map<String, Long> running = store.activeServers().stream()
                 .filter(s -> s.profile() != null)
                 .collect(Collectors.groupingBy(ServerRecord::profile, Collectors.counting()));
