@@ -6,6 +6,7 @@ import io.notebookhub.culler.Culler;
 import io.notebookhub.culler.CullerConfig;
 import io.notebookhub.hub.api.ActivityHandler;
 import io.notebookhub.hub.api.InfoHandler;
+import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
 import io.notebookhub.hub.api.TokensHandler;
 import io.notebookhub.hub.api.UsersHandler;
@@ -29,10 +30,10 @@ import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
 import io.notebookhub.hub.web.HomePage;
 import io.notebookhub.hub.web.LoginFlow;
+import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
-import io.notebookhub.profiles.ProfileOverrides;
 import io.notebookhub.proxy.ChpRouteClient;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
@@ -162,7 +163,7 @@ public final class HubApp implements AutoCloseable {
             Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
             SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
                     : SpawnEnvironmentHook.NONE;
-            servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, ProfileOverrides.NONE,
+            servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, config.spawner().profileDefaults(),
                     config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
                     clock, metrics, spawnHook);
             if (proxy != null) {
@@ -189,10 +190,12 @@ public final class HubApp implements AutoCloseable {
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
+            new ProfilesHandler(profiles, store, clock).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
             new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
+            new ProfilesEditorPage(profiles, auth).mount(router);
             new UserRedirects(store, servers).mount(router);
             router.route("/hub/api/*").last().handler(ctx -> ctx.fail(404));
             router.route().last().handler(ctx -> ctx.fail(404));

@@ -145,7 +145,10 @@ public final class ProfilesCommand implements Callable<Integer> {
             }
             try {
                 ResolvedProfile resolved = new ProfileSet(result.profiles()).resolve(ProfileOverrides.NONE, slug, asked);
-                spec.commandLine().getOut().print(ResolvedProfileYaml.render(resolved));
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(ResolvedProfileYaml.render(resolved));
+                // print() does not autoflush, and Main exits the JVM without closing picocli's writer.
+                out.flush();
                 return 0;
             } catch (ProfileChoiceException e) {
                 err.println(e.getMessage());

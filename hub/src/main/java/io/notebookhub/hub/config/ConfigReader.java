@@ -1,7 +1,11 @@
 package io.notebookhub.hub.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -153,6 +157,35 @@ public final class ConfigReader {
         }
         effective.put(path, value);
         return Map.copyOf(value);
+    }
+
+    /**
+     * A mapping read whole, as YAML text for a parser with its own key checks (so its keys are not reported as
+     * unknown here); empty text when unset. From the environment, the variable holds the YAML (or JSON) text.
+     */
+    public String yamlTree(String path) {
+        declared.add(path);
+        String fromEnv = env.get(envName(path));
+        if (fromEnv != null) {
+            effective.put(path, fromEnv);
+            return fromEnv;
+        }
+        JsonNode node = node(path);
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        if (!node.isObject()) {
+            problems.add(describe(path) + " must be a mapping");
+            return "";
+        }
+        effective.put(path, node.toString());
+        try {
+            return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .build()).writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            problems.add(describe(path) + " cannot be read: " + e.getOriginalMessage());
+            return "";
+        }
     }
 
     /** Adds a problem found by a cross-field check. */

@@ -3,6 +3,10 @@ package io.notebookhub.hub.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.notebookhub.profiles.InvalidProfilesException;
+import io.notebookhub.profiles.ProfileError;
+import io.notebookhub.profiles.ProfileOverrides;
+import io.notebookhub.profiles.ProfileOverridesYaml;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The hub's whole configuration, typed and validated once at start-up.
@@ -36,7 +41,12 @@ public record HubConfig(
         }
     }
 
-    public record Spawner(String type, Duration startTimeout, Local local, Map<String, Object> kubernetes) {}
+    /**
+     * @param profileDefaults the global level of profile overrides ({@code spawner.profile_defaults}, with the same
+     *     keys as a profile: image, cpu, memory, env, ...); every profile and option choice overrides it
+     */
+    public record Spawner(String type, Duration startTimeout, Local local, Map<String, Object> kubernetes,
+                          ProfileOverrides profileDefaults) {}
 
     /**
      * The local-process spawner.
@@ -123,7 +133,8 @@ public record HubConfig(
                 r.oneOf("spawner.type", "local", Set.of("local", "kubernetes")),
                 r.seconds("spawner.start_timeout", 120, 1),
                 local,
-                KubernetesKeys.read(r));
+                KubernetesKeys.read(r),
+                profileDefaults(r));
 
         Auth auth = new Auth(
                 r.oneOf("auth.type", "dev", AUTH_TYPES),
@@ -194,6 +205,17 @@ public record HubConfig(
 
         r.finish();
         return new HubConfig(hub, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());
+    }
+
+    private static ProfileOverrides profileDefaults(ConfigReader r) {
+        String path = "spawner.profile_defaults";
+        try {
+            return ProfileOverridesYaml.parse(path, r.yamlTree(path));
+        } catch (InvalidProfilesException e) {
+            r.check(false, path, "is not valid: " + e.errors().stream().map(ProfileError::message)
+                    .collect(Collectors.joining("; ")));
+            return ProfileOverrides.NONE;
+        }
     }
 
     private static void checkUrl(ConfigReader r, String path, String value) {

@@ -55,6 +55,7 @@ public final class ServerManager {
     private final Clock clock;
     private final SpawnProgressBus progress = new SpawnProgressBus();
     private final Set<ServerId> busy = ConcurrentHashMap.newKeySet();
+    private final Object capacity = new Object();
     private final ServerEvents events;
     private final SpawnEnvironmentHook environmentHook;
 
@@ -127,12 +128,16 @@ public final class ServerManager {
                 throw HttpError.badRequest("server " + id + " is already running");
             }
             resolved = resolve(user, options);
-            checkCapacity(resolved);
             Map<String, String> saved = new LinkedHashMap<>(options);
             saved.put("profile", resolved.slug());
             starting = new ServerRecord(user.name(), serverName, ServerRecord.STARTING, resolved.slug(), saved, null,
                     Map.of(), clock.instant(), clock.instant(), null);
-            store.saveServer(starting);
+            // Count and record as one step: two users' requests run on different workers, and each would
+            // otherwise see the last seat free and take it.
+            synchronized (capacity) {
+                checkCapacity(resolved);
+                store.saveServer(starting);
+            }
         } catch (RuntimeException e) {
             busy.remove(id);
             return Future.failedFuture(e);

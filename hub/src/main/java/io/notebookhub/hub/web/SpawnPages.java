@@ -88,11 +88,17 @@ public final class SpawnPages {
         body.append("<form method=\"post\" id=\"spawn_form\"><input type=\"hidden\" name=\"_xsrf\" value=\"")
                 .append(Html.escape(auth.xsrfFor(ctx))).append("\">");
         String chosen = ctx.request().getFormAttribute("profile");
-        for (Profile profile : profiles.profiles()) {
-            if (!profile.allows(t.user.name(), t.user.groups())) {
-                continue;
-            }
-            boolean checked = chosen == null ? profile.isDefault() : profile.slug().equals(chosen);
+        List<Profile> allowed = profiles.profiles().stream()
+                .filter(profile -> profile.allows(t.user.name(), t.user.groups())).toList();
+        if (allowed.isEmpty()) {
+            body.append("<p class=\"error\" id=\"no-profiles\">No profile is open to ")
+                    .append(Html.escape(t.user.name())).append("; ask an admin for access.</p>");
+        } else if (chosen == null) {
+            // The default may be one this user may not use; then the first profile they may use is preselected.
+            chosen = allowed.stream().filter(Profile::isDefault).findFirst().orElse(allowed.get(0)).slug();
+        }
+        for (Profile profile : allowed) {
+            boolean checked = profile.slug().equals(chosen);
             body.append("<div class=\"profile\" id=\"profile-").append(Html.escape(profile.slug())).append("\">")
                     .append("<label><input type=\"radio\" name=\"profile\" value=\"").append(Html.escape(profile.slug()))
                     .append("\"").append(checked ? " checked" : "").append("> <strong>")
@@ -103,7 +109,7 @@ public final class SpawnPages {
             body.append("</label><p>").append(Html.escape(profile.description())).append("</p>")
                     .append("<p class=\"resources\">").append(Html.escape(resources(profile.overrides()))).append("</p>");
             for (ProfileOption option : profile.options()) {
-                optionControl(body, profile, option);
+                optionControl(body, profile, option, ctx);
             }
             body.append("</div>");
         }
@@ -112,23 +118,31 @@ public final class SpawnPages {
                 .end(Html.page("Server options", body.toString(), t.caller.name()));
     }
 
-    private static void optionControl(StringBuilder body, Profile profile, ProfileOption option) {
+    /** A select of the listed choices (plus "other" and a text field for free text), keeping a refused form's values. */
+    private static void optionControl(StringBuilder body, Profile profile, ProfileOption option, RoutingContext ctx) {
         String field = "option." + profile.slug() + "." + option.name();
+        String sent = ctx.request().getFormAttribute(field);
         body.append("<p><label>").append(Html.escape(option.displayName())).append(" <select name=\"")
                 .append(Html.escape(field)).append("\">");
         for (ProfileOption.Choice c : option.choices()) {
+            boolean selected = sent == null ? c.isDefault() : c.slug().equals(sent);
             body.append("<option value=\"").append(Html.escape(c.slug())).append("\"")
-                    .append(c.isDefault() ? " selected" : "").append(">").append(Html.escape(c.displayName()))
+                    .append(selected ? " selected" : "").append(">").append(Html.escape(c.displayName()))
                     .append("</option>");
         }
         if (option.unlisted() != null) {
-            body.append("<option value=\"").append(UNLISTED).append("\">").append(Html.escape(
-                    option.unlisted().displayName())).append("</option>");
+            body.append("<option value=\"").append(UNLISTED).append("\"").append(UNLISTED.equals(sent) ? " selected" : "")
+                    .append(">").append(Html.escape(option.unlisted().displayName())).append("</option>");
         }
         body.append("</select></label>");
         if (option.unlisted() != null) {
+            String text = ctx.request().getFormAttribute(field + ".unlisted");
             body.append(" <input name=\"").append(Html.escape(field + ".unlisted")).append("\" placeholder=\"")
-                    .append(Html.escape(option.unlisted().displayName())).append("\">");
+                    .append(Html.escape(option.unlisted().displayName())).append("\"");
+            if (text != null) {
+                body.append(" value=\"").append(Html.escape(text)).append("\"");
+            }
+            body.append(">");
         }
         body.append("</p>");
     }
