@@ -77,11 +77,19 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     }
 
     private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
-        req.pause();
+        String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+        // Only a request with a body must be held still while the upstream connection is found.
+        boolean hasBody = contentLength != null || chunked;
+        if (hasBody) {
+            req.pause();
+        }
         RequestOptions ro = requestOptions(req, entry, uri, false);
         client.request(ro, ar -> {
             if (ar.failed()) {
-                req.resume();
+                if (hasBody) {
+                    req.resume();
+                }
                 upstreamFailed(req, entry, ar.cause());
                 return;
             }
@@ -95,11 +103,8 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 respond(req, sr, rar.result(), entry);
             });
             sr.closeHandler(v -> creq.reset());
-            String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-            boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-            if (contentLength == null && !chunked) {
+            if (!hasBody) {
                 creq.end();
-                req.resume();
                 return;
             }
             if (chunked) {
