@@ -166,6 +166,37 @@ class ForwardingTest {
     }
 
     @Test
+    void retriesAGetOnceWhenThePooledConnectionWasClosedByTheTarget() throws Exception {
+        // A target that answers the first request on each connection, then drops the connection on the
+        // second without answering: what a server's keep-alive timeout looks like from the proxy.
+        try (ServerSocket target = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1))) {
+            Thread t = new Thread(() -> {
+                while (!target.isClosed()) {
+                    try (java.net.Socket s = target.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            // skip the request head
+                        }
+                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+                        s.getOutputStream().flush();
+                        in.readLine(); // the second request arrives; close without a word
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            f.route("/user/kim", "http://127.0.0.1:" + target.getLocalPort());
+            assertThat(f.get("/user/kim/a").bodyAsString()).isEqualTo("ok");
+            var second = f.get("/user/kim/b");
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(second.bodyAsString()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void answers404WithoutAnyMatchingRoute() {
         try (ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults())) {
             assertThat(f.get("/nothing/here").statusCode()).isEqualTo(404);

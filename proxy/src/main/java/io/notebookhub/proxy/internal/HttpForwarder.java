@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -72,11 +73,15 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         if (method == HttpMethod.GET && isWebSocketUpgrade(req)) {
             tunnel(req, entry, uri);
         } else {
-            forward(req, entry, uri);
+            forward(req, entry, uri, true);
         }
     }
 
-    private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
+    /**
+     * @param mayRetry a bodiless idempotent request whose pooled connection turns out to have been closed by
+     *     the target (a keep-alive race, not a failure) is sent once more on a fresh connection
+     */
+    private void forward(HttpServerRequest req, RouteEntry entry, String uri, boolean mayRetry) {
         String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         // Only a request with a body must be held still while the upstream connection is found.
@@ -97,6 +102,11 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             HttpServerResponse sr = req.response();
             creq.response(rar -> {
                 if (rar.failed()) {
+                    if (mayRetry && !hasBody && rar.cause() instanceof HttpClosedException
+                            && isIdempotent(req.method()) && !sr.headWritten() && !sr.closed()) {
+                        forward(req, entry, uri, false);
+                        return;
+                    }
                     upstreamFailed(req, entry, rar.cause());
                     return;
                 }
@@ -221,6 +231,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 .setMethod(req.method())
                 .setHost(t.host())
                 .setPort(t.port())
+                .setServer(t.address())
                 .setSsl(t.ssl())
                 .setURI(uri)
                 .setHeaders(headers)
@@ -294,6 +305,10 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         return h.contains(HttpHeaders.CONTENT_LENGTH)
                 || h.getAll(HttpHeaders.TRANSFER_ENCODING).size() > 1
                 || !te.trim().equalsIgnoreCase("chunked");
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest req) {
