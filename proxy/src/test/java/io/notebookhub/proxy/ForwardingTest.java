@@ -197,6 +197,25 @@ class ForwardingTest {
     }
 
     @Test
+    void servesThePublicPortOverTlsWithSslKeyAndCert(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String key = tmp.resolve("key.pem").toString();
+        String cert = tmp.resolve("cert.pem").toString();
+        // openssl ships with Debian; the JDK cannot write a PEM key without extra libraries.
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1").redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(p.waitFor()).isZero();
+        try (ProxyFixture f = proxy(ProxyFixture.defaults().ssl(key, cert))) {
+            var https = io.vertx.ext.web.client.WebClient.create(vertx,
+                    new io.vertx.ext.web.client.WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+            JsonObject seen = await(https.get(f.proxy.publicPort(), "127.0.0.1", "/user/alice/lab").send()).bodyAsJsonObject();
+            assertThat(seen.getString("backend")).isEqualTo("alice");
+            assertThat(seen.getJsonObject("headers").getString("x-forwarded-proto")).isEqualTo("https");
+        }
+    }
+
+    @Test
     void answers404WithoutAnyMatchingRoute() {
         try (ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults())) {
             assertThat(f.get("/nothing/here").statusCode()).isEqualTo(404);
