@@ -57,7 +57,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         }
         RouteEntry entry = routes.match(req.host(), path, matchEnd);
         if (entry == null) {
-            errors.send(req, 404, null);
+            errors.send(req, 404);
             return;
         }
         int restStart = matchEnd[0];
@@ -289,7 +289,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             sr.reset();
             return;
         }
-        errors.send(req, status, entry);
+        errors.send(req, status);
     }
 
     /**
