@@ -26,6 +26,10 @@ final class TestBackend {
     static TestBackend start(Vertx vertx, String name) {
         HttpServer s = vertx.createHttpServer()
                 .webSocketHandler(ws -> {
+                    if (ws.path().contains("refuse")) {
+                        ws.reject(403);
+                        return;
+                    }
                     ws.binaryMessageHandler(ws::writeBinaryMessage);
                     ws.textMessageHandler(text -> ws.writeTextMessage(name + ":" + text));
                 })

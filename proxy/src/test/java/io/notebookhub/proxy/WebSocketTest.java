@@ -91,6 +91,33 @@ class WebSocketTest {
     }
 
     @Test
+    void holdsMoreOpenWebSocketsToOneTargetThanThePoolAllowsConnections() {
+        f.close();
+        f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1).maxConnectionsPerTarget(2));
+        TestBackend alice = TestBackend.start(vertx, "alice");
+        f.route("/user/alice", alice.url());
+        List<String> echoes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            WebSocket ws = connect("/user/alice/api/kernels/k" + i + "/channels");
+            ws.textMessageHandler(echoes::add);
+            ws.writeTextMessage("m" + i);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> echoes.size() == 6);
+        assertThat(echoes).containsExactlyInAnyOrder("alice:m0", "alice:m1", "alice:m2", "alice:m3", "alice:m4", "alice:m5");
+        // Plain requests still find a pooled connection while the tunnels are open.
+        assertThat(f.get("/user/alice/lab").bodyAsJsonObject().getString("backend")).isEqualTo("alice");
+    }
+
+    @Test
+    void passesARefusedUpgradeStatusBackToTheClient() {
+        var resp = await(f.http.get(f.proxy.publicPort(), "127.0.0.1", "/user/alice/refuse")
+                .putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+                .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .send());
+        assertThat(resp.statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void closesTheClientSideWhenTheTargetGoesAway() {
         TestBackend carol = TestBackend.start(vertx, "carol");
         f.route("/user/carol", carol.url());

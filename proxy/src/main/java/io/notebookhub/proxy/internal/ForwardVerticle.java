@@ -28,6 +28,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     private final int port;
     private HttpServer server;
     private HttpClient client;
+    private UpgradeTunnel tunnels;
 
     public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, int port) {
         this.options = options;
@@ -41,7 +42,8 @@ public final class ForwardVerticle extends AbstractVerticle {
         client = vertx.createHttpClient(clientOptions(options),
                 new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerTarget()));
         ErrorPages errors = new ErrorPages(vertx, client, options);
-        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures);
+        tunnels = new UpgradeTunnel(vertx, options);
+        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures, tunnels);
         HttpServerOptions serverOptions = serverOptions(options);
         server = StrictRequestDecoder.createServer(vertx, serverOptions);
         server.invalidRequestHandler(ForwardVerticle::refuseInvalid)
@@ -53,6 +55,7 @@ public final class ForwardVerticle extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
+        tunnels.close();
         server.close().eventually(v -> client.close()).<Void>mapEmpty().onComplete(stopped);
     }
 

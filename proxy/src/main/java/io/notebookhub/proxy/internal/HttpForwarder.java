@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 
@@ -27,11 +26,13 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     private final HttpClient client;
     private final ErrorPages errors;
     private final UpstreamFailures failures;
+    private final UpgradeTunnel tunnels;
     /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
     private final int[] matchEnd = new int[1];
 
     HttpForwarder(ProxyOptions options, RouteTable routes, HttpClient client, ErrorPages errors,
-                  UpstreamFailures failures) {
+                  UpstreamFailures failures, UpgradeTunnel tunnels) {
+        this.tunnels = tunnels;
         this.options = options;
         this.routes = routes;
         this.client = client;
@@ -89,7 +90,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         if (hasBody) {
             req.pause();
         }
-        RequestOptions ro = requestOptions(req, entry, uri, false);
+        RequestOptions ro = requestOptions(req, entry, uri);
         client.request(ro, ar -> {
             if (ar.failed()) {
                 if (hasBody) {
@@ -166,46 +167,28 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     }
 
     private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
-        req.pause();
-        RequestOptions ro = requestOptions(req, entry, uri, true);
-        client.request(ro, ar -> {
-            if (ar.failed()) {
-                req.resume();
-                upstreamFailed(req, entry, ar.cause());
-                return;
-            }
-            HttpClientRequest creq = ar.result();
-            creq.connect(rar -> {
-                if (rar.failed()) {
-                    req.resume();
-                    upstreamFailed(req, entry, rar.cause());
-                    return;
-                }
-                HttpClientResponse resp = rar.result();
-                HttpServerResponse sr = req.response();
-                if (resp.statusCode() != 101) {
-                    req.resume();
-                    respond(req, sr, resp, entry);
-                    return;
-                }
-                NetSocket up = resp.netSocket();
-                up.pause();
-                sr.setStatusCode(101);
-                sr.headers().addAll(resp.headers());
-                req.toNetSocket().onComplete(sar -> {
-                    if (sar.failed()) {
-                        up.close();
-                        return;
-                    }
-                    NetSocket down = sar.result();
-                    WebSocketSplice.splice(down, up, entry);
-                });
-            });
-        });
+        tunnels.open(req, entry, uri, upstreamHeaders(req, entry.parsedTarget(), true),
+                (e, cause) -> upstreamFailed(req, e, cause));
     }
 
-    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri, boolean upgrade) {
+    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri) {
         Target t = entry.parsedTarget();
+        RequestOptions ro = new RequestOptions()
+                .setMethod(req.method())
+                .setHost(t.host())
+                .setPort(t.port())
+                .setServer(t.address())
+                .setSsl(t.ssl())
+                .setURI(uri)
+                .setHeaders(upstreamHeaders(req, t, false))
+                .setFollowRedirects(false);
+        if (options.proxyTimeoutMillis() > 0) {
+            ro.setIdleTimeout(options.proxyTimeoutMillis());
+        }
+        return ro;
+    }
+
+    private MultiMap upstreamHeaders(HttpServerRequest req, Target t, boolean upgrade) {
         MultiMap headers = HttpHeaders.headers();
         HopHeaders.copy(req.headers(), headers, "expect");
         if (upgrade) {
@@ -218,6 +201,9 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 headers.set(HttpHeaders.CONTENT_LENGTH, cl);
             }
         }
+        if (!headers.contains(HttpHeaders.HOST)) {
+            headers.set(HttpHeaders.HOST, t.authority());
+        }
         if (options.changeOrigin()) {
             headers.set(HttpHeaders.HOST, t.authority());
         }
@@ -227,19 +213,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         for (Map.Entry<String, String> h : options.customHeaders().entrySet()) {
             headers.set(h.getKey(), h.getValue());
         }
-        RequestOptions ro = new RequestOptions()
-                .setMethod(req.method())
-                .setHost(t.host())
-                .setPort(t.port())
-                .setServer(t.address())
-                .setSsl(t.ssl())
-                .setURI(uri)
-                .setHeaders(headers)
-                .setFollowRedirects(false);
-        if (options.proxyTimeoutMillis() > 0 && !upgrade) {
-            ro.setIdleTimeout(options.proxyTimeoutMillis());
-        }
-        return ro;
+        return headers;
     }
 
     private static void addForwardedHeaders(HttpServerRequest req, MultiMap headers) {
