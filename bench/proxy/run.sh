@@ -79,6 +79,7 @@ http {
 }
 NGX
 }
+# The proxy's buffers hold a whole 100 KB response in memory (nginx's defaults would spill it to a temp file).
 # Origin: any path ending in small.txt or 100k.bin (so /user/u7777/small.txt works with 10,000 routes).
 nginx_conf origin "server { listen 127.0.0.1:$ORIGIN; root $RUN/www;
     location / { rewrite ^.*/(small\.txt|100k\.bin)\$ /\$1 break; } }"
@@ -88,6 +89,7 @@ nginx_conf proxy "upstream origin { server 127.0.0.1:$ORIGIN; keepalive 512; }
     location /ws { proxy_pass http://wsecho; proxy_http_version 1.1;
       proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_read_timeout 3600s; }
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection '';
+      proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;
       proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } }"
 nginx -c "$RUN/nginx/origin.conf" -e "$RUN/nginx/origin.error.log" & PIDS+=($!)
 nginx -c "$RUN/nginx/proxy.conf" -e "$RUN/nginx/proxy.error.log" & PIDS+=($!)
