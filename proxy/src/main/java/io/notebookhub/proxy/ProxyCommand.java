@@ -126,6 +126,7 @@ public final class ProxyCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
+        log.info("Native transport (epoll): {}", vertx.isNativeTransportEnabled());
         if (pidFile != null) {
             Files.writeString(Path.of(pidFile), Long.toString(ProcessHandle.current().pid()), StandardCharsets.UTF_8);
         }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
+    private static final java.util.concurrent.atomic.AtomicInteger EPHEMERAL = new java.util.concurrent.atomic.AtomicInteger();
     private final Vertx vertx;
     private final RouteTable table;
     private final UpstreamFailures failures;
@@ -59,14 +60,17 @@ public final class ProxyServer {
         UpstreamFailures failures = new UpstreamFailures();
         int lanes = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
         List<String> deployments = new ArrayList<>();
-        ForwardVerticle first = new ForwardVerticle(options, table, failures, options.port());
+        // Vert.x shares one listening socket among servers that listen on the same port value; for an ephemeral
+        // port that value must be negative (each negative value names one shared random port).
+        int listenPort = options.port() == 0 ? EPHEMERAL.decrementAndGet() : options.port();
+        ForwardVerticle first = new ForwardVerticle(options, table, failures, listenPort);
         return vertx.deployVerticle(first)
                 .compose(id -> {
                     deployments.add(id);
-                    // The other lanes join the port the first one bound, so port 0 stays one port.
+                    // The other lanes join the socket the first one bound.
                     List<Future<?>> more = new ArrayList<>();
                     for (int i = 1; i < lanes; i++) {
-                        more.add(vertx.deployVerticle(new ForwardVerticle(options, table, failures, first.actualPort()))
+                        more.add(vertx.deployVerticle(new ForwardVerticle(options, table, failures, listenPort))
                                 .onSuccess(deployments::add));
                     }
                     return Future.all(more);

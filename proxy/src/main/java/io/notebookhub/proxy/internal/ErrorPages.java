@@ -35,7 +35,7 @@ final class ErrorPages {
         this.errorPath = options.errorPath();
     }
 
-    void send(HttpServerRequest req, int status, RouteEntry entry) {
+    void send(HttpServerRequest req, int status) {
         if (errorTarget != null) {
             fromErrorTarget(req, status);
         } else if (errorPath != null) {

@@ -5,7 +5,11 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -24,6 +28,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     private final int port;
     private HttpServer server;
     private HttpClient client;
+    private UpgradeTunnel tunnels;
 
     public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, int port) {
         this.options = options;
@@ -37,9 +42,12 @@ public final class ForwardVerticle extends AbstractVerticle {
         client = vertx.createHttpClient(clientOptions(options),
                 new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerTarget()));
         ErrorPages errors = new ErrorPages(vertx, client, options);
-        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures);
-        server = vertx.createHttpServer(serverOptions(options));
-        server.requestHandler(forwarder)
+        tunnels = new UpgradeTunnel(vertx, options);
+        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures, tunnels);
+        HttpServerOptions serverOptions = serverOptions(options);
+        server = StrictRequestDecoder.createServer(vertx, serverOptions);
+        server.invalidRequestHandler(ForwardVerticle::refuseInvalid)
+                .requestHandler(forwarder)
                 .listen(port, options.ip())
                 .<Void>mapEmpty()
                 .onComplete(started);
@@ -47,7 +55,19 @@ public final class ForwardVerticle extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
+        tunnels.close();
         server.close().eventually(v -> client.close()).<Void>mapEmpty().onComplete(stopped);
+    }
+
+    /** Vert.x would close the connection without a word for most decoding failures; say 400 (or 414/431) first. */
+    private static void refuseInvalid(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        req.response().setStatusCode(status).putHeader(HttpHeaders.CONNECTION, "close")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(status == 400 ? "Bad Request" : status == 414 ? "URI Too Long" : "Request Header Fields Too Large")
+                .onComplete(v -> req.connection().close());
     }
 
     public int actualPort() {
@@ -59,6 +79,9 @@ public final class ForwardVerticle extends AbstractVerticle {
                 .setMaxInitialLineLength(o.maxUrlLength())
                 .setMaxHeaderSize(o.maxHeaderSize())
                 .setHandle100ContinueAutomatically(true)
+                // Without h2c, Vert.x builds the HTTP/1 pipeline at accept time instead of sniffing the first bytes,
+                // which is what lets StrictRequestDecoder swap the decoder before any byte is decoded.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setTcpNoDelay(true)

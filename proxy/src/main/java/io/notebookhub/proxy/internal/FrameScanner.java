@@ -30,8 +30,8 @@ final class FrameScanner {
         int seen = NONE;
         int n = buf.length();
         int i = 0;
-        if (state == PAYLOAD && payloadLeft > 0) {
-            seen |= currentIsData ? DATA : CONTROL;
+        if (state != HEAD && n > 0) {
+            seen |= currentIsData ? DATA : CONTROL; // the chunk continues a frame begun in an earlier one
         }
         while (i < n) {
             switch (state) {

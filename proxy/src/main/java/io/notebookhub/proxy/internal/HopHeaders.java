@@ -42,7 +42,7 @@ final class HopHeaders {
             }
             to.add(name, h.getValue());
         }
-        if (connection != null && connection.indexOf(',') >= 0 || connection != null && !isPlainToken(connection)) {
+        if (connection != null && !isPlainToken(connection)) {
             for (String token : connection.split(",")) {
                 String t = token.trim();
                 if (!t.isEmpty()) {

@@ -6,12 +6,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 
@@ -26,11 +26,13 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     private final HttpClient client;
     private final ErrorPages errors;
     private final UpstreamFailures failures;
+    private final UpgradeTunnel tunnels;
     /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
     private final int[] matchEnd = new int[1];
 
     HttpForwarder(ProxyOptions options, RouteTable routes, HttpClient client, ErrorPages errors,
-                  UpstreamFailures failures) {
+                  UpstreamFailures failures, UpgradeTunnel tunnels) {
+        this.tunnels = tunnels;
         this.options = options;
         this.routes = routes;
         this.client = client;
@@ -56,7 +58,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         }
         RouteEntry entry = routes.match(req.host(), path, matchEnd);
         if (entry == null) {
-            errors.send(req, 404, null);
+            errors.send(req, 404);
             return;
         }
         int restStart = matchEnd[0];
@@ -72,16 +74,28 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         if (method == HttpMethod.GET && isWebSocketUpgrade(req)) {
             tunnel(req, entry, uri);
         } else {
-            forward(req, entry, uri);
+            forward(req, entry, uri, true);
         }
     }
 
-    private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
-        req.pause();
-        RequestOptions ro = requestOptions(req, entry, uri, false);
+    /**
+     * @param mayRetry a bodiless idempotent request whose pooled connection turns out to have been closed by
+     *     the target (a keep-alive race, not a failure) is sent once more on a fresh connection
+     */
+    private void forward(HttpServerRequest req, RouteEntry entry, String uri, boolean mayRetry) {
+        String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+        // Only a request with a body must be held still while the upstream connection is found.
+        boolean hasBody = contentLength != null || chunked;
+        if (hasBody) {
+            req.pause();
+        }
+        RequestOptions ro = requestOptions(req, entry, uri);
         client.request(ro, ar -> {
             if (ar.failed()) {
-                req.resume();
+                if (hasBody) {
+                    req.resume();
+                }
                 upstreamFailed(req, entry, ar.cause());
                 return;
             }
@@ -89,17 +103,19 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             HttpServerResponse sr = req.response();
             creq.response(rar -> {
                 if (rar.failed()) {
+                    if (mayRetry && !hasBody && rar.cause() instanceof HttpClosedException
+                            && isIdempotent(req.method()) && !sr.headWritten() && !sr.closed()) {
+                        forward(req, entry, uri, false);
+                        return;
+                    }
                     upstreamFailed(req, entry, rar.cause());
                     return;
                 }
                 respond(req, sr, rar.result(), entry);
             });
             sr.closeHandler(v -> creq.reset());
-            String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-            boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-            if (contentLength == null && !chunked) {
+            if (!hasBody) {
                 creq.end();
-                req.resume();
                 return;
             }
             if (chunked) {
@@ -151,46 +167,28 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     }
 
     private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
-        req.pause();
-        RequestOptions ro = requestOptions(req, entry, uri, true);
-        client.request(ro, ar -> {
-            if (ar.failed()) {
-                req.resume();
-                upstreamFailed(req, entry, ar.cause());
-                return;
-            }
-            HttpClientRequest creq = ar.result();
-            creq.connect(rar -> {
-                if (rar.failed()) {
-                    req.resume();
-                    upstreamFailed(req, entry, rar.cause());
-                    return;
-                }
-                HttpClientResponse resp = rar.result();
-                HttpServerResponse sr = req.response();
-                if (resp.statusCode() != 101) {
-                    req.resume();
-                    respond(req, sr, resp, entry);
-                    return;
-                }
-                NetSocket up = resp.netSocket();
-                up.pause();
-                sr.setStatusCode(101);
-                sr.headers().addAll(resp.headers());
-                req.toNetSocket().onComplete(sar -> {
-                    if (sar.failed()) {
-                        up.close();
-                        return;
-                    }
-                    NetSocket down = sar.result();
-                    WebSocketSplice.splice(down, up, entry);
-                });
-            });
-        });
+        tunnels.open(req, entry, uri, upstreamHeaders(req, entry.parsedTarget(), true),
+                (e, cause) -> upstreamFailed(req, e, cause));
     }
 
-    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri, boolean upgrade) {
+    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri) {
         Target t = entry.parsedTarget();
+        RequestOptions ro = new RequestOptions()
+                .setMethod(req.method())
+                .setHost(t.host())
+                .setPort(t.port())
+                .setServer(t.address())
+                .setSsl(t.ssl())
+                .setURI(uri)
+                .setHeaders(upstreamHeaders(req, t, false))
+                .setFollowRedirects(false);
+        if (options.proxyTimeoutMillis() > 0) {
+            ro.setIdleTimeout(options.proxyTimeoutMillis());
+        }
+        return ro;
+    }
+
+    private MultiMap upstreamHeaders(HttpServerRequest req, Target t, boolean upgrade) {
         MultiMap headers = HttpHeaders.headers();
         HopHeaders.copy(req.headers(), headers, "expect");
         if (upgrade) {
@@ -203,6 +201,9 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 headers.set(HttpHeaders.CONTENT_LENGTH, cl);
             }
         }
+        if (!headers.contains(HttpHeaders.HOST)) {
+            headers.set(HttpHeaders.HOST, t.authority());
+        }
         if (options.changeOrigin()) {
             headers.set(HttpHeaders.HOST, t.authority());
         }
@@ -212,18 +213,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         for (Map.Entry<String, String> h : options.customHeaders().entrySet()) {
             headers.set(h.getKey(), h.getValue());
         }
-        RequestOptions ro = new RequestOptions()
-                .setMethod(req.method())
-                .setHost(t.host())
-                .setPort(t.port())
-                .setSsl(t.ssl())
-                .setURI(uri)
-                .setHeaders(headers)
-                .setFollowRedirects(false);
-        if (options.proxyTimeoutMillis() > 0 && !upgrade) {
-            ro.setIdleTimeout(options.proxyTimeoutMillis());
-        }
-        return ro;
+        return headers;
     }
 
     private static void addForwardedHeaders(HttpServerRequest req, MultiMap headers) {
@@ -273,7 +263,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             sr.reset();
             return;
         }
-        errors.send(req, status, entry);
+        errors.send(req, status);
     }
 
     /**
@@ -289,6 +279,10 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         return h.contains(HttpHeaders.CONTENT_LENGTH)
                 || h.getAll(HttpHeaders.TRANSFER_ENCODING).size() > 1
                 || !te.trim().equalsIgnoreCase("chunked");
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest req) {

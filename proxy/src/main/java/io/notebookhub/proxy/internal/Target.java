@@ -1,10 +1,15 @@
 package io.notebookhub.proxy.internal;
 
+import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 
 /** A route's target URL, parsed once when the route is added so that forwarding never parses it. */
-public record Target(boolean ssl, String host, int port, String basePath) {
+public record Target(boolean ssl, String host, int port, String basePath, SocketAddress address) {
+
+    public Target(boolean ssl, String host, int port, String basePath) {
+        this(ssl, host, port, basePath, SocketAddress.inetSocketAddress(port, host));
+    }
 
     /** Parses {@code http(s)://host[:port][/path]}; the base path loses its trailing slash. */
     public static Target parse(String url) {

@@ -15,6 +15,7 @@ final class WebSocketSplice {
         pump(client, target, entry);
         pump(target, client, entry);
         target.resume();
+        client.resume();
     }
 
     private static void pump(NetSocket from, NetSocket to, RouteEntry entry) {

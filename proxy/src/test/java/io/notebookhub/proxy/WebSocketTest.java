@@ -1,0 +1,130 @@
+package io.notebookhub.proxy;
+
+import static io.notebookhub.proxy.TestBackend.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WebSocketTest {
+    private Vertx vertx;
+    private ProxyFixture f;
+    private WebSocketClient wsClient;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        TestBackend alice = TestBackend.start(vertx, "alice");
+        TestBackend bob = TestBackend.start(vertx, "bob");
+        f = new ProxyFixture(vertx, ProxyFixture.defaults());
+        f.route("/user/alice", alice.url());
+        f.route("/user/bob", bob.url());
+        wsClient = vertx.createWebSocketClient();
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+        await(vertx.close());
+    }
+
+    private WebSocket connect(String uri) {
+        return await(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(f.proxy.publicPort()).setURI(uri)));
+    }
+
+    @Test
+    void carriesTextAndBinaryMessagesBothWaysToTheRightUser() {
+        WebSocket ws = connect("/user/alice/api/kernels/k1/channels");
+        List<String> texts = new CopyOnWriteArrayList<>();
+        List<Buffer> binaries = new CopyOnWriteArrayList<>();
+        ws.textMessageHandler(texts::add);
+        ws.binaryMessageHandler(binaries::add);
+        ws.writeTextMessage("hello");
+        Buffer big = Buffer.buffer(new byte[60_000]);
+        ws.writeBinaryMessage(big);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts.size() == 1 && binaries.size() == 1);
+        assertThat(texts).containsExactly("alice:hello");
+        assertThat(binaries.get(0).length()).isEqualTo(60_000);
+
+        WebSocket toBob = connect("/user/bob/terminals/websocket/1");
+        List<String> bobs = new CopyOnWriteArrayList<>();
+        toBob.textMessageHandler(bobs::add);
+        toBob.writeTextMessage("hi");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !bobs.isEmpty());
+        assertThat(bobs).containsExactly("bob:hi");
+    }
+
+    @Test
+    void stampsInteractiveActivityForDataFramesButNotForPings() throws Exception {
+        WebSocket ws = connect("/user/alice/api/kernels/k1/channels");
+        List<String> texts = new CopyOnWriteArrayList<>();
+        ws.textMessageHandler(texts::add);
+        Route start = await(f.proxy.routes().list()).get("/user/alice");
+
+        Thread.sleep(20);
+        List<Buffer> pongs = new CopyOnWriteArrayList<>();
+        ws.pongHandler(pongs::add);
+        ws.writePing(Buffer.buffer("p"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !pongs.isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                await(f.proxy.routes().list()).get("/user/alice").lastActivity().isAfter(start.lastActivity()));
+        assertThat(await(f.proxy.routes().list()).get("/user/alice").lastInteractiveActivity())
+                .isEqualTo(start.lastInteractiveActivity());
+
+        Thread.sleep(20);
+        ws.writeTextMessage("run cell");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !texts.isEmpty());
+        assertThat(await(f.proxy.routes().list()).get("/user/alice").lastInteractiveActivity())
+                .isAfter(start.lastInteractiveActivity());
+    }
+
+    @Test
+    void holdsMoreOpenWebSocketsToOneTargetThanThePoolAllowsConnections() {
+        f.close();
+        f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1).maxConnectionsPerTarget(2));
+        TestBackend alice = TestBackend.start(vertx, "alice");
+        f.route("/user/alice", alice.url());
+        List<String> echoes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            WebSocket ws = connect("/user/alice/api/kernels/k" + i + "/channels");
+            ws.textMessageHandler(echoes::add);
+            ws.writeTextMessage("m" + i);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> echoes.size() == 6);
+        assertThat(echoes).containsExactlyInAnyOrder("alice:m0", "alice:m1", "alice:m2", "alice:m3", "alice:m4", "alice:m5");
+        // Plain requests still find a pooled connection while the tunnels are open.
+        assertThat(f.get("/user/alice/lab").bodyAsJsonObject().getString("backend")).isEqualTo("alice");
+    }
+
+    @Test
+    void passesARefusedUpgradeStatusBackToTheClient() {
+        var resp = await(f.http.get(f.proxy.publicPort(), "127.0.0.1", "/user/alice/refuse")
+                .putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+                .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .send());
+        assertThat(resp.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void closesTheClientSideWhenTheTargetGoesAway() {
+        TestBackend carol = TestBackend.start(vertx, "carol");
+        f.route("/user/carol", carol.url());
+        WebSocket ws = connect("/user/carol/api/events/subscribe");
+        boolean[] closed = {false};
+        ws.closeHandler(v -> closed[0] = true);
+        await(carol.server.close());
+        await().atMost(Duration.ofSeconds(30)).until(() -> closed[0]);
+    }
+}
