@@ -11,14 +11,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Calls to a running hub's REST API, as automation would make them. */
-final class HubApi {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class HubApi {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private HubApi() {
     }
 
-    static HttpResponse<String> call(HubProcess hub, String method, String path, String body, String token)
+    public static HttpResponse<String> call(HubProcess hub, String method, String path, String body, String token)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -30,7 +30,7 @@ final class HubApi {
     }
 
     /** GET with the admin token, asserting 200. */
-    static JsonNode adminGet(HubProcess hub, String path) throws Exception {
+    public static JsonNode adminGet(HubProcess hub, String path) throws Exception {
         HttpResponse<String> r = call(hub, "GET", path, null, HubProcess.ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

@@ -21,18 +21,18 @@ import java.util.concurrent.TimeUnit;
  * The hub run as a user runs it: {@code java -jar hub/target/notebook-hub.jar} in its own process, on free
  * loopback ports, with its own data folder. Stopping it leaves users' servers running, as a restart would.
  */
-final class HubProcess implements AutoCloseable {
-    static final String ADMIN_TOKEN = "system-test-admin-token-0123456789";
+public final class HubProcess implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "system-test-admin-token-0123456789";
 
-    final Path dataDir;
-    final int proxyPort;
-    final int hubPort;
-    final Map<String, String> env = new HashMap<>();
+    public final Path dataDir;
+    public final int proxyPort;
+    public final int hubPort;
+    public final Map<String, String> env = new HashMap<>();
     private final List<String> extraArgs;
     private Process process;
     private Path log;
 
-    HubProcess(Path dataDir, List<String> extraArgs) throws IOException {
+    public HubProcess(Path dataDir, List<String> extraArgs) throws IOException {
         this.dataDir = dataDir;
         this.extraArgs = extraArgs;
         this.proxyPort = freePort();
@@ -45,32 +45,32 @@ final class HubProcess implements AutoCloseable {
         env.put("NBHUB_HUB_PROFILES_DIR", repo().resolve("profiles").toString());
     }
 
-    static Path repo() {
+    public static Path repo() {
         return Path.of(System.getProperty("notebookhub.repo", "..")).toAbsolutePath().normalize();
     }
 
-    static Path jar() {
+    public static Path jar() {
         return Path.of(System.getProperty("notebookhub.jar", repo().resolve("hub/target/notebook-hub.jar").toString()));
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + proxyPort;
     }
 
-    HubProcess start() throws IOException {
+    public HubProcess start() throws IOException {
         process = launch();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(this::healthy);
         return this;
     }
 
     /** Starts the jar and returns the process without waiting (for start-up failure tests). */
-    Process launch() throws IOException {
+    public Process launch() throws IOException {
         Files.createDirectories(dataDir);
         log = dataDir.resolveSibling(dataDir.getFileName() + "-hub.log");
         List<String> cmd = new java.util.ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
@@ -82,7 +82,7 @@ final class HubProcess implements AutoCloseable {
         return pb.start();
     }
 
-    static String javaBin() {
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -103,7 +103,7 @@ final class HubProcess implements AutoCloseable {
         }
     }
 
-    String logText() {
+    public String logText() {
         try {
             return log == null ? "" : Files.readString(log);
         } catch (IOException e) {
@@ -112,7 +112,7 @@ final class HubProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as a service manager stops it; waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

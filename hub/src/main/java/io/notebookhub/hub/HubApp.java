@@ -86,7 +86,7 @@ public final class HubApp implements AutoCloseable {
 
     /** Starts everything; the future fails (having closed what it opened) if any part cannot start. */
     public static Future<HubApp> start(HubConfig config) {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         HubApp app = new HubApp(config, vertx);
         return vertx.executeBlocking(() -> {
             app.openState();

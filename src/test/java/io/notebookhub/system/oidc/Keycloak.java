@@ -1,5 +1,7 @@
 package io.notebookhub.system.oidc;
 
+import io.notebookhub.system.HubProcess;
+
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -33,7 +35,7 @@ final class Keycloak implements AutoCloseable {
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("no Keycloak at " + home + " (the build unpacks it in pre-integration-test)");
         }
-        this.port = OidcHubProcess.freePort();
+        this.port = HubProcess.freePort();
         this.log = log;
     }
 
@@ -51,7 +53,7 @@ final class Keycloak implements AutoCloseable {
         Files.writeString(imports.resolve(REALM + "-realm.json"), realm);
         ProcessBuilder pb = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1", "--http-port=" + port,
-                "--http-management-port=" + OidcHubProcess.freePort(), "--db=dev-mem", "--import-realm"))
+                "--http-management-port=" + HubProcess.freePort(), "--db=dev-mem", "--import-realm"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");

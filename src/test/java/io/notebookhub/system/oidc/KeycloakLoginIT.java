@@ -1,10 +1,14 @@
 package io.notebookhub.system.oidc;
 
+import io.notebookhub.system.HubApi;
+import io.notebookhub.system.HubProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.notebookhub.system.browser.HeadlessChrome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +27,11 @@ class KeycloakLoginIT {
     @TempDir
     static Path temp;
     static Keycloak keycloak;
-    static OidcHubProcess hub;
+    static HubProcess hub;
 
     @BeforeAll
     static void start() throws Exception {
-        hub = new OidcHubProcess(temp.resolve("data"));
+        hub = new HubProcess(temp.resolve("data"), List.of());
         keycloak = new Keycloak(temp.resolve("keycloak.log")).start(hub.baseUrl(), CLIENT_SECRET);
         hub.env.put("NBHUB_AUTH_TYPE", "keycloak");
         hub.env.put("NBHUB_AUTH_ISSUER_URL", "http://127.0.0.1:" + keycloak.port);
@@ -45,7 +49,7 @@ class KeycloakLoginIT {
     static void stop() throws Exception {
         try {
             if (hub != null) {
-                hub.admin("DELETE", "/hub/api/users/alice/server");
+                HubApi.call(hub, "DELETE", "/hub/api/users/alice/server", null, HubProcess.ADMIN_TOKEN);
                 hub.close();
             }
         } finally {
@@ -90,6 +94,6 @@ class KeycloakLoginIT {
             assertThat(chrome.driver.findElements(By.id("profile-gpu")))
                     .as("bob is not in gpu-users").isEmpty();
         }
-        assertThat(hub.admin("GET", "/hub/api/users/alice").body()).contains("gpu-users");
+        assertThat(HubApi.call(hub, "GET", "/hub/api/users/alice", null, HubProcess.ADMIN_TOKEN).body()).contains("gpu-users");
     }
 }
