@@ -52,7 +52,7 @@ class CullerIT {
                     .until(() -> server(hub, "frank").path("stopped").asBoolean());
             assertThat(server(hub, "frank").path("stop_reason").asText()).startsWith("idle ").contains("profile quick");
             assertThat(hub.dataDir.resolve("users/frank/notes.txt")).hasContent("written before the cull");
-            String metrics = frank.get("/hub/metrics").body();
+            String metrics = HubApi.call(hub, "GET", "/hub/metrics", null, HubProcess.ADMIN_TOKEN).body();
             assertThat(metrics).containsPattern("notebookhub_culls_total\\{profile=\"quick\",?\\} 1\\.0");
 
             assertThat(HubApi.call(hub, "POST", "/hub/api/users/frank/server", "{}", HubProcess.ADMIN_TOKEN)
