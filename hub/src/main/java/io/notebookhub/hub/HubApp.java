@@ -1,6 +1,9 @@
 package io.notebookhub.hub;
 
 import io.notebookhub.hub.api.ActivityHandler;
+import io.notebookhub.hub.api.GroupsHandler;
+import io.notebookhub.hub.api.ProxyHandler;
+import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ServersHandler;
 import io.notebookhub.hub.api.TokensHandler;
@@ -20,16 +23,15 @@ import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.AdminPage;
 import io.notebookhub.hub.web.HomePage;
 import io.notebookhub.hub.web.LoginFlow;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.profiles.ProfileOverrides;
-import io.notebookhub.proxy.ChpRouteClient;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
-import io.notebookhub.proxy.RouteStore;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
@@ -104,7 +106,7 @@ public final class HubApp implements AutoCloseable {
 
     private Future<Void> startProxy() {
         if (!config.proxy().embedded()) {
-            ChpRouteClient client = new ChpRouteClient(vertx, config.proxy().apiUrl(), config.proxy().authToken());
+            ProxyRoutes client = ProxyRoutes.external(vertx, config.proxy().apiUrl(), config.proxy().authToken());
             closeables.push(client::close);
             return buildHub(client);
         }
@@ -121,11 +123,11 @@ public final class HubApp implements AutoCloseable {
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
             log.info("proxy listening on {}:{} (API on {}:{})", config.proxy().ip(), started.publicPort(),
                     config.proxy().apiIp(), started.apiPort());
-            return buildHub(started.routes());
+            return buildHub(ProxyRoutes.embedded(started.routes()));
         });
     }
 
-    private Future<Void> buildHub(RouteStore routes) {
+    private Future<Void> buildHub(ProxyRoutes routes) {
         return vertx.executeBlocking(() -> {
             Clock clock = Clock.systemUTC();
             byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
@@ -168,6 +170,9 @@ public final class HubApp implements AutoCloseable {
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
+            new GroupsHandler(users, store).mount(router);
+            new ProxyHandler(routes, servers).mount(router);
+            new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
             Authenticator authenticator = createAuthenticator();
             new LoginFlow(users, auth, authenticator, metrics::login).mount(router);

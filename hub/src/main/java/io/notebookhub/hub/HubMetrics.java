@@ -24,9 +24,32 @@ public final class HubMetrics implements ServerManager.ServerEvents {
         return registry;
     }
 
+    /** Mounts {@code /hub/metrics} and, ahead of every API route, the one place API latency is timed. */
     public void mount(Router router) {
+        router.route("/hub/api/*").handler(this::timeApiRequest);
         router.get("/hub/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+    }
+
+    /**
+     * Times each API request from here to the end of its response, tagged by method, route pattern (bounded:
+     * {@code /hub/api/users/:name}, never the name itself) and status class.
+     */
+    private void timeApiRequest(io.vertx.ext.web.RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other"
+                    : ctx.currentRoute().getPath();
+            if (route.equals("/hub/api/*")) {
+                route = "other";
+            }
+            Timer.builder("notebookhub_api_request_duration").description("Time to answer a REST API request")
+                    .tag("method", ctx.request().method().name()).tag("route", route)
+                    .tag("status", (ctx.response().getStatusCode() / 100) + "xx")
+                    .publishPercentileHistogram().register(registry)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
     }
 
     /** Seeds the running-servers gauges from the store (after a restart). */
@@ -80,8 +103,4 @@ public final class HubMetrics implements ServerManager.ServerEvents {
         Counter.builder("notebookhub_profile_reload_refused_total").register(registry).increment();
     }
 
-    public Timer apiTimer(String method) {
-        return Timer.builder("notebookhub_api_request_duration").tag("method", method).publishPercentileHistogram()
-                .register(registry);
-    }
 }
