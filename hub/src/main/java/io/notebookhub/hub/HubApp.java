@@ -206,7 +206,10 @@ public final class HubApp implements AutoCloseable {
     }
 
     private Future<Void> startHttp() {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port()))
+        // JupyterHub reads API bodies as JSON whatever their Content-Type; clients (curl -d, urllib) often label
+        // JSON as a form, so a form body up to the 1 MB body limit must decode rather than fail.
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
+                        .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024))
                 .requestHandler(router)
                 .listen()
                 .map(server -> {

@@ -185,13 +185,13 @@ public final class UsersHandler {
         for (Object n : names) {
             valid.add(validName((String) n));
         }
-        List<String> createdNames = users.ensureAll(valid, admin);
-        if (createdNames.isEmpty()) {
+        List<UserRecord> createdUsers = users.ensureAll(valid, admin);
+        if (createdUsers.isEmpty()) {
             throw new HttpError(409, "All " + valid.size() + " users already exist");
         }
         JsonArray created = new JsonArray();
-        for (String name : createdNames) {
-            created.add(Models.user(existing(name), List.of(), p, false));
+        for (UserRecord u : createdUsers) {
+            created.add(Models.user(u, List.of(), p, false));
         }
         json(ctx, 201, created);
     }

@@ -134,8 +134,9 @@ public final class H2HubStore implements HubStore {
                 H2HubStore::userRow);
     }
 
-    private static String userWhere(UserState state) {
-        String where = " WHERE u.name LIKE ? ESCAPE '\\'";
+    private static String userWhere(String nameFilter, UserState state) {
+        // Without a filter there is no LIKE, so the primary key's order serves ORDER BY name ... OFFSET.
+        String where = nameFilter == null || nameFilter.isEmpty() ? " WHERE TRUE" : " WHERE u.name LIKE ? ESCAPE '\\'";
         // Driven from the servers table (indexed by status): at 50,000 users and a few thousand servers this
         // reads the servers once instead of probing them once per user.
         return switch (state) {
@@ -154,19 +155,27 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        return query("SELECT " + USER_COLUMNS + " FROM users u" + userWhere(state)
+        boolean filtered = nameFilter != null && !nameFilter.isEmpty();
+        return query("SELECT " + USER_COLUMNS + " FROM users u" + userWhere(nameFilter, state)
                         + " ORDER BY u.name LIMIT ? OFFSET ?",
                 ps -> {
-                    ps.setString(1, likeContains(nameFilter));
-                    ps.setInt(2, limit);
-                    ps.setInt(3, offset);
+                    int i = 1;
+                    if (filtered) {
+                        ps.setString(i++, likeContains(nameFilter));
+                    }
+                    ps.setInt(i++, limit);
+                    ps.setInt(i, offset);
                 }, H2HubStore::userRow);
     }
 
     @Override
     public long countUsers(String nameFilter, UserState state) {
-        return one("SELECT COUNT(*) FROM users u" + userWhere(state), ps -> ps.setString(1, likeContains(nameFilter)),
-                rs -> rs.getLong(1)).orElse(0L);
+        boolean filtered = nameFilter != null && !nameFilter.isEmpty();
+        return one("SELECT COUNT(*) FROM users u" + userWhere(nameFilter, state), ps -> {
+            if (filtered) {
+                ps.setString(1, likeContains(nameFilter));
+            }
+        }, rs -> rs.getLong(1)).orElse(0L);
     }
 
     @Override

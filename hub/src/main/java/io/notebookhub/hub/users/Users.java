@@ -45,16 +45,21 @@ public final class Users {
         identityListeners.forEach(l -> l.accept(name));
     }
 
-    /** Creates every missing user in one go; returns the names created. Configured admins become admins. */
-    public List<String> ensureAll(List<String> names, boolean admin) {
-        List<String> created = store.ensureUsers(names, admin, clock.instant());
+    /** Creates every missing user in one go; returns those created. Configured admins become admins. */
+    public List<UserRecord> ensureAll(List<String> names, boolean admin) {
+        java.time.Instant now = clock.instant();
+        List<String> created = store.ensureUsers(names, admin, now);
+        List<UserRecord> out = new java.util.ArrayList<>(created.size());
         for (String name : created) {
-            if (!admin && configuredAdmins.contains(name)) {
+            boolean isAdmin = admin || configuredAdmins.contains(name);
+            if (isAdmin && !admin) {
                 store.setAdmin(name, true);
             }
-            changed(name);
+            // A new user has no cached identity to drop, only a cached "no such user".
+            cache.invalidate(name);
+            out.add(new UserRecord(name, isAdmin, now, null, Set.of()));
         }
-        return created;
+        return out;
     }
 
     /** Drops a user from the cache after a change made directly in the store (group membership). */
