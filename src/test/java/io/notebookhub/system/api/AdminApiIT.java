@@ -226,10 +226,12 @@ class AdminApiIT {
         HttpResponse<String> mine = hub.call("GET", "/hub/api/groups/physics", null, alice);
         assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
         assertError(hub.call("POST", "/hub/api/groups/physics/users", "{\"users\": [\"alice\"]}", alice), 403);
+        assertError(hub.call("GET", "/hub/api/groups/someone-elses", null, alice), 404);
 
         assertThat(hub.adminJson("DELETE", "/hub/api/groups/physics/users", "{\"users\": [\"alice\"]}", 200)
                 .path("users").toString()).isEqualTo("[\"bob\"]");
-        assertError(hub.call("GET", "/hub/api/groups/physics", null, alice), 404);
+        // Out of every group, alice's role holds no group scope at all: refused outright, at once (not cached).
+        assertError(hub.call("GET", "/hub/api/groups/physics", null, alice), 403);
 
         hub.adminJson("POST", "/hub/api/groups", "{\"groups\": [\"g-a\", \"g-b\"], \"users\": [\"bob\"]}", 201);
         JsonNode list = json(hub.call("GET", "/hub/api/groups?limit=2", null, AdminHub.ADMIN_TOKEN,
