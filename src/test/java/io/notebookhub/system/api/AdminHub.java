@@ -32,6 +32,7 @@ final class AdminHub implements AutoCloseable {
 
     final Path dataDir;
     final int proxyPort;
+    final int hubPort;
     private final Map<String, String> env = new HashMap<>();
     private final List<String> startedServers = new ArrayList<>();
     private Process process;
@@ -40,13 +41,37 @@ final class AdminHub implements AutoCloseable {
     AdminHub(Path dataDir) throws IOException {
         this.dataDir = dataDir;
         this.proxyPort = freePort();
+        this.hubPort = freePort();
         env.put("NBHUB_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("NBHUB_HUB_DATA_DIR", dataDir.toString());
-        env.put("NBHUB_HUB_PORT", Integer.toString(freePort()));
+        env.put("NBHUB_HUB_PORT", Integer.toString(hubPort));
         env.put("NBHUB_PROXY_PORT", Integer.toString(proxyPort));
         env.put("NBHUB_PROXY_API_PORT", Integer.toString(freePort()));
         env.put("NBHUB_HUB_PROFILES_DIR", repo().resolve("profiles").toString());
         env.put("NBHUB_HUB_ADMIN_USERS", "admin");
+    }
+
+    /** Runs the hub with an external proxy at {@code apiUrl}; the API is then called on the hub's own port. */
+    AdminHub externalProxy(String apiUrl, String authToken) {
+        env.put("NBHUB_PROXY_MODE", "external");
+        env.put("NBHUB_PROXY_API_URL", apiUrl);
+        env.put("NBHUB_PROXY_AUTH_TOKEN", authToken);
+        external = true;
+        return this;
+    }
+
+    private boolean external;
+
+    static Path jar() {
+        return Path.of(System.getProperty("notebookhub.jar", repo().resolve("hub/target/notebook-hub.jar").toString()));
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freeLoopbackPort() throws IOException {
+        return freePort();
     }
 
     static Path repo() {
@@ -60,15 +85,13 @@ final class AdminHub implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + proxyPort;
+        return "http://127.0.0.1:" + (external ? hubPort : proxyPort);
     }
 
     AdminHub start() throws IOException {
         Files.createDirectories(dataDir);
         log = dataDir.resolveSibling(dataDir.getFileName() + "-hub.log");
-        Path jar = Path.of(System.getProperty("notebookhub.jar", repo().resolve("hub/target/notebook-hub.jar").toString()));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar().toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_"));
         pb.environment().putAll(env);
