@@ -97,7 +97,8 @@ public final class GroupsHandler {
         }
         JsonArray items = new JsonArray();
         page.forEach(g -> items.add(model(g, p)));
-        Pagination.respond(ctx, items, offset, limit, total);
+        long counted = total;
+        Pagination.respond(ctx, items, offset, limit, () -> counted);
     }
 
     private void get(RoutingContext ctx) {

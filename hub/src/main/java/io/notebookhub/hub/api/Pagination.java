@@ -16,12 +16,15 @@ final class Pagination {
     private Pagination() {
     }
 
-    static void respond(RoutingContext ctx, JsonArray items, int offset, int limit, long total) {
+    /** {@code total} is only asked for when the client wants the envelope (counting is not free). */
+    static void respond(RoutingContext ctx, JsonArray items, int offset, int limit, java.util.function.LongSupplier
+            totalSupplier) {
         String accept = ctx.request().getHeader("Accept");
         if (accept == null || !accept.contains(MEDIA_TYPE)) {
             ApiSupport.json(ctx, 200, items);
             return;
         }
+        long total = totalSupplier.getAsLong();
         JsonObject next = null;
         if (offset + items.size() < total) {
             int nextOffset = offset + items.size();

@@ -60,10 +60,10 @@ public final class UsersHandler {
         boolean includeStopped = flag(ctx, "include_stopped_servers");
 
         List<UserRecord> page;
-        long total;
+        java.util.function.LongSupplier total;
         if (p.scopes().hasUnfiltered("list:users")) {
             page = store.users(offset, limit, nameFilter, state);
-            total = store.countUsers(nameFilter, state);
+            total = () -> store.countUsers(nameFilter, state);
         } else {
             // Filtered callers (a user's own token, a group-scoped token) see few users; filter in memory.
             List<UserRecord> visible = new ArrayList<>();
@@ -82,7 +82,8 @@ public final class UsersHandler {
                 }
             }
             page = visible;
-            total = seen;
+            long seenTotal = seen;
+            total = () -> seenTotal;
         }
         JsonArray items = new JsonArray();
         // One servers query for the whole page, not one per user.

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -30,6 +32,12 @@ public final class H2HubStore implements HubStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final JdbcConnectionPool pool;
+    /**
+     * Each user's servers, read on every whoami and page; every write to a user's servers passes through this
+     * class and drops the entry, so the cache is never behind the database.
+     */
+    private final Cache<String, List<ServerRecord>> serversByUser = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
 
     private H2HubStore(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -156,8 +164,10 @@ public final class H2HubStore implements HubStore {
     @Override
     public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
         boolean filtered = nameFilter != null && !nameFilter.isEmpty();
-        return query("SELECT " + USER_COLUMNS + " FROM users u" + userWhere(nameFilter, state)
-                        + " ORDER BY u.name LIMIT ? OFFSET ?",
+        // Plain columns only: H2 evaluates the select list even for rows it skips for OFFSET, so the groups of the
+        // page's users come from one second query rather than a subquery per row.
+        List<UserRecord> page = query("SELECT u.name, u.admin, u.created, u.last_activity FROM users u"
+                        + userWhere(nameFilter, state) + " ORDER BY u.name LIMIT ? OFFSET ?",
                 ps -> {
                     int i = 1;
                     if (filtered) {
@@ -165,7 +175,24 @@ public final class H2HubStore implements HubStore {
                     }
                     ps.setInt(i++, limit);
                     ps.setInt(i, offset);
-                }, H2HubStore::userRow);
+                }, rs -> new UserRecord(rs.getString(1), rs.getBoolean(2), instant(rs, "created"),
+                        instant(rs, "last_activity"), Set.of()));
+        if (page.isEmpty()) {
+            return page;
+        }
+        Map<String, Set<String>> groups = new java.util.HashMap<>();
+        query("SELECT user_name, group_name FROM group_members WHERE user_name = ANY(?)",
+                ps -> ps.setObject(1, page.stream().map(UserRecord::name).toArray(String[]::new)),
+                rs -> groups.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2)));
+        if (groups.isEmpty()) {
+            return page;
+        }
+        List<UserRecord> out = new ArrayList<>(page.size());
+        for (UserRecord u : page) {
+            Set<String> g = groups.get(u.name());
+            out.add(g == null ? u : new UserRecord(u.name(), u.admin(), u.created(), u.lastActivity(), Set.copyOf(g)));
+        }
+        return out;
     }
 
     @Override
@@ -250,7 +277,9 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public boolean deleteUser(String name) {
-        return update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        boolean deleted = update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        serversByUser.invalidate(name);
+        return deleted;
     }
 
     @Override
@@ -357,8 +386,8 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public List<ServerRecord> servers(String user) {
-        return query("SELECT * FROM servers WHERE user_name = ? ORDER BY name", ps -> ps.setString(1, user),
-                H2HubStore::serverRow);
+        return serversByUser.get(user, u -> List.copyOf(query("SELECT * FROM servers WHERE user_name = ? ORDER BY name",
+                ps -> ps.setString(1, u), H2HubStore::serverRow)));
     }
 
     @Override
@@ -376,10 +405,7 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public Optional<ServerRecord> server(String user, String serverName) {
-        return one("SELECT * FROM servers WHERE user_name = ? AND name = ?", ps -> {
-            ps.setString(1, user);
-            ps.setString(2, serverName);
-        }, H2HubStore::serverRow);
+        return servers(user).stream().filter(srv -> srv.name().equals(serverName)).findFirst();
     }
 
     @Override
@@ -403,6 +429,7 @@ public final class H2HubStore implements HubStore {
                     setInstant(ps, 9, s.lastActivity());
                     ps.setString(10, s.stopReason());
                 });
+        serversByUser.invalidate(s.user());
     }
 
     @Override
@@ -414,6 +441,7 @@ public final class H2HubStore implements HubStore {
                     ps.setString(3, serverName);
                     setInstant(ps, 4, when);
                 });
+        serversByUser.invalidate(user);
     }
 
     @Override
@@ -422,6 +450,7 @@ public final class H2HubStore implements HubStore {
             ps.setString(1, user);
             ps.setString(2, serverName);
         });
+        serversByUser.invalidate(user);
     }
 
     // tokens

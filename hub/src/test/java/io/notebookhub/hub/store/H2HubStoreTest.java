@@ -117,4 +117,23 @@ class H2HubStoreTest {
         assertThat(store.groups(0, 10)).extracting(GroupRecord::name).containsExactly("b");
         assertThat(store.countGroups()).isEqualTo(1);
     }
+
+    @Test
+    void aUsersCachedServersFollowEveryWrite() {
+        store.ensureUser("alice", false, NOW);
+        assertThat(store.servers("alice")).isEmpty();
+        server("alice", "", ServerRecord.STARTING);
+        assertThat(store.server("alice", "")).get().extracting(ServerRecord::status).isEqualTo(ServerRecord.STARTING);
+        server("alice", "", ServerRecord.RUNNING);
+        assertThat(store.servers("alice")).extracting(ServerRecord::status).containsExactly(ServerRecord.RUNNING);
+        Instant later = NOW.plusSeconds(60);
+        store.touchServer("alice", "", later);
+        assertThat(store.server("alice", "")).get().extracting(ServerRecord::lastActivity).isEqualTo(later);
+        server("alice", "gpu", ServerRecord.RUNNING);
+        store.deleteServer("alice", "");
+        assertThat(store.servers("alice")).extracting(ServerRecord::name).containsExactly("gpu");
+        store.deleteUser("alice");
+        assertThat(store.servers("alice")).isEmpty();
+        assertThat(store.server("alice", "gpu")).isEmpty();
+    }
 }
