@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.flywaydb.core.Flyway;
@@ -39,8 +42,51 @@ public final class H2HubStore implements HubStore {
     private final Cache<String, List<ServerRecord>> serversByUser = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
 
+    /**
+     * Every user's name, in order, and who has servers up: a page of users and the culler's state=ready listing
+     * are cut from these instead of making the database skip rows for OFFSET. Kept in step by the writes below,
+     * which are the only way into this embedded database.
+     */
+    private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
+    private final Map<String, Map<String, String>> activeServers = new HashMap<>();
+    private final ConcurrentSkipListSet<String> activeUsers = new ConcurrentSkipListSet<>();
+    private final ConcurrentSkipListSet<String> readyUsers = new ConcurrentSkipListSet<>();
+
     private H2HubStore(JdbcConnectionPool pool) {
         this.pool = pool;
+        names.addAll(query("SELECT name FROM users", ps -> { }, rs -> rs.getString(1)));
+        synchronized (activeServers) {
+            query("SELECT user_name, name, status FROM servers WHERE status <> 'stopped'", ps -> { }, rs -> {
+                indexServer(rs.getString(1), rs.getString(2), rs.getString(3));
+                return null;
+            });
+        }
+    }
+
+    /** Records one server's status in the indexes; the caller holds the {@code activeServers} lock. */
+    private void indexServer(String user, String server, String status) {
+        Map<String, String> mine = activeServers.computeIfAbsent(user, u -> new HashMap<>());
+        if (status == null || ServerRecord.STOPPED.equals(status)) {
+            mine.remove(server);
+        } else {
+            mine.put(server, status);
+        }
+        if (mine.isEmpty()) {
+            activeServers.remove(user);
+            activeUsers.remove(user);
+            readyUsers.remove(user);
+            return;
+        }
+        activeUsers.add(user);
+        if (mine.containsValue(ServerRecord.RUNNING)) {
+            readyUsers.add(user);
+        } else {
+            readyUsers.remove(user);
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     /** Opens (creating if needed) the database {@code hub} in {@code dataDir} and migrates its schema. */
@@ -142,67 +188,71 @@ public final class H2HubStore implements HubStore {
                 H2HubStore::userRow);
     }
 
-    private static String userWhere(String nameFilter, UserState state) {
-        // Without a filter there is no LIKE, so the primary key's order serves ORDER BY name ... OFFSET.
-        String where = nameFilter == null || nameFilter.isEmpty() ? " WHERE TRUE" : " WHERE u.name LIKE ? ESCAPE '\\'";
-        // Driven from the servers table (indexed by status): at 50,000 users and a few thousand servers this
-        // reads the servers once instead of probing them once per user.
-        return switch (state) {
-            case ANY -> where;
-            case ACTIVE -> where + " AND u.name IN (SELECT s.user_name FROM servers s WHERE s.status <> 'stopped')";
-            case READY -> where + " AND u.name IN (SELECT s.user_name FROM servers s WHERE s.status = 'running')";
-            case INACTIVE -> where + " AND u.name NOT IN (SELECT s.user_name FROM servers s WHERE s.status <> 'stopped')";
+    /** The names in a listing, in order: from the in-memory indexes, filtered by a case-blind substring. */
+    private Stream<String> listing(String nameFilter, UserState state) {
+        Stream<String> source = switch (state) {
+            case ANY -> names.stream();
+            case ACTIVE -> activeUsers.stream();
+            case READY -> readyUsers.stream();
+            case INACTIVE -> names.stream().filter(n -> !activeUsers.contains(n));
         };
-    }
-
-    /** A LIKE pattern matching {@code text} anywhere; names are stored lower case, so the filter is too. */
-    private static String likeContains(String text) {
-        String p = text == null ? "" : text.toLowerCase(java.util.Locale.ROOT);
-        return "%" + p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        if (nameFilter == null || nameFilter.isEmpty()) {
+            return source;
+        }
+        String f = nameFilter.toLowerCase(java.util.Locale.ROOT);
+        return source.filter(n -> n.toLowerCase(java.util.Locale.ROOT).contains(f));
     }
 
     @Override
     public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        boolean filtered = nameFilter != null && !nameFilter.isEmpty();
-        // Plain columns only: H2 evaluates the select list even for rows it skips for OFFSET, so the groups of the
-        // page's users come from one second query rather than a subquery per row.
-        List<UserRecord> page = query("SELECT u.name, u.admin, u.created, u.last_activity FROM users u"
-                        + userWhere(nameFilter, state) + " ORDER BY u.name LIMIT ? OFFSET ?",
-                ps -> {
-                    int i = 1;
-                    if (filtered) {
-                        ps.setString(i++, likeContains(nameFilter));
-                    }
-                    ps.setInt(i++, limit);
-                    ps.setInt(i, offset);
-                }, rs -> new UserRecord(rs.getString(1), rs.getBoolean(2), instant(rs, "created"),
-                        instant(rs, "last_activity"), Set.of()));
-        if (page.isEmpty()) {
-            return page;
+        return users(listing(nameFilter, state).skip(offset).limit(limit).toList());
+    }
+
+    /** These users (those that exist), in the order given, with their groups: two queries by primary key. */
+    private List<UserRecord> users(List<String> wanted) {
+        if (wanted.isEmpty()) {
+            return List.of();
         }
-        Map<String, Set<String>> groups = new java.util.HashMap<>();
-        query("SELECT user_name, group_name FROM group_members WHERE user_name = ANY(?)",
-                ps -> ps.setObject(1, page.stream().map(UserRecord::name).toArray(String[]::new)),
+        Map<String, UserRecord> found = new HashMap<>();
+        query("SELECT u.name, u.admin, u.created, u.last_activity FROM users u WHERE u.name IN ("
+                        + placeholders(wanted.size()) + ")",
+                ps -> bindAll(ps, wanted),
+                rs -> found.put(rs.getString(1), new UserRecord(rs.getString(1), rs.getBoolean(2),
+                        instant(rs, "created"), instant(rs, "last_activity"), Set.of())));
+        Map<String, Set<String>> groups = new HashMap<>();
+        query("SELECT user_name, group_name FROM group_members WHERE user_name IN (" + placeholders(wanted.size())
+                        + ")", ps -> bindAll(ps, wanted),
                 rs -> groups.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2)));
-        if (groups.isEmpty()) {
-            return page;
-        }
-        List<UserRecord> out = new ArrayList<>(page.size());
-        for (UserRecord u : page) {
-            Set<String> g = groups.get(u.name());
-            out.add(g == null ? u : new UserRecord(u.name(), u.admin(), u.created(), u.lastActivity(), Set.copyOf(g)));
+        List<UserRecord> out = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+            UserRecord u = found.get(name);
+            if (u != null) {
+                Set<String> g = groups.get(name);
+                out.add(g == null ? u : new UserRecord(u.name(), u.admin(), u.created(), u.lastActivity(),
+                        Set.copyOf(g)));
+            }
         }
         return out;
     }
 
+    private static void bindAll(PreparedStatement ps, java.util.Collection<String> values) throws SQLException {
+        int i = 1;
+        for (String v : values) {
+            ps.setString(i++, v);
+        }
+    }
+
     @Override
     public long countUsers(String nameFilter, UserState state) {
-        boolean filtered = nameFilter != null && !nameFilter.isEmpty();
-        return one("SELECT COUNT(*) FROM users u" + userWhere(nameFilter, state), ps -> {
-            if (filtered) {
-                ps.setString(1, likeContains(nameFilter));
-            }
-        }, rs -> rs.getLong(1)).orElse(0L);
+        if (nameFilter == null || nameFilter.isEmpty()) {
+            return switch (state) {
+                case ANY -> names.size();
+                case ACTIVE -> activeUsers.size();
+                case READY -> readyUsers.size();
+                case INACTIVE -> names.stream().filter(n -> !activeUsers.contains(n)).count();
+            };
+        }
+        return listing(nameFilter, state).count();
     }
 
     @Override
@@ -213,18 +263,24 @@ public final class H2HubStore implements HubStore {
                     ps.setBoolean(2, admin);
                     setInstant(ps, 3, now);
                 });
+        names.add(name);
         return user(name).orElseThrow();
     }
 
     @Override
     public List<String> ensureUsers(List<String> names, boolean admin, Instant now) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
         String sql = "INSERT INTO users (name, admin, created) VALUES (?, ?, ?)";
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Set<String> existing = new java.util.HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT name FROM users WHERE name = ANY(?)")) {
-                    ps.setObject(1, names.toArray(new String[0]));
+                List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(names));
+                try (PreparedStatement ps = c.prepareStatement("SELECT name FROM users WHERE name IN ("
+                        + placeholders(distinct.size()) + ")")) {
+                    bindAll(ps, distinct);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             existing.add(rs.getString(1));
@@ -246,6 +302,7 @@ public final class H2HubStore implements HubStore {
                     ps.executeBatch();
                 }
                 c.commit();
+                this.names.addAll(created);
                 return created;
             } catch (SQLException e) {
                 c.rollback();
@@ -279,6 +336,13 @@ public final class H2HubStore implements HubStore {
     public boolean deleteUser(String name) {
         boolean deleted = update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
         serversByUser.invalidate(name);
+        names.remove(name);
+        synchronized (activeServers) {
+            Map<String, String> mine = activeServers.get(name);
+            if (mine != null) {
+                List.copyOf(mine.keySet()).forEach(server -> indexServer(name, server, null));
+            }
+        }
         return deleted;
     }
 
@@ -397,8 +461,8 @@ public final class H2HubStore implements HubStore {
             return out;
         }
         users.forEach(u -> out.put(u, new ArrayList<>()));
-        query("SELECT * FROM servers WHERE user_name = ANY(?) ORDER BY user_name, name",
-                ps -> ps.setObject(1, users.toArray(new String[0])), H2HubStore::serverRow)
+        query("SELECT * FROM servers WHERE user_name IN (" + placeholders(users.size()) + ") ORDER BY user_name, name",
+                ps -> bindAll(ps, users), H2HubStore::serverRow)
                 .forEach(s -> out.computeIfAbsent(s.user(), k -> new ArrayList<>()).add(s));
         return out;
     }
@@ -430,6 +494,9 @@ public final class H2HubStore implements HubStore {
                     ps.setString(10, s.stopReason());
                 });
         serversByUser.invalidate(s.user());
+        synchronized (activeServers) {
+            indexServer(s.user(), s.name(), s.status());
+        }
     }
 
     @Override
@@ -451,6 +518,9 @@ public final class H2HubStore implements HubStore {
             ps.setString(2, serverName);
         });
         serversByUser.invalidate(user);
+        synchronized (activeServers) {
+            indexServer(user, serverName, null);
+        }
     }
 
     // tokens

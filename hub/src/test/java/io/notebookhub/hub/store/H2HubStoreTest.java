@@ -15,9 +15,11 @@ class H2HubStoreTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
     private H2HubStore store;
 
+    private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+
     @BeforeEach
     void open() {
-        store = H2HubStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = H2HubStore.open(url);
     }
 
     @AfterEach
@@ -135,5 +137,48 @@ class H2HubStoreTest {
         store.deleteUser("alice");
         assertThat(store.servers("alice")).isEmpty();
         assertThat(store.server("alice", "gpu")).isEmpty();
+    }
+
+    @Test
+    void listingsFollowServersStartingStoppingAndUsersLeaving() {
+        store.ensureUsers(List.of("alice", "bob", "carol"), false, NOW);
+        server("alice", "", ServerRecord.STARTING);
+        assertThat(store.users(0, 10, "", UserState.READY)).isEmpty();
+        assertThat(store.users(0, 10, "", UserState.ACTIVE)).extracting(UserRecord::name).containsExactly("alice");
+        server("alice", "", ServerRecord.RUNNING);
+        server("alice", "gpu", ServerRecord.RUNNING);
+        server("bob", "", ServerRecord.RUNNING);
+        assertThat(store.users(0, 10, "", UserState.READY)).extracting(UserRecord::name).containsExactly("alice", "bob");
+        server("alice", "", ServerRecord.STOPPED);
+        assertThat(store.users(0, 10, "", UserState.READY)).extracting(UserRecord::name).containsExactly("alice", "bob");
+        store.deleteServer("alice", "gpu");
+        assertThat(store.users(0, 10, "", UserState.READY)).extracting(UserRecord::name).containsExactly("bob");
+        assertThat(store.users(0, 10, "", UserState.INACTIVE)).extracting(UserRecord::name)
+                .containsExactly("alice", "carol");
+        store.deleteUser("bob");
+        assertThat(store.countUsers("", UserState.READY)).isZero();
+        assertThat(store.countUsers("", UserState.ANY)).isEqualTo(2);
+        assertThat(store.users(0, 10, "", UserState.ANY)).extracting(UserRecord::name).containsExactly("alice", "carol");
+    }
+
+    @Test
+    void aStoreOpenedAgainListsWhatTheDatabaseHolds() {
+        store.ensureUsers(List.of("alice", "bob", "carol"), false, NOW);
+        store.ensureUser("dave", true, NOW);
+        server("bob", "", ServerRecord.RUNNING);
+        server("carol", "", ServerRecord.STOPPING);
+        try (H2HubStore again = H2HubStore.open(url)) {
+            assertThat(again.users(0, 10, "", UserState.ANY)).extracting(UserRecord::name)
+                    .containsExactly("alice", "bob", "carol", "dave");
+            assertThat(again.users(0, 10, "", UserState.READY)).extracting(UserRecord::name).containsExactly("bob");
+            assertThat(again.users(0, 10, "", UserState.ACTIVE)).extracting(UserRecord::name)
+                    .containsExactly("bob", "carol");
+            assertThat(again.countUsers("", UserState.INACTIVE)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void bulkCreationOfNothingCreatesNothing() {
+        assertThat(store.ensureUsers(List.of(), false, NOW)).isEmpty();
     }
 }
