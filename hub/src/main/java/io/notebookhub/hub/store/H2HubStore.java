@@ -41,6 +41,40 @@ public final class H2HubStore implements HubStore {
      */
     private final Cache<String, List<ServerRecord>> serversByUser = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
+    /** Users by name, under the same rule: every write below drops what it changed. */
+    private final Cache<String, UserRecord> usersByName = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
+    /**
+     * Counts writes. A bulk load (a page's misses) caches what it read only if no write happened meanwhile, since
+     * unlike a single load it does not hold off a concurrent invalidation.
+     */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+    private void changedUser(String name) {
+        writes.incrementAndGet();
+        usersByName.invalidate(name);
+    }
+
+    private void changedServers(String user) {
+        writes.incrementAndGet();
+        serversByUser.invalidate(user);
+    }
+
+    /** The cached values for {@code keys}, loading the misses in one go; absent keys are left out. */
+    private <V> Map<String, V> cachedAll(Cache<String, V> cache, java.util.Collection<String> keys,
+                                         java.util.function.Function<List<String>, Map<String, V>> load) {
+        Map<String, V> out = new HashMap<>(cache.getAllPresent(keys));
+        if (out.size() < keys.size()) {
+            List<String> missing = keys.stream().filter(k -> !out.containsKey(k)).distinct().toList();
+            long before = writes.get();
+            Map<String, V> loaded = load.apply(missing);
+            if (writes.get() == before) {
+                cache.putAll(loaded);
+            }
+            out.putAll(loaded);
+        }
+        return out;
+    }
 
     /**
      * Every user's name, in order, and who has servers up: a page of users and the culler's state=ready listing
@@ -184,8 +218,8 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public Optional<UserRecord> user(String name) {
-        return one("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, name),
-                H2HubStore::userRow);
+        return Optional.ofNullable(usersByName.get(name, n -> one("SELECT " + USER_COLUMNS
+                + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, n), H2HubStore::userRow).orElse(null)));
     }
 
     /** The names in a listing, in order: from the in-memory indexes, filtered by a case-blind substring. */
@@ -208,11 +242,23 @@ public final class H2HubStore implements HubStore {
         return users(listing(nameFilter, state).skip(offset).limit(limit).toList());
     }
 
-    /** These users (those that exist), in the order given, with their groups: two queries by primary key. */
+    /** These users (those that exist), in the order given: from the cache, misses in two queries by key. */
     private List<UserRecord> users(List<String> wanted) {
         if (wanted.isEmpty()) {
             return List.of();
         }
+        Map<String, UserRecord> found = cachedAll(usersByName, wanted, this::loadUsers);
+        List<UserRecord> out = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+            UserRecord u = found.get(name);
+            if (u != null) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, UserRecord> loadUsers(List<String> wanted) {
         Map<String, UserRecord> found = new HashMap<>();
         query("SELECT u.name, u.admin, u.created, u.last_activity FROM users u WHERE u.name IN ("
                         + placeholders(wanted.size()) + ")",
@@ -223,16 +269,9 @@ public final class H2HubStore implements HubStore {
         query("SELECT user_name, group_name FROM group_members WHERE user_name IN (" + placeholders(wanted.size())
                         + ")", ps -> bindAll(ps, wanted),
                 rs -> groups.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2)));
-        List<UserRecord> out = new ArrayList<>(wanted.size());
-        for (String name : wanted) {
-            UserRecord u = found.get(name);
-            if (u != null) {
-                Set<String> g = groups.get(name);
-                out.add(g == null ? u : new UserRecord(u.name(), u.admin(), u.created(), u.lastActivity(),
-                        Set.copyOf(g)));
-            }
-        }
-        return out;
+        groups.forEach((name, g) -> found.computeIfPresent(name, (n, u) -> new UserRecord(u.name(), u.admin(),
+                u.created(), u.lastActivity(), Set.copyOf(g))));
+        return found;
     }
 
     private static void bindAll(PreparedStatement ps, java.util.Collection<String> values) throws SQLException {
@@ -264,6 +303,7 @@ public final class H2HubStore implements HubStore {
                     setInstant(ps, 3, now);
                 });
         names.add(name);
+        changedUser(name);
         return user(name).orElseThrow();
     }
 
@@ -321,6 +361,7 @@ public final class H2HubStore implements HubStore {
             ps.setBoolean(1, admin);
             ps.setString(2, name);
         });
+        changedUser(name);
     }
 
     @Override
@@ -330,12 +371,14 @@ public final class H2HubStore implements HubStore {
             ps.setString(2, name);
             setInstant(ps, 3, when);
         });
+        changedUser(name);
     }
 
     @Override
     public boolean deleteUser(String name) {
         boolean deleted = update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
-        serversByUser.invalidate(name);
+        changedServers(name);
+        changedUser(name);
         names.remove(name);
         synchronized (activeServers) {
             Map<String, String> mine = activeServers.get(name);
@@ -356,6 +399,7 @@ public final class H2HubStore implements HubStore {
                 ps.setString(2, user);
             });
         }
+        changedUser(user);
     }
 
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
@@ -402,7 +446,11 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public boolean deleteGroup(String name) {
-        return update("DELETE FROM groups_ WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        List<String> members = query("SELECT user_name FROM group_members WHERE group_name = ?",
+                ps -> ps.setString(1, name), rs -> rs.getString(1));
+        boolean deleted = update("DELETE FROM groups_ WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        members.forEach(this::changedUser);
+        return deleted;
     }
 
     @Override
@@ -413,6 +461,7 @@ public final class H2HubStore implements HubStore {
                 ps.setString(2, user);
             });
         }
+        users.forEach(this::changedUser);
     }
 
     @Override
@@ -423,6 +472,7 @@ public final class H2HubStore implements HubStore {
                 ps.setString(2, user);
             });
         }
+        users.forEach(this::changedUser);
     }
 
     @Override
@@ -456,15 +506,18 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public Map<String, List<ServerRecord>> servers(java.util.Collection<String> users) {
-        Map<String, List<ServerRecord>> out = new LinkedHashMap<>();
         if (users.isEmpty()) {
-            return out;
+            return new LinkedHashMap<>();
         }
-        users.forEach(u -> out.put(u, new ArrayList<>()));
-        query("SELECT * FROM servers WHERE user_name IN (" + placeholders(users.size()) + ") ORDER BY user_name, name",
-                ps -> bindAll(ps, users), H2HubStore::serverRow)
-                .forEach(s -> out.computeIfAbsent(s.user(), k -> new ArrayList<>()).add(s));
-        return out;
+        return cachedAll(serversByUser, users, wanted -> {
+            Map<String, List<ServerRecord>> loaded = new HashMap<>();
+            wanted.forEach(u -> loaded.put(u, new ArrayList<>()));
+            query("SELECT * FROM servers WHERE user_name IN (" + placeholders(wanted.size()) + ") ORDER BY user_name, "
+                    + "name", ps -> bindAll(ps, wanted), H2HubStore::serverRow)
+                    .forEach(srv -> loaded.get(srv.user()).add(srv));
+            loaded.replaceAll((u, list) -> List.copyOf(list));
+            return loaded;
+        });
     }
 
     @Override
@@ -493,7 +546,7 @@ public final class H2HubStore implements HubStore {
                     setInstant(ps, 9, s.lastActivity());
                     ps.setString(10, s.stopReason());
                 });
-        serversByUser.invalidate(s.user());
+        changedServers(s.user());
         synchronized (activeServers) {
             indexServer(s.user(), s.name(), s.status());
         }
@@ -508,7 +561,7 @@ public final class H2HubStore implements HubStore {
                     ps.setString(3, serverName);
                     setInstant(ps, 4, when);
                 });
-        serversByUser.invalidate(user);
+        changedServers(user);
     }
 
     @Override
@@ -517,7 +570,7 @@ public final class H2HubStore implements HubStore {
             ps.setString(1, user);
             ps.setString(2, serverName);
         });
-        serversByUser.invalidate(user);
+        changedServers(user);
         synchronized (activeServers) {
             indexServer(user, serverName, null);
         }

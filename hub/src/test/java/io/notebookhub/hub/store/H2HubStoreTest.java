@@ -6,6 +6,7 @@ import io.notebookhub.hub.store.HubStore.UserState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,5 +181,27 @@ class H2HubStoreTest {
     @Test
     void bulkCreationOfNothingCreatesNothing() {
         assertThat(store.ensureUsers(List.of(), false, NOW)).isEmpty();
+    }
+
+    @Test
+    void cachedUsersFollowAdminActivityAndGroupChanges() {
+        store.ensureUsers(List.of("alice", "bob"), false, NOW);
+        assertThat(store.users(0, 10, "", UserState.ANY)).extracting(UserRecord::admin).containsExactly(false, false);
+        store.setAdmin("alice", true);
+        store.touchUser("bob", NOW.plusSeconds(5));
+        store.createGroup("physics");
+        store.addGroupMembers("physics", List.of("bob"));
+        List<UserRecord> page = store.users(0, 10, "", UserState.ANY);
+        assertThat(page.get(0).admin()).isTrue();
+        assertThat(page.get(1).lastActivity()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(page.get(1).groups()).containsExactly("physics");
+        assertThat(store.user("bob").orElseThrow().groups()).containsExactly("physics");
+        store.deleteGroup("physics");
+        assertThat(store.user("bob").orElseThrow().groups()).isEmpty();
+        assertThat(store.users(0, 10, "", UserState.ANY).get(1).groups()).isEmpty();
+        store.setUserGroups("alice", Set.of("chem"));
+        assertThat(store.user("alice").orElseThrow().groups()).containsExactly("chem");
+        store.deleteUser("alice");
+        assertThat(store.user("alice")).isEmpty();
     }
 }
