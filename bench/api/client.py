@@ -1,6 +1,6 @@
 """Benchmark client: bulk user creation and full-list paging against a JupyterHub-compatible REST API.
 
-usage: client.py BASE_URL ADMIN_TOKEN create N | fulllist | token USER
+usage: client.py BASE_URL ADMIN_TOKEN create N | fulllist [STATE] | token USER
 """
 import json
 import sys
@@ -29,10 +29,11 @@ if what == "create":
         assert status == 201, status
     print("%.2f" % (time.perf_counter() - t0))
 elif what == "fulllist":
+    state = "&state=" + sys.argv[4] if len(sys.argv) > 4 else ""
     t0 = time.perf_counter()
     seen, offset = 0, 0
     while True:
-        _, body = call("GET", "/hub/api/users?offset=%d&limit=200" % offset,
+        _, body = call("GET", "/hub/api/users?offset=%d&limit=200%s" % (offset, state),
                        accept="application/jupyterhub-pagination+json")
         page = json.loads(body)
         seen += len(page["items"])

@@ -19,12 +19,13 @@ trap cleanup EXIT
 
 wait_up() { for _ in $(seq 1 240); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "not up: $1"; exit 1; }
 rss() { grep -E 'VmRSS|VmHWM' /proc/$1/status | awk '{printf "%s %d MiB  ", $1, $2/1024}'; }
-wrkrate() { wrk -t2 -c8 -d"$DUR" -H "Authorization: token $2" "$1" | awk '/Requests\/sec/{print $2} /Latency/{lat=$2} END{}'; }
+wrkrate() { wrk -t2 -c8 -d"$DUR" -H "Authorization: token $2" "$1" | awk '/Requests\/sec/{print $2}'; }
 
 measure() { # name base_url hub_pid
   local name=$1 base=$2 pid=$3
   local created; created=$(python3 "$HERE/client.py" "$base" "$TOKEN" create "$N")
   local usertoken; usertoken=$(python3 "$HERE/client.py" "$base" "$TOKEN" token user00001)
+  python3 "$HERE/client.py" "$base" "$TOKEN" fulllist > /dev/null  # warm-up: first use of the code paths
   local full; full=$(python3 "$HERE/client.py" "$base" "$TOKEN" fulllist)
   local page; page=$(wrkrate "$base/hub/api/users?offset=5000&limit=200" "$TOKEN")
   local who; who=$(wrkrate "$base/hub/api/user" "$usertoken")
@@ -32,17 +33,23 @@ measure() { # name base_url hub_pid
        "| GET page of 200: $page req/s | whoami: $who req/s | $(rss "$pid")"
 }
 
+# Notebook Hub, twice: the JVM's defaults (heap up to 1/4 of RAM) and a small-footprint JVM (JAVA_OPTS_SMALL).
+JAVA_OPTS_SMALL=${JAVA_OPTS_SMALL:--Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m \
+-Xss256k -XX:MaxMetaspaceSize=80m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
+run_nbhub() { # label java-options
+  local NB_HUB; NB_HUB=$(port)
+  local dir; dir=$(mktemp -d "$WORK/nbhub.XXXX")
+  NBHUB_ADMIN_TOKEN=$TOKEN NBHUB_HUB_DATA_DIR=$dir/data NBHUB_HUB_PORT=$NB_HUB NBHUB_PROXY_PORT=$(port) \
+    NBHUB_PROXY_API_PORT=$(port) NBHUB_HUB_PROFILES_DIR=$REPO/profiles \
+    java $2 -jar "$JAR" > "$dir/hub.log" 2>&1 &
+  local pid=$!; pids+=($pid)
+  wait_up "http://127.0.0.1:$NB_HUB/hub/health"
+  measure "$1" "http://127.0.0.1:$NB_HUB" "$pid"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
 if [ "${SKIP_NBHUB:-}" != 1 ]; then
-# Notebook Hub
-NB_HUB=$(port)
-mkdir -p "$WORK/nbhub"
-NBHUB_ADMIN_TOKEN=$TOKEN NBHUB_HUB_DATA_DIR=$WORK/nbhub/data NBHUB_HUB_PORT=$NB_HUB NBHUB_PROXY_PORT=$(port) \
-  NBHUB_PROXY_API_PORT=$(port) NBHUB_HUB_PROFILES_DIR=$REPO/profiles \
-  java ${JAVA_OPTS:-} -jar "$JAR" > "$WORK/nbhub/hub.log" 2>&1 &
-pids+=($!); NBPID=$!
-wait_up "http://127.0.0.1:$NB_HUB/hub/health"
-measure "Notebook Hub" "http://127.0.0.1:$NB_HUB" "$NBPID"
-kill "$NBPID"; wait "$NBPID" 2>/dev/null || true
+  run_nbhub "Notebook Hub (JVM defaults)" ""
+  run_nbhub "Notebook Hub (JAVA_OPTS=\"$JAVA_OPTS_SMALL\")" "$JAVA_OPTS_SMALL"
 fi
 [ "${SKIP_JUPYTERHUB:-}" = 1 ] && exit 0
 
