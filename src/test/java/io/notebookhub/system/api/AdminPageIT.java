@@ -109,4 +109,32 @@ class AdminPageIT {
             assertThat(chrome.driver.findElements(By.id("users"))).isEmpty();
         }
     }
+
+    @Test
+    void aUserRequestsATokenOnTheTokenPageUsesItAndRevokesIt() throws Exception {
+        try (HeadlessChrome chrome = new HeadlessChrome()) {
+            chrome.devLogin(hub.baseUrl(), "heidi");
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            chrome.get(hub.baseUrl() + "/hub/token");
+            chrome.driver.findElement(By.id("token-note")).sendKeys("my script");
+            chrome.driver.findElement(By.cssSelector("#request-token-form input[type=submit]")).click();
+            String token = chrome.await(By.id("token"), Duration.ofSeconds(30)).getText();
+            assertThat(token).hasSizeGreaterThan(20);
+            var me = hub.call("GET", "/hub/api/user", null, token);
+            assertThat(me.statusCode()).isEqualTo(200);
+            assertThat(AdminHub.JSON.readTree(me.body()).path("name").asText()).isEqualTo("heidi");
+
+            chrome.get(hub.baseUrl() + "/hub/token");
+            assertThat(chrome.driver.findElement(By.id("tokens")).getText()).contains("my script");
+            chrome.driver.findElement(By.cssSelector("button.revoke")).click();
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(d -> {
+                try {
+                    return !d.findElement(By.id("tokens")).getText().contains("my script");
+                } catch (RuntimeException stale) {
+                    return false;
+                }
+            });
+            assertThat(hub.call("GET", "/hub/api/user", null, token).statusCode()).isEqualTo(403);
+        }
+    }
 }
