@@ -38,10 +38,10 @@ public final class HubMetrics implements ServerManager.ServerEvents {
     private void timeApiRequest(io.vertx.ext.web.RoutingContext ctx) {
         long start = System.nanoTime();
         ctx.addEndHandler(v -> {
-            String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other"
-                    : ctx.currentRoute().getPath();
-            if (route.equals("/hub/api/*")) {
-                route = "other";
+            String route = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
+            if (route == null || route.equals("/hub/api/*")) {
+                // A failed request ends in the failure handler, which has no pattern: rebuild it from the path.
+                route = template(ctx.request().path());
             }
             Timer.builder("notebookhub_api_request_duration").description("Time to answer a REST API request")
                     .tag("method", ctx.request().method().name()).tag("route", route)
@@ -51,6 +51,40 @@ public final class HubMetrics implements ServerManager.ServerEvents {
         });
         ctx.next();
     }
+
+    /**
+     * The route pattern of an API path ({@code /hub/api/users/alice/server} → {@code /hub/api/users/:name/server}):
+     * names never become label values, so the number of series stays bounded.
+     */
+    static String template(String path) {
+        if (path == null || !path.startsWith("/hub/api/")) {
+            return "other";
+        }
+        String[] parts = path.substring("/hub/api/".length()).split("/", -1);
+        StringBuilder out = new StringBuilder("/hub/api");
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            String prev = i == 0 ? "" : parts[i - 1];
+            String placeholder = switch (prev) {
+                case "users", "groups" -> i == 1 ? ":name" : null;
+                case "servers" -> ":server";
+                case "tokens" -> ":id";
+                default -> null;
+            };
+            if (placeholder != null) {
+                out.append('/').append(placeholder);
+            } else if (p.matches("[a-z0-9_.-]{1,20}") && KNOWN_SEGMENTS.contains(p)) {
+                out.append('/').append(p);
+            } else {
+                return "other";
+            }
+        }
+        return out.toString();
+    }
+
+    private static final java.util.Set<String> KNOWN_SEGMENTS = java.util.Set.of("", "info", "user", "users",
+            "server", "servers", "progress", "tokens", "activity", "groups", "properties", "proxy", "openapi.yaml",
+            "oauth2", "authorize", "token");
 
     /** Seeds the running-servers gauges from the store (after a restart). */
     public void countRunning(HubStore store) {

@@ -333,5 +333,9 @@ class AdminApiIT {
         String metrics = hub.call("GET", "/hub/metrics", null, null).body();
         assertThat(metrics).contains("notebookhub_api_request_duration_seconds_bucket")
                 .contains("route=\"/hub/api/users\"");
+        hub.admin("GET", "/hub/api/users/no-such-user-for-metrics", null);
+        String after = hub.call("GET", "/hub/metrics", null, null).body();
+        assertThat(after).contains("method=\"GET\",route=\"/hub/api/users/:name\",status=\"4xx\"")
+                .doesNotContain("no-such-user-for-metrics");
     }
 }
