@@ -164,7 +164,7 @@ public final class HubApp implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false));
             router.route().handler(auth);
-            metrics.mount(router);
+            metrics.mount(router, config.hub().authenticatePrometheus());
             new InfoHandler(users, store, spawner.id()).mount(router);
             new UsersHandler(users, store, servers).mount(router);
             new ServersHandler(users, store, servers).mount(router);

@@ -25,10 +25,20 @@ public final class HubMetrics implements ServerManager.ServerEvents {
     }
 
     /** Mounts {@code /hub/metrics} and, ahead of every API route, the one place API latency is timed. */
-    public void mount(Router router) {
+    public void mount(Router router, boolean authenticate) {
         router.route("/hub/api/*").handler(this::timeApiRequest);
-        router.get("/hub/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+        router.get("/hub/metrics").handler(ctx -> {
+            // As JupyterHub's authenticate_prometheus: a scraper presents a token holding read:metrics.
+            boolean allowed = !authenticate || io.notebookhub.hub.http.RequestAuth.principal(ctx)
+                    .map(p -> p.scopes().hasUnfiltered("read:metrics")).orElse(false);
+            if (!allowed) {
+                ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("403: /hub/metrics needs a token with the read:metrics scope "
+                                + "(or hub.authenticate_prometheus: false)\n");
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
     }
 
     /**

@@ -330,11 +330,13 @@ class AdminApiIT {
         assertThat(doc.statusCode()).isEqualTo(200);
         assertThat(doc.body()).contains("openapi: 3.1.0", "/groups/{name}/users:", "/proxy:");
         hub.adminJson("GET", "/hub/api/users", null, 200);
-        String metrics = hub.call("GET", "/hub/metrics", null, null).body();
+        assertThat(hub.call("GET", "/hub/metrics", null, null).statusCode()).isEqualTo(403);
+        assertThat(hub.call("GET", "/hub/metrics", null, alice).statusCode()).isEqualTo(403);
+        String metrics = hub.admin("GET", "/hub/metrics", null).body();
         assertThat(metrics).contains("notebookhub_api_request_duration_seconds_bucket")
                 .contains("route=\"/hub/api/users\"");
         hub.admin("GET", "/hub/api/users/no-such-user-for-metrics", null);
-        String after = hub.call("GET", "/hub/metrics", null, null).body();
+        String after = hub.admin("GET", "/hub/metrics", null).body();
         assertThat(after).contains("method=\"GET\",route=\"/hub/api/users/:name\",status=\"4xx\"")
                 .doesNotContain("no-such-user-for-metrics");
     }

@@ -89,7 +89,7 @@ class ServersApiIT {
         JsonNode alice = hub.adminJson("GET", "/hub/api/users/alice", null, 200);
         assertThat(alice.path("server").asText()).isEqualTo("/user/alice/");
         assertThat(alice.path("servers").path("").path("state").isObject()).as("the admin sees spawner state").isTrue();
-        String metrics = hub.call("GET", "/hub/metrics", null, null).body();
+        String metrics = hub.admin("GET", "/hub/metrics", null).body();
         assertThat(metrics).contains("notebookhub_spawns_total").contains("notebookhub_spawn_duration_seconds_bucket")
                 .contains("notebookhub_running_servers");
     }
