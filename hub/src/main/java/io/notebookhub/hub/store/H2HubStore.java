@@ -3,6 +3,8 @@ package io.notebookhub.hub.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,18 +16,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.HashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -76,47 +74,15 @@ public final class H2HubStore implements HubStore {
         return out;
     }
 
-    /**
-     * Every user's name, in order, and who has servers up: a page of users and the culler's state=ready listing
-     * are cut from these instead of making the database skip rows for OFFSET. Kept in step by the writes below,
-     * which are the only way into this embedded database.
-     */
-    private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
-    private final Map<String, Map<String, String>> activeServers = new HashMap<>();
-    private final ConcurrentSkipListSet<String> activeUsers = new ConcurrentSkipListSet<>();
-    private final ConcurrentSkipListSet<String> readyUsers = new ConcurrentSkipListSet<>();
+    private final UserIndex index = new UserIndex();
 
     private H2HubStore(JdbcConnectionPool pool) {
         this.pool = pool;
-        names.addAll(query("SELECT name FROM users", ps -> { }, rs -> rs.getString(1)));
-        synchronized (activeServers) {
-            query("SELECT user_name, name, status FROM servers WHERE status <> 'stopped'", ps -> { }, rs -> {
-                indexServer(rs.getString(1), rs.getString(2), rs.getString(3));
-                return null;
-            });
-        }
-    }
-
-    /** Records one server's status in the indexes; the caller holds the {@code activeServers} lock. */
-    private void indexServer(String user, String server, String status) {
-        Map<String, String> mine = activeServers.computeIfAbsent(user, u -> new HashMap<>());
-        if (status == null || ServerRecord.STOPPED.equals(status)) {
-            mine.remove(server);
-        } else {
-            mine.put(server, status);
-        }
-        if (mine.isEmpty()) {
-            activeServers.remove(user);
-            activeUsers.remove(user);
-            readyUsers.remove(user);
-            return;
-        }
-        activeUsers.add(user);
-        if (mine.containsValue(ServerRecord.RUNNING)) {
-            readyUsers.add(user);
-        } else {
-            readyUsers.remove(user);
-        }
+        index.addUsers(query("SELECT name FROM users", ps -> { }, rs -> rs.getString(1)));
+        query("SELECT user_name, name, status FROM servers WHERE status <> 'stopped'", ps -> { }, rs -> {
+            index.server(rs.getString(1), rs.getString(2), rs.getString(3));
+            return null;
+        });
     }
 
     private static String placeholders(int n) {
@@ -222,24 +188,9 @@ public final class H2HubStore implements HubStore {
                 + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, n), H2HubStore::userRow).orElse(null)));
     }
 
-    /** The names in a listing, in order: from the in-memory indexes, filtered by a case-blind substring. */
-    private Stream<String> listing(String nameFilter, UserState state) {
-        Stream<String> source = switch (state) {
-            case ANY -> names.stream();
-            case ACTIVE -> activeUsers.stream();
-            case READY -> readyUsers.stream();
-            case INACTIVE -> names.stream().filter(n -> !activeUsers.contains(n));
-        };
-        if (nameFilter == null || nameFilter.isEmpty()) {
-            return source;
-        }
-        String f = nameFilter.toLowerCase(java.util.Locale.ROOT);
-        return source.filter(n -> n.toLowerCase(java.util.Locale.ROOT).contains(f));
-    }
-
     @Override
     public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        return users(listing(nameFilter, state).skip(offset).limit(limit).toList());
+        return users(index.listing(nameFilter, state).skip(offset).limit(limit).toList());
     }
 
     /** These users (those that exist), in the order given: from the cache, misses in two queries by key. */
@@ -283,15 +234,7 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public long countUsers(String nameFilter, UserState state) {
-        if (nameFilter == null || nameFilter.isEmpty()) {
-            return switch (state) {
-                case ANY -> names.size();
-                case ACTIVE -> activeUsers.size();
-                case READY -> readyUsers.size();
-                case INACTIVE -> names.stream().filter(n -> !activeUsers.contains(n)).count();
-            };
-        }
-        return listing(nameFilter, state).count();
+        return index.count(nameFilter, state);
     }
 
     @Override
@@ -302,7 +245,7 @@ public final class H2HubStore implements HubStore {
                     ps.setBoolean(2, admin);
                     setInstant(ps, 3, now);
                 });
-        names.add(name);
+        index.addUsers(List.of(name));
         changedUser(name);
         return user(name).orElseThrow();
     }
@@ -342,7 +285,7 @@ public final class H2HubStore implements HubStore {
                     ps.executeBatch();
                 }
                 c.commit();
-                this.names.addAll(created);
+                index.addUsers(created);
                 return created;
             } catch (SQLException e) {
                 c.rollback();
@@ -379,13 +322,7 @@ public final class H2HubStore implements HubStore {
         boolean deleted = update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
         changedServers(name);
         changedUser(name);
-        names.remove(name);
-        synchronized (activeServers) {
-            Map<String, String> mine = activeServers.get(name);
-            if (mine != null) {
-                List.copyOf(mine.keySet()).forEach(server -> indexServer(name, server, null));
-            }
-        }
+        index.removeUser(name);
         return deleted;
     }
 
@@ -547,9 +484,7 @@ public final class H2HubStore implements HubStore {
                     ps.setString(10, s.stopReason());
                 });
         changedServers(s.user());
-        synchronized (activeServers) {
-            indexServer(s.user(), s.name(), s.status());
-        }
+        index.server(s.user(), s.name(), s.status());
     }
 
     @Override
@@ -571,9 +506,7 @@ public final class H2HubStore implements HubStore {
             ps.setString(2, serverName);
         });
         changedServers(user);
-        synchronized (activeServers) {
-            indexServer(user, serverName, null);
-        }
+        index.server(user, serverName, null);
     }
 
     // tokens
