@@ -5,6 +5,9 @@ import io.notebookhub.culler.CullReport;
 import io.notebookhub.culler.Culler;
 import io.notebookhub.culler.CullerConfig;
 import io.notebookhub.hub.api.ActivityHandler;
+import io.notebookhub.hub.api.GroupsHandler;
+import io.notebookhub.hub.api.ProxyHandler;
+import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
@@ -28,16 +31,15 @@ import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.AdminPage;
 import io.notebookhub.hub.web.HomePage;
 import io.notebookhub.hub.web.LoginFlow;
 import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
-import io.notebookhub.proxy.ChpRouteClient;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
-import io.notebookhub.proxy.RouteStore;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
@@ -116,7 +118,7 @@ public final class HubApp implements AutoCloseable {
 
     private Future<Void> startProxy() {
         if (!config.proxy().embedded()) {
-            ChpRouteClient client = new ChpRouteClient(vertx, config.proxy().apiUrl(), config.proxy().authToken());
+            ProxyRoutes client = ProxyRoutes.external(vertx, config.proxy().apiUrl(), config.proxy().authToken());
             closeables.push(client::close);
             return buildHub(client);
         }
@@ -133,11 +135,11 @@ public final class HubApp implements AutoCloseable {
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
             log.info("proxy listening on {}:{} (API on {}:{})", config.proxy().ip(), started.publicPort(),
                     config.proxy().apiIp(), started.apiPort());
-            return buildHub(started.routes());
+            return buildHub(ProxyRoutes.embedded(started.routes()));
         });
     }
 
-    private Future<Void> buildHub(RouteStore routes) {
+    private Future<Void> buildHub(ProxyRoutes routes) {
         return vertx.executeBlocking(() -> {
             Clock clock = Clock.systemUTC();
             byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
@@ -184,13 +186,16 @@ public final class HubApp implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false));
             router.route().handler(auth);
-            metrics.mount(router);
+            metrics.mount(router, config.hub().authenticatePrometheus());
             new InfoHandler(users, store, spawner.id()).mount(router);
             new UsersHandler(users, store, servers).mount(router);
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
             new ProfilesHandler(profiles, store, clock).mount(router);
+            new GroupsHandler(users, store).mount(router);
+            new ProxyHandler(routes, servers).mount(router);
+            new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
             new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
             new HomePage(store, auth).mount(router);
@@ -268,7 +273,10 @@ public final class HubApp implements AutoCloseable {
     }
 
     private Future<Void> startHttp() {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port()))
+        // JupyterHub reads API bodies as JSON whatever their Content-Type; clients (curl -d, urllib) often label
+        // JSON as a form, so a form body up to the 1 MB body limit must decode rather than fail.
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
+                        .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024))
                 .requestHandler(router)
                 .listen()
                 .map(server -> {

@@ -24,10 +24,77 @@ public final class HubMetrics implements ServerManager.ServerEvents {
         return registry;
     }
 
-    public void mount(Router router) {
-        router.get("/hub/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+    /** Mounts {@code /hub/metrics} and, ahead of every API route, the one place API latency is timed. */
+    public void mount(Router router, boolean authenticate) {
+        router.route("/hub/api/*").handler(this::timeApiRequest);
+        router.get("/hub/metrics").handler(ctx -> {
+            // As JupyterHub's authenticate_prometheus: a scraper presents a token holding read:metrics.
+            boolean allowed = !authenticate || io.notebookhub.hub.http.RequestAuth.principal(ctx)
+                    .map(p -> p.scopes().hasUnfiltered("read:metrics")).orElse(false);
+            if (!allowed) {
+                ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("403: /hub/metrics needs a token with the read:metrics scope "
+                                + "(or hub.authenticate_prometheus: false)\n");
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
     }
+
+    /**
+     * Times each API request from here to the end of its response, tagged by method, route pattern (bounded:
+     * {@code /hub/api/users/:name}, never the name itself) and status class.
+     */
+    private void timeApiRequest(io.vertx.ext.web.RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
+            if (route == null || route.equals("/hub/api/*")) {
+                // A failed request ends in the failure handler, which has no pattern: rebuild it from the path.
+                route = template(ctx.request().path());
+            }
+            Timer.builder("notebookhub_api_request_duration").description("Time to answer a REST API request")
+                    .tag("method", ctx.request().method().name()).tag("route", route)
+                    .tag("status", (ctx.response().getStatusCode() / 100) + "xx")
+                    .publishPercentileHistogram().register(registry)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    /**
+     * The route pattern of an API path ({@code /hub/api/users/alice/server} → {@code /hub/api/users/:name/server}):
+     * names never become label values, so the number of series stays bounded.
+     */
+    static String template(String path) {
+        if (path == null || !path.startsWith("/hub/api/")) {
+            return "other";
+        }
+        String[] parts = path.substring("/hub/api/".length()).split("/", -1);
+        StringBuilder out = new StringBuilder("/hub/api");
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            String prev = i == 0 ? "" : parts[i - 1];
+            String placeholder = switch (prev) {
+                case "users", "groups" -> i == 1 ? ":name" : null;
+                case "servers" -> ":server";
+                case "tokens" -> ":id";
+                default -> null;
+            };
+            if (placeholder != null) {
+                out.append('/').append(placeholder);
+            } else if (p.matches("[a-z0-9_.-]{1,20}") && KNOWN_SEGMENTS.contains(p)) {
+                out.append('/').append(p);
+            } else {
+                return "other";
+            }
+        }
+        return out.toString();
+    }
+
+    private static final java.util.Set<String> KNOWN_SEGMENTS = java.util.Set.of("", "info", "user", "users",
+            "server", "servers", "progress", "tokens", "activity", "groups", "properties", "proxy", "openapi.yaml",
+            "oauth2", "authorize", "token");
 
     /** Seeds the running-servers gauges from the store (after a restart). */
     public void countRunning(HubStore store) {
@@ -80,8 +147,4 @@ public final class HubMetrics implements ServerManager.ServerEvents {
         Counter.builder("notebookhub_profile_reload_refused_total").register(registry).increment();
     }
 
-    public Timer apiTimer(String method) {
-        return Timer.builder("notebookhub_api_request_duration").tag("method", method).publishPercentileHistogram()
-                .register(registry);
-    }
 }

@@ -18,6 +18,9 @@ public final class InfoHandler {
     /** The JupyterHub API version we speak; single-user servers only warn when theirs differs. */
     public static final String JUPYTERHUB_VERSION = "5.2.1";
 
+    /** Our own description of the API we implement, packed in the jar. */
+    static final String OPENAPI = openApi();
+
     private final Users users;
     private final HubStore store;
     private final String spawnerId;
@@ -37,8 +40,21 @@ public final class InfoHandler {
         router.get("/hub/api/").handler(this::version);
         router.get("/hub/api/info").handler(this::info);
         router.get("/hub/api/user").blockingHandler(this::whoami, false);
+        router.get("/hub/api/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI));
         router.get("/hub/health").handler(ctx -> ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+    }
+
+    private static String openApi() {
+        try (var in = InfoHandler.class.getResourceAsStream("/openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing from the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void version(RoutingContext ctx) {

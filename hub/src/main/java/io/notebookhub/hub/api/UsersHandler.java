@@ -20,13 +20,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 
 /** {@code /hub/api/users} and {@code /hub/api/users/<name>}: JupyterHub's user resource. */
 public final class UsersHandler {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
-    static final String PAGINATION = "application/jupyterhub-pagination+json";
 
     private final Users users;
     private final HubStore store;
@@ -57,13 +57,13 @@ public final class UsersHandler {
         limit = Math.min(limit, MAX_LIMIT);
         String nameFilter = ctx.request().getParam("name_filter", "");
         UserState state = state(ctx.request().getParam("state", ""));
-        boolean includeStopped = Boolean.parseBoolean(ctx.request().getParam("include_stopped_servers", "false"));
+        boolean includeStopped = flag(ctx, "include_stopped_servers");
 
         List<UserRecord> page;
-        long total;
+        java.util.function.LongSupplier total;
         if (p.scopes().hasUnfiltered("list:users")) {
             page = store.users(offset, limit, nameFilter, state);
-            total = store.countUsers(nameFilter, state);
+            total = () -> store.countUsers(nameFilter, state);
         } else {
             // Filtered callers (a user's own token, a group-scoped token) see few users; filter in memory.
             List<UserRecord> visible = new ArrayList<>();
@@ -82,37 +82,16 @@ public final class UsersHandler {
                 }
             }
             page = visible;
-            total = seen;
+            long seenTotal = seen;
+            total = () -> seenTotal;
         }
         JsonArray items = new JsonArray();
+        // One servers query for the whole page, not one per user.
+        Map<String, List<ServerRecord>> serversByUser = store.servers(page.stream().map(UserRecord::name).toList());
         for (UserRecord u : page) {
-            items.add(Models.user(u, store.servers(u.name()), p, includeStopped));
+            items.add(Models.user(u, serversByUser.getOrDefault(u.name(), List.of()), p, includeStopped));
         }
-        String accept = ctx.request().getHeader("Accept");
-        if (accept != null && accept.contains(PAGINATION)) {
-            JsonObject next = null;
-            if (offset + page.size() < total) {
-                int nextOffset = offset + page.size();
-                String url = ctx.request().path() + "?" + rewriteQuery(ctx, nextOffset, limit);
-                next = new JsonObject().put("offset", nextOffset).put("limit", limit).put("url", url);
-            }
-            json(ctx, 200, new JsonObject().put("items", items).put("_pagination", new JsonObject()
-                    .put("offset", offset).put("limit", limit).put("total", total).put("next", next)));
-        } else {
-            json(ctx, 200, items);
-        }
-    }
-
-    private static String rewriteQuery(RoutingContext ctx, int offset, int limit) {
-        StringBuilder q = new StringBuilder();
-        ctx.queryParams().forEach(e -> {
-            if (!e.getKey().equals("offset") && !e.getKey().equals("limit")) {
-                q.append(java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8)).append('=')
-                        .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
-                        .append('&');
-            }
-        });
-        return q.append("offset=").append(offset).append("&limit=").append(limit).toString();
+        Pagination.respond(ctx, items, offset, limit, total);
     }
 
     private static UserState state(String value) {
@@ -122,6 +101,19 @@ public final class UsersHandler {
             case "ready" -> UserState.READY;
             case "inactive" -> UserState.INACTIVE;
             default -> throw HttpError.badRequest("state must be one of active, ready, inactive, not '" + value + "'");
+        };
+    }
+
+    /** A boolean query flag; JupyterHub counts a bare {@code ?include_stopped_servers} as true. */
+    static boolean flag(RoutingContext ctx, String name) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null) {
+            return false;
+        }
+        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+            case "", "1", "true", "yes" -> true;
+            case "0", "false", "no" -> false;
+            default -> throw HttpError.badRequest(name + " must be true or false, not '" + raw + "'");
         };
     }
 
@@ -154,7 +146,7 @@ public final class UsersHandler {
             throw HttpError.notFound("No such user: " + name);
         }
         json(ctx, 200, Models.user(u, store.servers(u.name()), p,
-                Boolean.parseBoolean(ctx.request().getParam("include_stopped_servers", "false"))));
+                flag(ctx, "include_stopped_servers")));
     }
 
     private static String validName(String raw) {
@@ -194,19 +186,13 @@ public final class UsersHandler {
         for (Object n : names) {
             valid.add(validName((String) n));
         }
-        JsonArray created = new JsonArray();
-        for (String name : valid) {
-            if (users.find(name).isPresent()) {
-                continue;
-            }
-            users.ensure(name);
-            if (admin) {
-                users.setAdmin(name, true);
-            }
-            created.add(Models.user(existing(name), List.of(), p, false));
-        }
-        if (created.isEmpty()) {
+        List<UserRecord> createdUsers = users.ensureAll(valid, admin);
+        if (createdUsers.isEmpty()) {
             throw new HttpError(409, "All " + valid.size() + " users already exist");
+        }
+        JsonArray created = new JsonArray();
+        for (UserRecord u : createdUsers) {
+            created.add(Models.user(u, List.of(), p, false));
         }
         json(ctx, 201, created);
     }

@@ -1,5 +1,6 @@
 package io.notebookhub.hub.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.notebookhub.hub.store.HubStore;
@@ -26,6 +27,12 @@ public final class Identities {
     private final Clock clock;
     private final String adminTokenHash;
     private final LoadingCache<String, Optional<TokenRecord>> tokens;
+    /** Token hash to the identity it resolved to: whoami and every proxied notebook request ask this. */
+    private final Cache<String, Resolved> principals;
+    /** User name to the expanded scopes they hold, shared by their sessions and tokens. */
+    private final Cache<String, ScopeSet> ownerScopes;
+
+    private record Resolved(TokenRecord token, Principal principal) {}
 
     public Identities(HubStore store, Users users, Clock clock, String adminToken) {
         this.store = store;
@@ -34,6 +41,9 @@ public final class Identities {
         this.adminTokenHash = adminToken.isEmpty() ? null : TokenHashing.hash(adminToken);
         this.tokens = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5))
                 .build(store::tokenByHash);
+        this.principals = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+        this.ownerScopes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+        users.onIdentityChange(this::forgetUser);
     }
 
     /** The owner's own scopes: {@code self}, plus the admin role for admins. */
@@ -48,34 +58,63 @@ public final class Identities {
     public Optional<Principal> fromToken(String token) {
         String hash = TokenHashing.hash(token);
         if (adminTokenHash != null && TokenHashing.constantTimeEquals(hash, adminTokenHash)) {
-            return Optional.of(new Principal("service", ADMIN_SERVICE, true, Set.of(), ScopeSet.of(Scopes.ADMIN_ROLE),
-                    null, null, false));
+            return Optional.of(new Principal("service", ADMIN_SERVICE, true, Set.of(), ADMIN_SCOPES, null, null, false));
         }
-        Optional<TokenRecord> record = tokens.get(hash);
-        if (record.isEmpty() || record.get().expired(clock.instant())) {
-            return Optional.empty();
+        Resolved resolved = principals.getIfPresent(hash);
+        if (resolved == null) {
+            Optional<TokenRecord> record = tokens.get(hash);
+            if (record.isEmpty()) {
+                return Optional.empty();
+            }
+            TokenRecord t = record.get();
+            Optional<Principal> principal = users.find(t.user()).map(owner -> {
+                ScopeSet held = scopesOf(owner);
+                ScopeSet effective = t.scopes().contains("inherit") ? held
+                        : ScopeSet.intersect(ScopeSet.of(t.scopes()), held, owner.name(), owner.groups());
+                return new Principal("user", owner.name(), owner.admin(), owner.groups(), effective, t.id(), null,
+                        false);
+            });
+            if (principal.isEmpty()) {
+                return Optional.empty();
+            }
+            resolved = new Resolved(t, principal.get());
+            principals.put(hash, resolved);
         }
-        TokenRecord t = record.get();
-        return users.find(t.user()).map(owner -> {
-            ScopeSet ownerScopes = ownerScopes(owner);
-            ScopeSet effective = t.scopes().contains("inherit") ? ownerScopes
-                    : ScopeSet.intersect(ScopeSet.of(t.scopes()), ownerScopes, owner.name(), owner.groups());
-            return new Principal("user", owner.name(), owner.admin(), owner.groups(), effective, t.id(), null, false);
-        });
+        return resolved.token().expired(clock.instant()) ? Optional.empty() : Optional.of(resolved.principal());
+    }
+
+    private static final ScopeSet ADMIN_SCOPES = ScopeSet.of(Scopes.ADMIN_ROLE);
+
+    private ScopeSet scopesOf(UserRecord owner) {
+        return ownerScopes.get(owner.name(), n -> ownerScopes(owner));
     }
 
     public Optional<Principal> fromSession(SessionCookies.Session session) {
         return users.find(session.user()).map(owner -> new Principal("user", owner.name(), owner.admin(),
-                owner.groups(), ownerScopes(owner), null, session.sessionId(), true));
+                owner.groups(), scopesOf(owner), null, session.sessionId(), true));
+    }
+
+    /** Drops everything derived from one user's permissions (they changed). */
+    public void forgetUser(String name) {
+        ownerScopes.invalidate(name);
+        principals.asMap().values().removeIf(r -> r.principal().name().equals(name));
     }
 
     /** Drops a token from the cache after it was deleted. */
     public void forget(String tokenHash) {
         tokens.invalidate(tokenHash);
+        principals.invalidate(tokenHash);
+    }
+
+    /** Drops the cached tokens that match, e.g. the ones just deleted; cheaper for everyone than forgetting all. */
+    public void forgetTokens(java.util.function.Predicate<TokenRecord> deleted) {
+        tokens.asMap().values().removeIf(t -> t.isPresent() && deleted.test(t.get()));
+        principals.asMap().values().removeIf(r -> deleted.test(r.token()));
     }
 
     public void forgetAll() {
         tokens.invalidateAll();
+        principals.invalidateAll();
     }
 
     public HubStore store() {

@@ -31,12 +31,14 @@ public final class Tokens {
 
     public boolean revoke(long id) {
         boolean deleted = store.deleteToken(id);
-        identities.forgetAll();
+        identities.forgetTokens(t -> t.id() == id);
         return deleted;
     }
 
     public void revokeServerTokens(String user, String serverName) {
-        store.deleteServerTokens(user, serverName, io.notebookhub.hub.http.UrlPaths.clientId(user, serverName));
-        identities.forgetAll();
+        String clientId = io.notebookhub.hub.http.UrlPaths.clientId(user, serverName);
+        store.deleteServerTokens(user, serverName, clientId);
+        identities.forgetTokens(t -> ("server".equals(t.kind()) && t.user().equals(user)
+                && serverName.equals(t.serverName())) || ("oauth".equals(t.kind()) && clientId.equals(t.clientId())));
     }
 }

@@ -30,8 +30,10 @@ public record HubConfig(
         Culler culler,
         Map<String, Object> effectiveRedacted) {
 
+    /** @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
-                      Path profilesDir, List<String> adminUsers, Duration cookieMaxAge) {}
+                      Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
+                      boolean authenticatePrometheus) {}
 
     /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
@@ -102,7 +104,8 @@ public record HubConfig(
                 r.secret("hub.cookie_secret", ""),
                 Path.of(r.string("hub.profiles_dir", "profiles")),
                 r.list("hub.admin_users", List.of()),
-                r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60));
+                r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60),
+                r.bool("hub.authenticate_prometheus", true));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",

@@ -3,6 +3,8 @@ package io.notebookhub.hub.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +33,60 @@ public final class H2HubStore implements HubStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final JdbcConnectionPool pool;
+    /**
+     * Each user's servers, read on every whoami and page; every write to a user's servers passes through this
+     * class and drops the entry, so the cache is never behind the database.
+     */
+    private final Cache<String, List<ServerRecord>> serversByUser = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
+    /** Users by name, under the same rule: every write below drops what it changed. */
+    private final Cache<String, UserRecord> usersByName = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(java.time.Duration.ofMinutes(10)).build();
+    /**
+     * Counts writes. A bulk load (a page's misses) caches what it read only if no write happened meanwhile, since
+     * unlike a single load it does not hold off a concurrent invalidation.
+     */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+    private void changedUser(String name) {
+        writes.incrementAndGet();
+        usersByName.invalidate(name);
+    }
+
+    private void changedServers(String user) {
+        writes.incrementAndGet();
+        serversByUser.invalidate(user);
+    }
+
+    /** The cached values for {@code keys}, loading the misses in one go; absent keys are left out. */
+    private <V> Map<String, V> cachedAll(Cache<String, V> cache, java.util.Collection<String> keys,
+                                         java.util.function.Function<List<String>, Map<String, V>> load) {
+        Map<String, V> out = new HashMap<>(cache.getAllPresent(keys));
+        if (out.size() < keys.size()) {
+            List<String> missing = keys.stream().filter(k -> !out.containsKey(k)).distinct().toList();
+            long before = writes.get();
+            Map<String, V> loaded = load.apply(missing);
+            if (writes.get() == before) {
+                cache.putAll(loaded);
+            }
+            out.putAll(loaded);
+        }
+        return out;
+    }
+
+    private final UserIndex index = new UserIndex();
 
     private H2HubStore(JdbcConnectionPool pool) {
         this.pool = pool;
+        index.addUsers(query("SELECT name FROM users", ps -> { }, rs -> rs.getString(1)));
+        query("SELECT user_name, name, status FROM servers WHERE status <> 'stopped'", ps -> { }, rs -> {
+            index.server(rs.getString(1), rs.getString(2), rs.getString(3));
+            return null;
+        });
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     /** Opens (creating if needed) the database {@code hub} in {@code dataDir} and migrates its schema. */
@@ -130,40 +184,57 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public Optional<UserRecord> user(String name) {
-        return one("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, name),
-                H2HubStore::userRow);
-    }
-
-    private static String userWhere(UserState state) {
-        String where = " WHERE u.name LIKE ? ESCAPE '\\'";
-        return switch (state) {
-            case ANY -> where;
-            case ACTIVE -> where + " AND EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status <> 'stopped')";
-            case READY -> where + " AND EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status = 'running')";
-            case INACTIVE -> where + " AND NOT EXISTS (SELECT 1 FROM servers s WHERE s.user_name = u.name AND s.status <> 'stopped')";
-        };
-    }
-
-    private static String likePrefix(String prefix) {
-        String p = prefix == null ? "" : prefix;
-        return p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return Optional.ofNullable(usersByName.get(name, n -> one("SELECT " + USER_COLUMNS
+                + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, n), H2HubStore::userRow).orElse(null)));
     }
 
     @Override
     public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        return query("SELECT " + USER_COLUMNS + " FROM users u" + userWhere(state)
-                        + " ORDER BY u.name LIMIT ? OFFSET ?",
-                ps -> {
-                    ps.setString(1, likePrefix(nameFilter));
-                    ps.setInt(2, limit);
-                    ps.setInt(3, offset);
-                }, H2HubStore::userRow);
+        return users(index.listing(nameFilter, state).skip(offset).limit(limit).toList());
+    }
+
+    /** These users (those that exist), in the order given: from the cache, misses in two queries by key. */
+    private List<UserRecord> users(List<String> wanted) {
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Map<String, UserRecord> found = cachedAll(usersByName, wanted, this::loadUsers);
+        List<UserRecord> out = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+            UserRecord u = found.get(name);
+            if (u != null) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, UserRecord> loadUsers(List<String> wanted) {
+        Map<String, UserRecord> found = new HashMap<>();
+        query("SELECT u.name, u.admin, u.created, u.last_activity FROM users u WHERE u.name IN ("
+                        + placeholders(wanted.size()) + ")",
+                ps -> bindAll(ps, wanted),
+                rs -> found.put(rs.getString(1), new UserRecord(rs.getString(1), rs.getBoolean(2),
+                        instant(rs, "created"), instant(rs, "last_activity"), Set.of())));
+        Map<String, Set<String>> groups = new HashMap<>();
+        query("SELECT user_name, group_name FROM group_members WHERE user_name IN (" + placeholders(wanted.size())
+                        + ")", ps -> bindAll(ps, wanted),
+                rs -> groups.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2)));
+        groups.forEach((name, g) -> found.computeIfPresent(name, (n, u) -> new UserRecord(u.name(), u.admin(),
+                u.created(), u.lastActivity(), Set.copyOf(g))));
+        return found;
+    }
+
+    private static void bindAll(PreparedStatement ps, java.util.Collection<String> values) throws SQLException {
+        int i = 1;
+        for (String v : values) {
+            ps.setString(i++, v);
+        }
     }
 
     @Override
     public long countUsers(String nameFilter, UserState state) {
-        return one("SELECT COUNT(*) FROM users u" + userWhere(state), ps -> ps.setString(1, likePrefix(nameFilter)),
-                rs -> rs.getLong(1)).orElse(0L);
+        return index.count(nameFilter, state);
     }
 
     @Override
@@ -174,7 +245,57 @@ public final class H2HubStore implements HubStore {
                     ps.setBoolean(2, admin);
                     setInstant(ps, 3, now);
                 });
+        index.addUsers(List.of(name));
+        changedUser(name);
         return user(name).orElseThrow();
+    }
+
+    @Override
+    public List<String> ensureUsers(List<String> names, boolean admin, Instant now) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        String sql = "INSERT INTO users (name, admin, created) VALUES (?, ?, ?)";
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> existing = new java.util.HashSet<>();
+                List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(names));
+                try (PreparedStatement ps = c.prepareStatement("SELECT name FROM users WHERE name IN ("
+                        + placeholders(distinct.size()) + ")")) {
+                    bindAll(ps, distinct);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            existing.add(rs.getString(1));
+                        }
+                    }
+                }
+                List<String> created = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (String name : new java.util.LinkedHashSet<>(names)) {
+                        if (existing.contains(name)) {
+                            continue;
+                        }
+                        ps.setString(1, name);
+                        ps.setBoolean(2, admin);
+                        setInstant(ps, 3, now);
+                        ps.addBatch();
+                        created.add(name);
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+                index.addUsers(created);
+                return created;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
     }
 
     @Override
@@ -183,6 +304,7 @@ public final class H2HubStore implements HubStore {
             ps.setBoolean(1, admin);
             ps.setString(2, name);
         });
+        changedUser(name);
     }
 
     @Override
@@ -192,11 +314,16 @@ public final class H2HubStore implements HubStore {
             ps.setString(2, name);
             setInstant(ps, 3, when);
         });
+        changedUser(name);
     }
 
     @Override
     public boolean deleteUser(String name) {
-        return update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        boolean deleted = update("DELETE FROM users WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        changedServers(name);
+        changedUser(name);
+        index.removeUser(name);
+        return deleted;
     }
 
     @Override
@@ -209,6 +336,94 @@ public final class H2HubStore implements HubStore {
                 ps.setString(2, user);
             });
         }
+        changedUser(user);
+    }
+
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
+
+    private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT LISTAGG(gm.user_name, ',') "
+            + "WITHIN GROUP (ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
+
+    private static GroupRecord groupRow(ResultSet rs) throws SQLException {
+        String members = rs.getString("members");
+        Map<String, Object> properties;
+        try {
+            properties = JSON.readValue(rs.getString("properties"), OBJECT_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt group properties in store", e);
+        }
+        return new GroupRecord(rs.getString("name"),
+                members == null || members.isEmpty() ? List.of() : List.of(members.split(",")), properties);
+    }
+
+    @Override
+    public List<GroupRecord> groups(int offset, int limit) {
+        return query("SELECT " + GROUP_COLUMNS + " FROM groups_ g ORDER BY g.name LIMIT ? OFFSET ?", ps -> {
+            ps.setInt(1, limit);
+            ps.setInt(2, offset);
+        }, H2HubStore::groupRow);
+    }
+
+    @Override
+    public long countGroups() {
+        return one("SELECT COUNT(*) FROM groups_", ps -> { }, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public Optional<GroupRecord> group(String name) {
+        return one("SELECT " + GROUP_COLUMNS + " FROM groups_ g WHERE g.name = ?", ps -> ps.setString(1, name),
+                H2HubStore::groupRow);
+    }
+
+    @Override
+    public boolean createGroup(String name) {
+        return update("MERGE INTO groups_ g USING (VALUES (CAST(? AS VARCHAR(255)))) v(n) ON g.name = v.n "
+                + "WHEN NOT MATCHED THEN INSERT (name) VALUES (v.n)", ps -> ps.setString(1, name)) > 0;
+    }
+
+    @Override
+    public boolean deleteGroup(String name) {
+        List<String> members = query("SELECT user_name FROM group_members WHERE group_name = ?",
+                ps -> ps.setString(1, name), rs -> rs.getString(1));
+        boolean deleted = update("DELETE FROM groups_ WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        members.forEach(this::changedUser);
+        return deleted;
+    }
+
+    @Override
+    public void addGroupMembers(String group, List<String> users) {
+        for (String user : users) {
+            update("MERGE INTO group_members (group_name, user_name) KEY (group_name, user_name) VALUES (?, ?)", ps -> {
+                ps.setString(1, group);
+                ps.setString(2, user);
+            });
+        }
+        users.forEach(this::changedUser);
+    }
+
+    @Override
+    public void removeGroupMembers(String group, List<String> users) {
+        for (String user : users) {
+            update("DELETE FROM group_members WHERE group_name = ? AND user_name = ?", ps -> {
+                ps.setString(1, group);
+                ps.setString(2, user);
+            });
+        }
+        users.forEach(this::changedUser);
+    }
+
+    @Override
+    public void setGroupProperties(String group, Map<String, Object> properties) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(properties);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        update("UPDATE groups_ SET properties = ? WHERE name = ?", ps -> {
+            ps.setString(1, text);
+            ps.setString(2, group);
+        });
     }
 
     @Override
@@ -236,16 +451,29 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public List<ServerRecord> servers(String user) {
-        return query("SELECT * FROM servers WHERE user_name = ? ORDER BY name", ps -> ps.setString(1, user),
-                H2HubStore::serverRow);
+        return serversByUser.get(user, u -> List.copyOf(query("SELECT * FROM servers WHERE user_name = ? ORDER BY name",
+                ps -> ps.setString(1, u), H2HubStore::serverRow)));
+    }
+
+    @Override
+    public Map<String, List<ServerRecord>> servers(java.util.Collection<String> users) {
+        if (users.isEmpty()) {
+            return new LinkedHashMap<>();
+        }
+        return cachedAll(serversByUser, users, wanted -> {
+            Map<String, List<ServerRecord>> loaded = new HashMap<>();
+            wanted.forEach(u -> loaded.put(u, new ArrayList<>()));
+            query("SELECT * FROM servers WHERE user_name IN (" + placeholders(wanted.size()) + ") ORDER BY user_name, "
+                    + "name", ps -> bindAll(ps, wanted), H2HubStore::serverRow)
+                    .forEach(srv -> loaded.get(srv.user()).add(srv));
+            loaded.replaceAll((u, list) -> List.copyOf(list));
+            return loaded;
+        });
     }
 
     @Override
     public Optional<ServerRecord> server(String user, String serverName) {
-        return one("SELECT * FROM servers WHERE user_name = ? AND name = ?", ps -> {
-            ps.setString(1, user);
-            ps.setString(2, serverName);
-        }, H2HubStore::serverRow);
+        return servers(user).stream().filter(srv -> srv.name().equals(serverName)).findFirst();
     }
 
     @Override
@@ -269,6 +497,8 @@ public final class H2HubStore implements HubStore {
                     setInstant(ps, 9, s.lastActivity());
                     ps.setString(10, s.stopReason());
                 });
+        changedServers(s.user());
+        index.server(s.user(), s.name(), s.status());
     }
 
     @Override
@@ -280,6 +510,7 @@ public final class H2HubStore implements HubStore {
                     ps.setString(3, serverName);
                     setInstant(ps, 4, when);
                 });
+        changedServers(user);
     }
 
     @Override
@@ -288,6 +519,8 @@ public final class H2HubStore implements HubStore {
             ps.setString(1, user);
             ps.setString(2, serverName);
         });
+        changedServers(user);
+        index.server(user, serverName, null);
     }
 
     // tokens

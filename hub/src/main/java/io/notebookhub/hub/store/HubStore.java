@@ -18,13 +18,16 @@ public interface HubStore extends AutoCloseable {
     /** JupyterHub's {@code state} filter on user listings. */
     enum UserState { ANY, ACTIVE, READY, INACTIVE }
 
-    /** Users ordered by name; {@code nameFilter} is a prefix. */
+    /** Users ordered by name; {@code nameFilter} matches anywhere in the name, ignoring case. */
     List<UserRecord> users(int offset, int limit, String nameFilter, UserState state);
 
     long countUsers(String nameFilter, UserState state);
 
     /** Creates the user if missing; returns it either way. */
     UserRecord ensureUser(String name, boolean admin, Instant now);
+
+    /** Creates every missing user in one transaction; returns the names it created, in the given order. */
+    List<String> ensureUsers(List<String> names, boolean admin, Instant now);
 
     void setAdmin(String name, boolean admin);
 
@@ -41,8 +44,30 @@ public interface HubStore extends AutoCloseable {
     /** Replaces the user's stored provider tokens; null clears them. The user must exist. */
     void setAuthState(String user, byte[] sealed);
 
+    /** Groups ordered by name, with their members. */
+    List<GroupRecord> groups(int offset, int limit);
+
+    long countGroups();
+
+    Optional<GroupRecord> group(String name);
+
+    /** Creates the group; false when it already exists. */
+    boolean createGroup(String name);
+
+    boolean deleteGroup(String name);
+
+    /** Adds existing users to an existing group (members already in it are left as they are). */
+    void addGroupMembers(String group, List<String> users);
+
+    void removeGroupMembers(String group, List<String> users);
+
+    void setGroupProperties(String group, Map<String, Object> properties);
+
     // servers
     List<ServerRecord> servers(String user);
+
+    /** The servers of many users in one query (a page of a user listing), keyed by user. */
+    Map<String, List<ServerRecord>> servers(java.util.Collection<String> users);
 
     Optional<ServerRecord> server(String user, String serverName);
 

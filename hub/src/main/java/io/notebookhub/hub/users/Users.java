@@ -6,8 +6,11 @@ import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.UserRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Users, read through a cache invalidated on every change made through this class. */
 public final class Users {
@@ -15,6 +18,7 @@ public final class Users {
     private final Clock clock;
     private final Set<String> configuredAdmins;
     private final LoadingCache<String, Optional<UserRecord>> cache;
+    private final List<Consumer<String>> identityListeners = new CopyOnWriteArrayList<>();
 
     public Users(HubStore store, Clock clock, Set<String> configuredAdmins) {
         this.store = store;
@@ -28,6 +32,41 @@ public final class Users {
         return cache.get(name);
     }
 
+    /**
+     * Called with a user's name whenever what decides their permissions changes (admin flag, groups, deletion),
+     * so caches of derived identities can drop it. Activity updates do not count.
+     */
+    public void onIdentityChange(Consumer<String> listener) {
+        identityListeners.add(listener);
+    }
+
+    private void changed(String name) {
+        cache.invalidate(name);
+        identityListeners.forEach(l -> l.accept(name));
+    }
+
+    /** Creates every missing user in one go; returns those created. Configured admins become admins. */
+    public List<UserRecord> ensureAll(List<String> names, boolean admin) {
+        java.time.Instant now = clock.instant();
+        List<String> created = store.ensureUsers(names, admin, now);
+        List<UserRecord> out = new java.util.ArrayList<>(created.size());
+        for (String name : created) {
+            boolean isAdmin = admin || configuredAdmins.contains(name);
+            if (isAdmin && !admin) {
+                store.setAdmin(name, true);
+            }
+            // A new user has no cached identity to drop, only a cached "no such user".
+            cache.invalidate(name);
+            out.add(new UserRecord(name, isAdmin, now, null, Set.of()));
+        }
+        return out;
+    }
+
+    /** Drops a user from the cache after a change made directly in the store (group membership). */
+    public void refresh(String name) {
+        changed(name);
+    }
+
     /** Creates the user on first sight; configured admin users become admins. */
     public UserRecord ensure(String name) {
         Optional<UserRecord> existing = find(name);
@@ -35,18 +74,18 @@ public final class Users {
             return existing.get();
         }
         UserRecord user = store.ensureUser(name, configuredAdmins.contains(name), clock.instant());
-        cache.invalidate(name);
+        changed(name);
         return user;
     }
 
     public void setAdmin(String name, boolean admin) {
         store.setAdmin(name, admin);
-        cache.invalidate(name);
+        changed(name);
     }
 
     public void setGroups(String name, Set<String> groups) {
         store.setUserGroups(name, groups);
-        cache.invalidate(name);
+        changed(name);
     }
 
     /** Moves the user's last activity forward to {@code when} (never back). */
@@ -57,7 +96,7 @@ public final class Users {
 
     public boolean delete(String name) {
         boolean deleted = store.deleteUser(name);
-        cache.invalidate(name);
+        changed(name);
         return deleted;
     }
 

@@ -44,6 +44,7 @@ public final class HomePage {
                 + "<a id=\"new-server\" href=\"#\" onclick=\"const n=document.getElementById('new-server-name').value;"
                 + "if(n)window.location.href='/hub/spawn/" + Html.escape(UrlPaths.escape(p.name()))
                 + "/'+encodeURIComponent(n);return false;\">Add new server</a></p>"
+                + (p.scopes().hasUnfiltered("admin-ui") ? "<p><a id=\"admin-link\" href=\"/hub/admin\">Admin</a></p>" : "")
                 + script(auth.xsrfFor(ctx));
         Pages.html(ctx, 200, Html.page("Your servers", body, p.name()));
     }

@@ -1,0 +1,66 @@
+package io.notebookhub.hub.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Our OpenAPI document must describe every API route the handlers mount, and nothing they do not. */
+class OpenApiDocumentTest {
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    private Set<String> mounted() {
+        Router router = Router.router(vertx);
+        new InfoHandler(null, null, "test").mount(router);
+        new UsersHandler(null, null, null).mount(router);
+        new ServersHandler(null, null, null).mount(router);
+        new TokensHandler(null, null, null).mount(router);
+        new ActivityHandler(null, null, null).mount(router);
+        new GroupsHandler(null, null).mount(router);
+        new ProxyHandler(null, null).mount(router);
+        Set<String> out = new TreeSet<>();
+        for (Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null || r.methods() == null || !path.startsWith("/hub/api/") || path.equals("/hub/api/")) {
+                continue;
+            }
+            String templated = path.substring("/hub/api".length())
+                    .replace(":server", "{server_name}").replace(":id", "{token_id}").replace(":name", "{name}");
+            r.methods().forEach(m -> out.add(m.name().toLowerCase() + " " + templated));
+        }
+        return out;
+    }
+
+    private Set<String> documented() throws Exception {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(InfoHandler.OPENAPI);
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        Set<String> out = new TreeSet<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(m -> {
+            if (!m.equals("parameters") && !path.getKey().equals("/")) {
+                out.add(m + " " + path.getKey());
+            }
+        }));
+        return out;
+    }
+
+    @Test
+    void documentsEveryMountedApiRouteAndNoOther() throws Exception {
+        Set<String> mounted = mounted();
+        assertThat(mounted).contains("get /users", "post /groups/{name}/users", "patch /proxy",
+                "get /users/{name}/server/progress");
+        assertThat(documented()).isEqualTo(mounted);
+    }
+}
