@@ -20,6 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +32,7 @@ class EmbeddedHubIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern XSRF = Pattern.compile("name=\"_xsrf\" value=\"([0-9a-f]+)\"");
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path temp;
     static HubProcess hub;
     static Browser alice;
@@ -72,7 +73,7 @@ class EmbeddedHubIT {
         assertThat(xsrf.find()).as("spawn form carries an XSRF token").isTrue();
 
         HttpResponse<String> pending = alice.postForm("/hub/spawn", "_xsrf=" + xsrf.group(1));
-        assertThat(pending.statusCode()).isEqualTo(200);
+        assertThat(pending.statusCode()).as(pending.body()).isEqualTo(200);
         assertThat(pending.uri().getPath()).isEqualTo("/hub/spawn-pending/alice");
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->

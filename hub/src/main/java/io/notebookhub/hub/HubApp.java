@@ -47,6 +47,7 @@ import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -59,6 +60,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -184,7 +186,12 @@ public final class HubApp implements AutoCloseable {
 
             RequestAuth auth = new RequestAuth(identities, sessions, clock);
             Router router = Router.router(vertx);
-            router.route().handler(BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false));
+            // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
+            // HTTP client does) must not be parsed as a form.
+            BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
+            for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+                router.route().method(method).handler(bodies);
+            }
             router.route().handler(auth);
             metrics.mount(router, config.hub().authenticatePrometheus());
             new InfoHandler(users, store, spawner.id()).mount(router);
