@@ -102,6 +102,9 @@ public final class ForwardVerticle extends AbstractVerticle {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, o.connectTimeoutMillis()))
                 .setTryUseCompression(false)
+                // Response bodies arrive in pieces of at most this size; the 8 KB default made a 100 KB response
+                // thirteen writes and cost a third of the throughput on large bodies (bench/proxy, 100 KB file).
+                .setMaxChunkSize(64 * 1024)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength(o.maxUrlLength())
                 .setMaxHeaderSize(o.maxHeaderSize())
