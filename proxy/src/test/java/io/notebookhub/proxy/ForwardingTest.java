@@ -216,6 +216,27 @@ class ForwardingTest {
     }
 
     @Test
+    void queuesRequestsBeyondThePerTargetConnectionLimitAndServesThemAll() {
+        try (ProxyFixture f = proxy(ProxyFixture.defaults().eventLoops(2).maxConnectionsPerTarget(2))) {
+            var client = io.vertx.ext.web.client.WebClient.create(vertx,
+                    new io.vertx.ext.web.client.WebClientOptions().setMaxPoolSize(60));
+            List<io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                sent.add(client.get(f.proxy.publicPort(), "127.0.0.1", "/user/alice/n" + i).send());
+            }
+            await(io.vertx.core.Future.all(sent));
+            java.util.Set<Integer> upstreamConnections = new java.util.HashSet<>();
+            for (int i = 0; i < sent.size(); i++) {
+                JsonObject body = sent.get(i).result().bodyAsJsonObject();
+                assertThat(body.getString("uri")).isEqualTo("/user/alice/n" + i);
+                upstreamConnections.add(body.getInteger("clientPort"));
+            }
+            // Two per target on each of the two event loops.
+            assertThat(upstreamConnections).hasSizeBetween(1, 4);
+        }
+    }
+
+    @Test
     void answers404WithoutAnyMatchingRoute() {
         try (ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults())) {
             assertThat(f.get("/nothing/here").statusCode()).isEqualTo(404);

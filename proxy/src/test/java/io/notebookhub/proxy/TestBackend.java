@@ -18,13 +18,26 @@ final class TestBackend {
     final HttpServer server;
     final String name;
 
-    private TestBackend(HttpServer server, String name) {
+    private final boolean tls;
+
+    private TestBackend(HttpServer server, String name, boolean tls) {
         this.server = server;
+        this.tls = tls;
         this.name = name;
     }
 
     static TestBackend start(Vertx vertx, String name) {
-        HttpServer s = vertx.createHttpServer()
+        return start(vertx, name, new io.vertx.core.http.HttpServerOptions());
+    }
+
+    /** A backend serving HTTPS with the given PEM key and certificate. */
+    static TestBackend startTls(Vertx vertx, String name, String keyPath, String certPath) {
+        return start(vertx, name, new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setKeyPath(keyPath).setCertPath(certPath)));
+    }
+
+    private static TestBackend start(Vertx vertx, String name, io.vertx.core.http.HttpServerOptions options) {
+        HttpServer s = vertx.createHttpServer(options)
                 .webSocketHandler(ws -> {
                     if (ws.path().contains("refuse")) {
                         ws.reject(403);
@@ -34,7 +47,7 @@ final class TestBackend {
                     ws.textMessageHandler(text -> ws.writeTextMessage(name + ":" + text));
                 })
                 .requestHandler(req -> handle(req, name));
-        return new TestBackend(await(s.listen(0, "127.0.0.1")), name);
+        return new TestBackend(await(s.listen(0, "127.0.0.1")), name, options.isSsl());
     }
 
     int port() {
@@ -42,7 +55,7 @@ final class TestBackend {
     }
 
     String url() {
-        return "http://127.0.0.1:" + port();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     private static void handle(HttpServerRequest req, String name) {
@@ -85,7 +98,8 @@ final class TestBackend {
                     .putHeader("X-Secret-Hop", "should not pass")
                     .putHeader("Keep-Alive", "timeout=5")
                     .end(new JsonObject().put("backend", name).put("method", req.method().name())
-                            .put("uri", req.uri()).put("headers", headers).put("body", body.toString()).encode());
+                            .put("uri", req.uri()).put("headers", headers).put("body", body.toString())
+                            .put("clientPort", req.remoteAddress().port()).encode());
         });
     }
 

@@ -5,6 +5,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.impl.ContextInternal;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
@@ -28,6 +29,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     private final int port;
     private HttpServer server;
     private HttpClient client;
+    private UpstreamConnections connections;
     private UpgradeTunnel tunnels;
 
     public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, int port) {
@@ -38,12 +40,13 @@ public final class ForwardVerticle extends AbstractVerticle {
     }
 
     @Override
-    public void start(Promise<Void> started) {
-        client = vertx.createHttpClient(clientOptions(options),
-                new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerTarget()));
+    public void start(Promise<Void> started) throws Exception {
+        // Only error pages fetched from --error-target use Vert.x's client; forwarding has its own connections.
+        client = vertx.createHttpClient(clientOptions(options), new PoolOptions().setHttp1MaxSize(8));
+        connections = new UpstreamConnections(vertx, ((ContextInternal) context).nettyEventLoop(), options);
         ErrorPages errors = new ErrorPages(vertx, client, options);
         tunnels = new UpgradeTunnel(vertx, options);
-        HttpForwarder forwarder = new HttpForwarder(options, routes, client, errors, failures, tunnels);
+        HttpForwarder forwarder = new HttpForwarder(options, routes, connections, errors, failures, tunnels);
         HttpServerOptions serverOptions = serverOptions(options);
         server = StrictRequestDecoder.createServer(vertx, serverOptions);
         server.invalidRequestHandler(ForwardVerticle::refuseInvalid)
@@ -56,6 +59,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     @Override
     public void stop(Promise<Void> stopped) {
         tunnels.close();
+        connections.close();
         server.close().eventually(v -> client.close()).<Void>mapEmpty().onComplete(stopped);
     }
 
@@ -102,9 +106,6 @@ public final class ForwardVerticle extends AbstractVerticle {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, o.connectTimeoutMillis()))
                 .setTryUseCompression(false)
-                // Response bodies arrive in pieces of at most this size; the 8 KB default made a 100 KB response
-                // thirteen writes and cost a third of the throughput on large bodies (bench/proxy, 100 KB file).
-                .setMaxChunkSize(64 * 1024)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength(o.maxUrlLength())
                 .setMaxHeaderSize(o.maxHeaderSize())

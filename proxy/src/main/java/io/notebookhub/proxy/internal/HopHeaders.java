@@ -27,7 +27,7 @@ final class HopHeaders {
     }
 
     /** Copies end-to-end headers; {@code alsoDrop} is one more name to leave out (case-insensitive), or null. */
-    static void copy(MultiMap from, MultiMap to, String alsoDrop) {
+    static void copy(Iterable<Map.Entry<String, String>> from, MultiMap to, String alsoDrop) {
         String connection = null;
         for (Map.Entry<String, String> h : from) {
             String name = h.getKey();

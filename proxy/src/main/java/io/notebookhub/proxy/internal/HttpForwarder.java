@@ -1,17 +1,16 @@
 package io.notebookhub.proxy.internal;
 
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.notebookhub.proxy.ProxyOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 
@@ -23,19 +22,19 @@ import java.util.Map;
 final class HttpForwarder implements Handler<HttpServerRequest> {
     private final ProxyOptions options;
     private final RouteTable routes;
-    private final HttpClient client;
+    private final UpstreamConnections connections;
     private final ErrorPages errors;
     private final UpstreamFailures failures;
     private final UpgradeTunnel tunnels;
     /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
     private final int[] matchEnd = new int[1];
 
-    HttpForwarder(ProxyOptions options, RouteTable routes, HttpClient client, ErrorPages errors,
+    HttpForwarder(ProxyOptions options, RouteTable routes, UpstreamConnections connections, ErrorPages errors,
                   UpstreamFailures failures, UpgradeTunnel tunnels) {
         this.tunnels = tunnels;
         this.options = options;
         this.routes = routes;
-        this.client = client;
+        this.connections = connections;
         this.errors = errors;
         this.failures = failures;
     }
@@ -74,96 +73,20 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         if (method == HttpMethod.GET && isWebSocketUpgrade(req)) {
             tunnel(req, entry, uri);
         } else {
-            forward(req, entry, uri, true);
+            forward(req, entry, uri);
         }
     }
 
-    /**
-     * @param mayRetry a bodiless idempotent request whose pooled connection turns out to have been closed by
-     *     the target (a keep-alive race, not a failure) is sent once more on a fresh connection
-     */
-    private void forward(HttpServerRequest req, RouteEntry entry, String uri, boolean mayRetry) {
-        String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
         boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-        // Only a request with a body must be held still while the upstream connection is found.
-        boolean hasBody = contentLength != null || chunked;
-        if (hasBody) {
-            req.pause();
+        boolean hasBody = chunked || req.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
+        HeadersMultiMap headers = upstreamHeaders(req, entry.parsedTarget(), false);
+        if (chunked) {
+            headers.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
         }
-        RequestOptions ro = requestOptions(req, entry, uri);
-        client.request(ro, ar -> {
-            if (ar.failed()) {
-                if (hasBody) {
-                    req.resume();
-                }
-                upstreamFailed(req, entry, ar.cause());
-                return;
-            }
-            HttpClientRequest creq = ar.result();
-            HttpServerResponse sr = req.response();
-            creq.response(rar -> {
-                if (rar.failed()) {
-                    if (mayRetry && !hasBody && rar.cause() instanceof HttpClosedException
-                            && isIdempotent(req.method()) && !sr.headWritten() && !sr.closed()) {
-                        forward(req, entry, uri, false);
-                        return;
-                    }
-                    upstreamFailed(req, entry, rar.cause());
-                    return;
-                }
-                respond(req, sr, rar.result(), entry);
-            });
-            sr.closeHandler(v -> creq.reset());
-            if (!hasBody) {
-                creq.end();
-                return;
-            }
-            if (chunked) {
-                creq.setChunked(true);
-            }
-            req.handler(buf -> {
-                creq.write(buf, null);
-                if (creq.writeQueueFull()) {
-                    req.pause();
-                    creq.drainHandler(v -> req.resume());
-                }
-            });
-            req.endHandler(v -> creq.end());
-            req.exceptionHandler(err -> creq.reset(0, err));
-            req.resume();
-        });
-    }
-
-    private void respond(HttpServerRequest req, HttpServerResponse sr, HttpClientResponse resp, RouteEntry entry) {
-        if (sr.closed() || sr.ended()) {
-            resp.request().reset();
-            return;
-        }
-        int status = resp.statusCode();
-        sr.setStatusCode(status);
-        String message = resp.statusMessage();
-        if (message != null) {
-            sr.setStatusMessage(message);
-        }
-        HopHeaders.copy(resp.headers(), sr.headers(), null);
-        boolean bodyless = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
-        if (!bodyless && !sr.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            sr.setChunked(true);
-        }
-        resp.handler(buf -> {
-            sr.write(buf, null);
-            if (sr.writeQueueFull()) {
-                resp.pause();
-                sr.drainHandler(v -> resp.resume());
-            }
-        });
-        resp.endHandler(v -> {
-            sr.end();
-            if (status < 300) {
-                entry.touchBackground(System.currentTimeMillis());
-            }
-        });
-        resp.exceptionHandler(err -> sr.reset());
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(req.method().name()), uri, headers);
+        new ForwardedExchange(connections, req, entry, head, hasBody, true, this::upstreamFailed).start();
     }
 
     private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
@@ -171,25 +94,8 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 (e, cause) -> upstreamFailed(req, e, cause));
     }
 
-    private RequestOptions requestOptions(HttpServerRequest req, RouteEntry entry, String uri) {
-        Target t = entry.parsedTarget();
-        RequestOptions ro = new RequestOptions()
-                .setMethod(req.method())
-                .setHost(t.host())
-                .setPort(t.port())
-                .setServer(t.address())
-                .setSsl(t.ssl())
-                .setURI(uri)
-                .setHeaders(upstreamHeaders(req, t, false))
-                .setFollowRedirects(false);
-        if (options.proxyTimeoutMillis() > 0) {
-            ro.setIdleTimeout(options.proxyTimeoutMillis());
-        }
-        return ro;
-    }
-
-    private MultiMap upstreamHeaders(HttpServerRequest req, Target t, boolean upgrade) {
-        MultiMap headers = HttpHeaders.headers();
+    private HeadersMultiMap upstreamHeaders(HttpServerRequest req, Target t, boolean upgrade) {
+        HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
         HopHeaders.copy(req.headers(), headers, "expect");
         if (upgrade) {
             headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
@@ -279,10 +185,6 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         return h.contains(HttpHeaders.CONTENT_LENGTH)
                 || h.getAll(HttpHeaders.TRANSFER_ENCODING).size() > 1
                 || !te.trim().equalsIgnoreCase("chunked");
-    }
-
-    private static boolean isIdempotent(HttpMethod m) {
-        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest req) {
