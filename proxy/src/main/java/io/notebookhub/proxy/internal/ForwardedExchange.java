@@ -138,9 +138,16 @@ final class ForwardedExchange implements UpstreamExchange {
     }
 
     @Override
-    public void responseEnd(io.netty.handler.codec.http.HttpHeaders trailers) {
+    public void responseEnd(ByteBuf lastContent, io.netty.handler.codec.http.HttpHeaders trailers) {
+        boolean wasDone = done;
         done = true;
-        if (!sr.closed() && !sr.ended()) {
+        if (wasDone || sr.closed() || sr.ended()) {
+            lastContent.release();
+        } else if (lastContent.isReadable()) {
+            // One write for the rest of the body and the end: for a small response, head, body and end together.
+            sr.end(Buffer.buffer(lastContent), ar -> lastContent.release());
+        } else {
+            lastContent.release();
             sr.end();
         }
         if (status < 300) {

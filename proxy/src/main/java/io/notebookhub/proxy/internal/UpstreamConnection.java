@@ -126,15 +126,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             ByteBuf body = content.content();
-            if (body.isReadable()) {
+            if (last) {
+                responseEnded = true;
+                ex.responseEnd(body, ((LastHttpContent) content).trailingHeaders());
+                releaseIfDone();
+            } else if (body.isReadable()) {
                 ex.responseContent(body);
             } else {
                 body.release();
-            }
-            if (last && exchange == ex) {
-                responseEnded = true;
-                ex.responseEnd(((LastHttpContent) content).trailingHeaders());
-                releaseIfDone();
             }
         }
     }

@@ -22,7 +22,13 @@ interface UpstreamExchange {
     /** A piece of the response body, as read from the socket; the exchange owns it and must release it. */
     void responseContent(ByteBuf content);
 
-    void responseEnd(HttpHeaders trailers);
+    /**
+     * The response has ended.
+     *
+     * @param lastContent the end of the body read together with the end of the message (often the whole body
+     *     of a small response), possibly empty; the exchange owns it and must release it
+     */
+    void responseEnd(ByteBuf lastContent, HttpHeaders trailers);
 
     /**
      * The connection failed or closed before the response ended.
