@@ -66,8 +66,10 @@ public final class ProxyCommand implements Callable<Integer> {
     String errorTarget;
     @Option(names = "--error-path", description = "Alternate folder of error pages (<code>.html, error.html)")
     String errorPath;
-    @Option(names = "--redirect-port", hidden = true) Integer redirectPort;
-    @Option(names = "--redirect-to", hidden = true) Integer redirectTo;
+    @Option(names = "--redirect-port", description = "Redirect HTTP requests on this port to the HTTPS port (needs --ssl-key)")
+    Integer redirectPort;
+    @Option(names = "--redirect-to", description = "Redirect HTTP requests from --redirect-port to this port")
+    Integer redirectTo;
     @Option(names = "--pid-file", description = "Write our PID to a file")
     String pidFile;
     @Option(names = "--no-x-forward", description = "Don't add 'X-Forward-' headers to proxied requests")
@@ -76,18 +78,23 @@ public final class ProxyCommand implements Callable<Integer> {
     boolean noPrependPath;
     @Option(names = "--no-include-prefix", description = "Don't include the routing prefix in proxied requests")
     boolean noIncludePrefix;
-    @Option(names = "--auto-rewrite", hidden = true) boolean autoRewrite;
+    @Option(names = "--auto-rewrite", description = "Rewrite the Location header host/port in redirect responses")
+    boolean autoRewrite;
     @Option(names = "--change-origin", description = "Changes the origin of the host header to the target URL")
     boolean changeOrigin;
-    @Option(names = "--protocol-rewrite", hidden = true) String protocolRewrite;
+    @Option(names = "--protocol-rewrite",
+            description = "Rewrite the Location header protocol in redirect responses to the specified protocol")
+    String protocolRewrite;
     @Option(names = "--custom-header", description = "Custom header to add to proxied requests ('Name: value'); repeatable")
     List<String> customHeaders = new ArrayList<>();
     @Option(names = "--insecure", description = "Disable SSL cert verification of targets")
     boolean insecure;
     @Option(names = "--host-routing", description = "Use host routing (host as first level of path)")
     boolean hostRouting;
-    @Option(names = "--metrics-ip", hidden = true) String metricsIp;
-    @Option(names = "--metrics-port", hidden = true) Integer metricsPort;
+    @Option(names = "--metrics-ip", description = "IP for metrics server (default: all interfaces)")
+    String metricsIp;
+    @Option(names = "--metrics-port", description = "Port of metrics server (GET /metrics). Defaults to no metrics server")
+    Integer metricsPort;
     @Option(names = "--statsd-host", hidden = true) String statsdHost;
     @Option(names = "--statsd-port", hidden = true) Integer statsdPort;
     @Option(names = "--statsd-prefix", hidden = true) String statsdPrefix;
@@ -175,7 +182,13 @@ public final class ProxyCommand implements Callable<Integer> {
                 .timeoutMillis(timeout)
                 .proxyTimeoutMillis(proxyTimeout)
                 .connectTimeoutMillis(connectTimeout)
-                .eventLoops(eventLoops);
+                .eventLoops(eventLoops)
+                .autoRewrite(autoRewrite)
+                .protocolRewrite(protocolRewrite == null || protocolRewrite.isEmpty() ? null
+                        : protocolRewrite.replaceAll(":$", ""))
+                .redirect(redirectPort == null ? -1 : redirectPort, redirectTo == null ? 0 : redirectTo)
+                .metrics(metricsIp == null || metricsIp.isEmpty() ? "0.0.0.0" : metricsIp,
+                        metricsPort == null ? -1 : metricsPort);
         for (String h : customHeaders) {
             int colon = h.indexOf(':');
             if (colon <= 0) {
@@ -184,15 +197,17 @@ public final class ProxyCommand implements Callable<Integer> {
             }
             b.customHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
     }
 
     private void warnIgnored() {
-        if (autoRewrite || protocolRewrite != null || redirectPort != null || metricsPort != null || statsdHost != null
-                || sslRequestCert || apiSslRequestCert || clientSslRequestCert || storageBackend != null) {
+        if (statsdHost != null || sslRequestCert || apiSslRequestCert || clientSslRequestCert || storageBackend != null) {
             log.warn("Ignoring configurable-http-proxy flags this proxy does not implement: "
-                    + "--auto-rewrite, --protocol-rewrite, --redirect-port/--redirect-to, --metrics-*, --statsd-*, "
-                    + "--*-ssl-request-cert, --storage-backend (whichever were given)");
+                    + "--statsd-*, --*-ssl-request-cert, --storage-backend (whichever were given)");
         }
     }
 }

@@ -37,6 +37,14 @@ import java.util.Objects;
  * @param maxHeaderSize largest header block accepted; larger gets 431
  * @param eventLoops forwarding event loops (server + client pair each); 0 = one per processor
  * @param maxConnectionsPerTarget pooled keep-alive connections per target and event loop
+ * @param autoRewrite rewrite the host of a redirect's Location that points at the target to the request's Host
+ *     ({@code --auto-rewrite})
+ * @param protocolRewrite rewrite the scheme of such a Location to this one ({@code --protocol-rewrite}), or null
+ * @param redirectPort plain-HTTP port answering every request with a redirect to HTTPS ({@code --redirect-port}),
+ *     or -1 for none; needs {@code sslKey}
+ * @param redirectTo port named in those redirects ({@code --redirect-to}); 0 = the public port
+ * @param metricsIp interface of the Prometheus metrics port ({@code --metrics-ip})
+ * @param metricsPort port serving {@code GET /metrics} ({@code --metrics-port}), or -1 for none
  */
 public record ProxyOptions(
         String ip, int port, String apiIp, int apiPort,
@@ -46,7 +54,9 @@ public record ProxyOptions(
         boolean xForward, boolean prependPath, boolean includePrefix, boolean hostRouting, boolean changeOrigin,
         long connectTimeoutMillis, long proxyTimeoutMillis, long timeoutMillis,
         Map<String, String> customHeaders, int maxUrlLength, int maxHeaderSize,
-        int eventLoops, int maxConnectionsPerTarget) {
+        int eventLoops, int maxConnectionsPerTarget,
+        boolean autoRewrite, String protocolRewrite, int redirectPort, int redirectTo,
+        String metricsIp, int metricsPort) {
 
     public ProxyOptions {
         Objects.requireNonNull(ip, "ip");
@@ -63,6 +73,15 @@ public record ProxyOptions(
         }
         if ((apiSslKey == null) != (apiSslCert == null)) {
             throw new IllegalArgumentException("apiSslKey and apiSslCert go together");
+        }
+        if (redirectPort >= 0 && sslKey == null) {
+            throw new IllegalArgumentException("HTTPS redirection (--redirect-port) needs --ssl-key and --ssl-cert");
+        }
+        if (redirectPort > 65535 || redirectTo < 0 || redirectTo > 65535 || metricsPort > 65535) {
+            throw new IllegalArgumentException("redirect and metrics ports must be 0..65535");
+        }
+        if (protocolRewrite != null && !protocolRewrite.matches("(?i)https?")) {
+            throw new IllegalArgumentException("--protocol-rewrite must be http or https, was " + protocolRewrite);
         }
     }
 
@@ -90,6 +109,8 @@ public record ProxyOptions(
         b.timeoutMillis = timeoutMillis; b.customHeaders = new LinkedHashMap<>(customHeaders);
         b.maxUrlLength = maxUrlLength; b.maxHeaderSize = maxHeaderSize;
         b.eventLoops = eventLoops; b.maxConnectionsPerTarget = maxConnectionsPerTarget;
+        b.autoRewrite = autoRewrite; b.protocolRewrite = protocolRewrite;
+        b.redirectPort = redirectPort; b.redirectTo = redirectTo; b.metricsIp = metricsIp; b.metricsPort = metricsPort;
         return b;
     }
 
@@ -124,6 +145,12 @@ public record ProxyOptions(
         private int maxHeaderSize = 64 * 1024;
         private int eventLoops;
         private int maxConnectionsPerTarget = 512;
+        private boolean autoRewrite;
+        private String protocolRewrite;
+        private int redirectPort = -1;
+        private int redirectTo;
+        private String metricsIp = "0.0.0.0";
+        private int metricsPort = -1;
 
         private Builder() {}
 
@@ -154,13 +181,18 @@ public record ProxyOptions(
         public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
         public Builder maxConnectionsPerTarget(int v) { maxConnectionsPerTarget = v; return this; }
+        public Builder autoRewrite(boolean v) { autoRewrite = v; return this; }
+        public Builder protocolRewrite(String v) { protocolRewrite = v; return this; }
+        public Builder redirect(int fromPort, int toPort) { redirectPort = fromPort; redirectTo = toPort; return this; }
+        public Builder metrics(String ip, int port) { metricsIp = ip; metricsPort = port; return this; }
 
         public ProxyOptions build() {
             return new ProxyOptions(ip, port, apiIp, apiPort, defaultTarget, errorTarget, errorPath, authToken,
                     sslKey, sslCert, apiSslKey, apiSslCert, clientSslKey, clientSslCert, clientSslCa, insecure,
                     xForward, prependPath, includePrefix, hostRouting, changeOrigin,
                     connectTimeoutMillis, proxyTimeoutMillis, timeoutMillis, customHeaders,
-                    maxUrlLength, maxHeaderSize, eventLoops, maxConnectionsPerTarget);
+                    maxUrlLength, maxHeaderSize, eventLoops, maxConnectionsPerTarget,
+                    autoRewrite, protocolRewrite, redirectPort, redirectTo, metricsIp, metricsPort);
         }
     }
 }

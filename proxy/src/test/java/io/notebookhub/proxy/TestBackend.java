@@ -65,6 +65,10 @@ final class TestBackend {
             req.endHandler(v -> req.response().end(Long.toString(count[0])));
             return;
         }
+        if (req.path().endsWith("/redirect")) {
+            req.response().setStatusCode(302).putHeader("Location", req.getParam("to")).end();
+            return;
+        }
         if (req.path().endsWith("/download")) {
             long size = Long.parseLong(req.getParam("size"));
             var resp = req.response().putHeader("Content-Length", Long.toString(size));

@@ -26,14 +26,17 @@ public final class ForwardVerticle extends AbstractVerticle {
     private final ProxyOptions options;
     private final RouteTable routes;
     private final UpstreamFailures failures;
+    private final ProxyMetrics metrics;
     private final int port;
     private HttpServer server;
     private HttpClient client;
     private UpstreamConnections connections;
     private UpgradeTunnel tunnels;
 
-    public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, int port) {
+    public ForwardVerticle(ProxyOptions options, RouteTable routes, UpstreamFailures failures, ProxyMetrics metrics,
+                           int port) {
         this.options = options;
+        this.metrics = metrics;
         this.routes = routes;
         this.failures = failures;
         this.port = port;
@@ -46,7 +49,7 @@ public final class ForwardVerticle extends AbstractVerticle {
         connections = new UpstreamConnections(vertx, ((ContextInternal) context).nettyEventLoop(), options);
         ErrorPages errors = new ErrorPages(vertx, client, options);
         tunnels = new UpgradeTunnel(vertx, options);
-        HttpForwarder forwarder = new HttpForwarder(options, routes, connections, errors, failures, tunnels);
+        HttpForwarder forwarder = new HttpForwarder(options, routes, connections, errors, failures, tunnels, metrics);
         HttpServerOptions serverOptions = serverOptions(options);
         server = StrictRequestDecoder.createServer(vertx, serverOptions);
         server.invalidRequestHandler(ForwardVerticle::refuseInvalid)

@@ -20,6 +20,10 @@ final class ForwardedExchange implements UpstreamExchange {
         void failed(HttpServerRequest req, RouteEntry entry, Throwable cause);
     }
 
+    /** What every exchange of one forwarding lane (event loop) shares. */
+    record Lane(UpstreamConnections connections, Failure onFailure, ProxyMetrics metrics, RedirectRewrite redirects) { }
+
+    private final Lane lane;
     private final UpstreamConnections connections;
     private final HttpServerRequest req;
     private final HttpServerResponse sr;
@@ -28,6 +32,8 @@ final class ForwardedExchange implements UpstreamExchange {
     private final boolean hasBody;
     private final boolean mayRetry;
     private final Failure onFailure;
+    private final ProxyMetrics metrics;
+    private final RedirectRewrite redirects;
     private UpstreamConnection connection;
     private boolean reused;
     private boolean done;
@@ -37,16 +43,19 @@ final class ForwardedExchange implements UpstreamExchange {
      * @param mayRetry a bodiless idempotent request whose reused connection turns out to have been closed by the
      *     target before it answered (a keep-alive race, not a failure) is sent once more
      */
-    ForwardedExchange(UpstreamConnections connections, HttpServerRequest req, RouteEntry entry, HttpRequest head,
-                      boolean hasBody, boolean mayRetry, Failure onFailure) {
-        this.connections = connections;
+    ForwardedExchange(Lane lane, HttpServerRequest req, RouteEntry entry, HttpRequest head, boolean hasBody,
+                      boolean mayRetry) {
+        this.lane = lane;
+        this.connections = lane.connections();
         this.req = req;
         this.sr = req.response();
         this.entry = entry;
         this.head = head;
         this.hasBody = hasBody;
         this.mayRetry = mayRetry && !hasBody && isIdempotent(req.method());
-        this.onFailure = onFailure;
+        this.onFailure = lane.onFailure();
+        this.metrics = lane.metrics();
+        this.redirects = lane.redirects();
     }
 
     void start() {
@@ -108,9 +117,17 @@ final class ForwardedExchange implements UpstreamExchange {
             return;
         }
         status = h.status().code();
+        metrics.proxied(status);
         sr.setStatusCode(status);
         sr.setStatusMessage(h.status().reasonPhrase());
         HopHeaders.copy(h.headers(), sr.headers(), null);
+        if (redirects.enabled() && RedirectRewrite.isRedirect(status)) {
+            String location = sr.headers().get(HttpHeaders.LOCATION);
+            if (location != null) {
+                sr.headers().set(HttpHeaders.LOCATION,
+                        redirects.rewrite(location, entry.parsedTarget(), req.getHeader(HttpHeaders.HOST)));
+            }
+        }
         boolean bodyless = req.method() == HttpMethod.HEAD || status == 204 || status == 304;
         if (!bodyless && !sr.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             sr.setChunked(true);
@@ -170,7 +187,7 @@ final class ForwardedExchange implements UpstreamExchange {
         }
         if (mayRetry && reused && cause instanceof UpstreamConnection.UpstreamClosedException
                 && !sr.headWritten() && !sr.closed()) {
-            new ForwardedExchange(connections, req, entry, head, false, false, onFailure).start();
+            new ForwardedExchange(lane, req, entry, head, false, false).start();
             return;
         }
         onFailure.failed(req, entry, cause);

@@ -22,19 +22,22 @@ import java.util.Map;
 final class HttpForwarder implements Handler<HttpServerRequest> {
     private final ProxyOptions options;
     private final RouteTable routes;
-    private final UpstreamConnections connections;
     private final ErrorPages errors;
     private final UpstreamFailures failures;
     private final UpgradeTunnel tunnels;
+    private final ProxyMetrics metrics;
+    private final ForwardedExchange.Lane lane;
     /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
     private final int[] matchEnd = new int[1];
 
     HttpForwarder(ProxyOptions options, RouteTable routes, UpstreamConnections connections, ErrorPages errors,
-                  UpstreamFailures failures, UpgradeTunnel tunnels) {
+                  UpstreamFailures failures, UpgradeTunnel tunnels, ProxyMetrics metrics) {
         this.tunnels = tunnels;
+        this.metrics = metrics;
+        this.lane = new ForwardedExchange.Lane(connections, this::upstreamFailed, metrics,
+                new RedirectRewrite(options.autoRewrite(), options.protocolRewrite()));
         this.options = options;
         this.routes = routes;
-        this.connections = connections;
         this.errors = errors;
         this.failures = failures;
     }
@@ -50,6 +53,13 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             req.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"OK\"}");
             return;
         }
+        HttpMethod method = req.method();
+        boolean upgrade = method == HttpMethod.GET && isWebSocketUpgrade(req);
+        if (upgrade) {
+            metrics.webSocketRequest();
+        } else {
+            metrics.webRequest();
+        }
         String path = rawPath == null ? null : RequestPath.canonical(rawPath);
         if (path == null) {
             refuse(req, 400, "Bad Request");
@@ -57,11 +67,11 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         }
         RouteEntry entry = routes.match(req.host(), path, matchEnd);
         if (entry == null) {
+            metrics.proxied(404);
             errors.send(req, 404);
             return;
         }
         int restStart = matchEnd[0];
-        HttpMethod method = req.method();
         boolean readOnly = method == HttpMethod.GET || method == HttpMethod.HEAD;
         long now = System.currentTimeMillis();
         if (ActivityRules.isBackgroundPoll(readOnly, path, restStart)) {
@@ -70,7 +80,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             entry.touchInteractive(now);
         }
         String uri = upstreamUri(entry, path, restStart, req.query());
-        if (method == HttpMethod.GET && isWebSocketUpgrade(req)) {
+        if (upgrade) {
             tunnel(req, entry, uri);
         } else {
             forward(req, entry, uri);
@@ -86,7 +96,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         }
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
                 io.netty.handler.codec.http.HttpMethod.valueOf(req.method().name()), uri, headers);
-        new ForwardedExchange(connections, req, entry, head, hasBody, true, this::upstreamFailed).start();
+        new ForwardedExchange(lane, req, entry, head, hasBody, true).start();
     }
 
     private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
@@ -161,6 +171,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
 
     private void upstreamFailed(HttpServerRequest req, RouteEntry entry, Throwable cause) {
         int status = Failures.status(cause);
+        metrics.proxied(status);
         if (Failures.isTargetGone(cause)) {
             failures.report(entry, cause);
         }

@@ -31,14 +31,18 @@ public final class RoutesApiHandler implements Handler<HttpServerRequest> {
 
     private final RouteTable routes;
     private final byte[] token;
+    private final ProxyMetrics metrics;
 
-    public RoutesApiHandler(RouteTable routes, String authToken) {
+    public RoutesApiHandler(RouteTable routes, String authToken, ProxyMetrics metrics) {
         this.routes = routes;
+        this.metrics = metrics;
         this.token = authToken == null ? null : authToken.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void handle(HttpServerRequest req) {
+        HttpServerResponse response = req.response();
+        response.endHandler(v -> metrics.api(response.getStatusCode()));
         String rawPath = req.path();
         if (rawPath == null || !(rawPath.equals(BASE) || rawPath.startsWith(BASE + "/"))) {
             end(req.response(), 404, null);
@@ -56,9 +60,18 @@ public final class RoutesApiHandler implements Handler<HttpServerRequest> {
             return;
         }
         switch (req.method().name()) {
-            case "GET" -> get(req, prefix);
-            case "POST" -> post(req, prefix);
-            case "DELETE" -> delete(req, prefix);
+            case "GET" -> {
+                metrics.routeGet();
+                get(req, prefix);
+            }
+            case "POST" -> {
+                metrics.routeAdd();
+                post(req, prefix);
+            }
+            case "DELETE" -> {
+                metrics.routeDelete();
+                delete(req, prefix);
+            }
             default -> end(req.response(), 405, null);
         }
     }
