@@ -107,7 +107,7 @@ class RequestAuthTest {
 
     private String get(String header, String value) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-                + "/anything")).timeout(Duration.ofSeconds(30));
+                + "/anything")).timeout(Duration.ofSeconds(60));
         if (header != null) {
             request.header(header, value);
         }
