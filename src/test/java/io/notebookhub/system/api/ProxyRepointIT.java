@@ -34,8 +34,8 @@ class ProxyRepointIT {
 
     record Proxy(Process process, int publicPort, int apiPort) {
         static Proxy start(Path log, int hubPort) throws IOException {
-            int publicPort = AdminHub.freeLoopbackPort();
-            int apiPort = AdminHub.freeLoopbackPort();
+            int publicPort = AdminHub.freePort();
+            int apiPort = AdminHub.freePort();
             ProcessBuilder pb = new ProcessBuilder(AdminHub.javaBin(), "-jar", AdminHub.jar().toString(), "proxy",
                     "--ip", "127.0.0.1", "--port", Integer.toString(publicPort), "--api-ip", "127.0.0.1",
                     "--api-port", Integer.toString(apiPort), "--default-target", "http://127.0.0.1:" + hubPort)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.notebookhub.system.HubProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,15 +217,15 @@ class ProfileAdminApiIT {
         hub = null;
         Path config = temp.resolve("bad-defaults.yaml");
         Files.writeString(config, "spawner:\n  profile_defaults:\n    cpu: {guarantee: \"4\", limit: \"2\"}\n");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("notebookhub.jar", "../hub/target/notebook-hub.jar"), "--config",
-                config.toString()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_"));
-        pb.environment().put("NBHUB_HUB_DATA_DIR", temp.resolve("data-bad").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).isNotZero();
-        assertThat(out).contains("'spawner.profile_defaults'").contains("guarantee 4 is more than limit 2");
+        HubProcess bad = new HubProcess(temp.resolve("data-bad"), List.of("--config", config.toString()));
+        Process p = bad.launch();
+        try {
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the hub exits instead of starting").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(bad.logText()).contains("'spawner.profile_defaults'").contains("guarantee 4 is more than limit 2");
 
         hub = ProfilesHub.start(temp.resolve("good"), "profiles-rules",
                 Map.of("NBHUB_SPAWNER_PROFILE_DEFAULTS", "{cpu: {limit: \"3\"}, env: {FROM_DEFAULTS: \"yes\"}}"));

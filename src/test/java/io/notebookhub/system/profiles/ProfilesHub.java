@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notebookhub.system.HubProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -22,54 +20,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The built jar started on free loopback ports with a writable copy of one of the test profile folders
- * ({@code src/test/resources/profiles-*}), an admin token, and {@code admin} as an admin user of the dev login.
- * It is its own small launcher because the shared system-test helpers are package-private to their package.
+ * {@link HubProcess} with a writable copy of one of the test profile folders ({@code src/test/resources/profiles-*})
+ * and {@code admin} as an admin user of the dev login, plus the calls the profile tests make.
  */
-final class ProfilesHub implements AutoCloseable {
-    static final String ADMIN_TOKEN = "profiles-test-admin-token-0123456789";
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+final class ProfilesHub extends HubProcess {
     private static final Pattern XSRF = Pattern.compile("name=\"_xsrf\" value=\"([0-9a-f]+)\"");
 
     final Path profilesDir;
-    final Path dataDir;
-    final int proxyPort;
-    private final Path log;
-    private final Process process;
-    private final List<String> startedServers = new ArrayList<>();
 
     private ProfilesHub(Path profilesDir, Path dataDir, Map<String, String> extraEnv) throws IOException {
+        super(dataDir, List.of());
         this.profilesDir = profilesDir;
-        this.dataDir = dataDir;
-        this.proxyPort = freePort();
-        Files.createDirectories(dataDir);
-        log = dataDir.resolveSibling(dataDir.getFileName() + "-hub.log");
-        Map<String, String> env = new HashMap<>();
-        env.put("NBHUB_ADMIN_TOKEN", ADMIN_TOKEN);
-        env.put("NBHUB_HUB_DATA_DIR", dataDir.toString());
-        env.put("NBHUB_HUB_PORT", Integer.toString(freePort()));
-        env.put("NBHUB_PROXY_PORT", Integer.toString(proxyPort));
-        env.put("NBHUB_PROXY_API_PORT", Integer.toString(freePort()));
-        env.put("NBHUB_HUB_PROFILES_DIR", profilesDir.toString());
-        env.put("NBHUB_HUB_ADMIN_USERS", "admin");
+        profilesDir(profilesDir);
+        adminUsers("admin");
         env.putAll(extraEnv);
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar().toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_"));
-        pb.environment().putAll(env);
-        process = pb.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(this::healthy);
     }
 
     /** Copies {@code src/test/resources/<folder>} to {@code temp/profiles} (the hub writes there) and starts a hub. */
@@ -82,7 +54,9 @@ final class ProfilesHub implements AutoCloseable {
         if (folder != null) {
             copyFolder(resource(folder), copy);
         }
-        return new ProfilesHub(copy, temp.resolve("data"), extraEnv);
+        ProfilesHub hub = new ProfilesHub(copy, temp.resolve("data"), extraEnv);
+        hub.start();
+        return hub;
     }
 
     static Path resource(String folder) {
@@ -104,65 +78,15 @@ final class ProfilesHub implements AutoCloseable {
         }
     }
 
-    private static Path jar() {
-        String repo = System.getProperty("notebookhub.repo", "..");
-        return Path.of(System.getProperty("notebookhub.jar",
-                Path.of(repo).resolve("hub/target/notebook-hub.jar").toString())).toAbsolutePath();
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    String baseUrl() {
-        return "http://127.0.0.1:" + proxyPort;
-    }
-
-    private boolean healthy() {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + logText());
-        }
-        try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/hub/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+    /** API calls with a body send it as JSON. */
+    @Override
+    public HttpResponse<String> call(String method, String path, String body, String token) throws IOException {
         return call(method, path, body, token, "application/json");
     }
 
     HttpResponse<String> call(String method, String path, String body, String token, String contentType)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", contentType);
-        }
-        if (token != null) {
-            b.header("Authorization", "token " + token);
-        }
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            throws IOException {
+        return call(method, path, body, token, body == null ? Map.of() : Map.of("Content-Type", contentType));
     }
 
     JsonNode adminGet(String path) throws Exception {
@@ -184,7 +108,7 @@ final class ProfilesHub implements AutoCloseable {
     HttpResponse<String> spawn(String user, String token, String userOptionsJson) throws Exception {
         HttpResponse<String> r = call("POST", "/hub/api/users/" + user + "/server", userOptionsJson, token);
         if (r.statusCode() == 201 || r.statusCode() == 202) {
-            startedServers.add(user);
+            stopServerOnClose(user);
         }
         return r;
     }
@@ -209,22 +133,22 @@ final class ProfilesHub implements AutoCloseable {
     Map<String, String> serverEnvironment(String user) throws Exception {
         String pid = adminGet("/hub/api/users/" + user).path("servers").path("").path("state").path("pid").asText();
         assertThat(pid).as("the server's pid in its state").isNotEmpty();
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> environment = new HashMap<>();
         for (String entry : Files.readString(Path.of("/proc", pid, "environ")).split("\0")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
-                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+                environment.put(entry.substring(0, eq), entry.substring(eq + 1));
             }
         }
-        return env;
+        return environment;
     }
 
     void stopServer(String user) throws Exception {
         HttpResponse<String> r = call("DELETE", "/hub/api/users/" + user + "/server", null, ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isIn(202, 204);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
-                adminGet("/hub/api/users/" + user).path("servers").path("").path("ready").asBoolean(false) == false);
-        startedServers.remove(user);
+                !defaultServer(user).path("ready").asBoolean(false));
+        serverStopped(user);
     }
 
     /** A cookie-keeping client logged in through the dev login form, like a browser without JavaScript. */
@@ -280,22 +204,5 @@ final class ProfilesHub implements AutoCloseable {
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    @Override
-    public void close() throws Exception {
-        for (String user : List.copyOf(startedServers)) {
-            try {
-                stopServer(user);
-            } catch (Exception | AssertionError e) {
-                // Best effort, so that one failed stop does not hide the test's own failure.
-            }
-        }
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
     }
 }

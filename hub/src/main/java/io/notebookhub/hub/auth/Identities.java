@@ -34,6 +34,18 @@ public final class Identities {
 
     private record Resolved(TokenRecord token, Principal principal) {}
 
+    /**
+     * What the caches alone say about a credential. {@code answered} false means only the store can tell, so the
+     * caller has to ask {@link #fromToken} or {@link #fromSession} off the event loop.
+     */
+    public record CachedAnswer(boolean answered, Optional<Principal> principal) {
+        static final CachedAnswer UNKNOWN = new CachedAnswer(false, Optional.empty());
+
+        static CachedAnswer of(Optional<Principal> principal) {
+            return new CachedAnswer(true, principal);
+        }
+    }
+
     public Identities(HubStore store, Users users, Clock clock, String adminToken) {
         this.store = store;
         this.users = users;
@@ -55,10 +67,45 @@ public final class Identities {
         return ScopeSet.of(scopes);
     }
 
+    /**
+     * The token's principal if the caches can answer without touching the store (the admin token, a token seen
+     * lately, or one lately found not to exist); never blocks.
+     */
+    public CachedAnswer cachedToken(String token) {
+        String hash = TokenHashing.hash(token);
+        if (isAdminToken(hash)) {
+            return CachedAnswer.of(Optional.of(ADMIN_PRINCIPAL));
+        }
+        Resolved resolved = principals.getIfPresent(hash);
+        if (resolved != null) {
+            return CachedAnswer.of(unlessExpired(resolved));
+        }
+        Optional<TokenRecord> record = tokens.getIfPresent(hash);
+        if (record != null && record.isEmpty()) {
+            return CachedAnswer.of(Optional.empty());
+        }
+        return CachedAnswer.UNKNOWN;
+    }
+
+    /** The session's principal if the user cache can answer without touching the store; never blocks. */
+    public CachedAnswer cachedSession(SessionCookies.Session session) {
+        return users.cached(session.user()).map(owner -> CachedAnswer.of(owner.map(o -> sessionPrincipal(o, session))))
+                .orElse(CachedAnswer.UNKNOWN);
+    }
+
+    private boolean isAdminToken(String hash) {
+        return adminTokenHash != null && TokenHashing.constantTimeEquals(hash, adminTokenHash);
+    }
+
+    private Optional<Principal> unlessExpired(Resolved resolved) {
+        return resolved.token().expired(clock.instant()) ? Optional.empty() : Optional.of(resolved.principal());
+    }
+
+    /** The token's principal; reads the store on a cache miss, so callers on the event loop use a worker. */
     public Optional<Principal> fromToken(String token) {
         String hash = TokenHashing.hash(token);
-        if (adminTokenHash != null && TokenHashing.constantTimeEquals(hash, adminTokenHash)) {
-            return Optional.of(new Principal("service", ADMIN_SERVICE, true, Set.of(), ADMIN_SCOPES, null, null, false));
+        if (isAdminToken(hash)) {
+            return Optional.of(ADMIN_PRINCIPAL);
         }
         Resolved resolved = principals.getIfPresent(hash);
         if (resolved == null) {
@@ -80,18 +127,25 @@ public final class Identities {
             resolved = new Resolved(t, principal.get());
             principals.put(hash, resolved);
         }
-        return resolved.token().expired(clock.instant()) ? Optional.empty() : Optional.of(resolved.principal());
+        return unlessExpired(resolved);
     }
 
     private static final ScopeSet ADMIN_SCOPES = ScopeSet.of(Scopes.ADMIN_ROLE);
+    private static final Principal ADMIN_PRINCIPAL = new Principal("service", ADMIN_SERVICE, true, Set.of(),
+            ADMIN_SCOPES, null, null, false);
 
     private ScopeSet scopesOf(UserRecord owner) {
         return ownerScopes.get(owner.name(), n -> ownerScopes(owner));
     }
 
+    /** The session's principal; reads the store on a cache miss, so callers on the event loop use a worker. */
     public Optional<Principal> fromSession(SessionCookies.Session session) {
-        return users.find(session.user()).map(owner -> new Principal("user", owner.name(), owner.admin(),
-                owner.groups(), scopesOf(owner), null, session.sessionId(), true));
+        return users.find(session.user()).map(owner -> sessionPrincipal(owner, session));
+    }
+
+    private Principal sessionPrincipal(UserRecord owner, SessionCookies.Session session) {
+        return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopesOf(owner), null,
+                session.sessionId(), true);
     }
 
     /** Drops everything derived from one user's permissions (they changed). */

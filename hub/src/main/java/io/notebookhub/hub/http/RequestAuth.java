@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Finds who sent a request: an API token ({@code Authorization: token|bearer X}, or {@code ?token=X}), else the
@@ -30,34 +31,59 @@ public final class RequestAuth implements Handler<RoutingContext> {
         this.clock = clock;
     }
 
+    /**
+     * Runs on the event loop for every request: a credential the caches know is answered in place; one they do not
+     * is looked up in the store on a worker, and the request goes on once that answer is back.
+     */
     @Override
     public void handle(RoutingContext ctx) {
-        resolve(ctx);
-        ctx.next();
+        Lookup lookup = lookup(ctx);
+        if (lookup == null) {
+            ctx.next();
+            return;
+        }
+        Identities.CachedAnswer cached = lookup.cached().get();
+        if (cached.answered()) {
+            cached.principal().ifPresent(p -> ctx.put(PRINCIPAL, p));
+            ctx.next();
+            return;
+        }
+        ctx.vertx().executeBlocking(lookup.load()::get, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            ar.result().ifPresent(p -> ctx.put(PRINCIPAL, p));
+            ctx.next();
+        });
     }
 
-    private void resolve(RoutingContext ctx) {
+    /** How to find the request's principal: from the caches alone, or (blocking) from the store. */
+    private record Lookup(Supplier<Identities.CachedAnswer> cached, Supplier<Optional<Principal>> load) {}
+
+    /** The credential the request presents, or null when it presents none that could name a principal. */
+    private Lookup lookup(RoutingContext ctx) {
         String token = presentedToken(ctx);
         if (token != null) {
-            identities.fromToken(token).ifPresent(p -> ctx.put(PRINCIPAL, p));
-            return;
+            return new Lookup(() -> identities.cachedToken(token), () -> identities.fromToken(token));
         }
         Cookie cookie = ctx.request().getCookie(SessionCookies.COOKIE);
         if (cookie == null) {
-            return;
+            return null;
         }
         Optional<SessionCookies.Session> session = sessions.decode(cookie.getValue(), clock.instant());
         if (session.isEmpty()) {
-            return;
+            return null;
         }
         ctx.put(SESSION, session.get());
         boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD
                 || ctx.request().method() == HttpMethod.OPTIONS;
         if (!safe && !sessions.xsrfValid(session.get().sessionId(), presentedXsrf(ctx))) {
             ctx.put("nbhub.xsrf-missing", true);
-            return;
+            return null;
         }
-        identities.fromSession(session.get()).ifPresent(p -> ctx.put(PRINCIPAL, p));
+        SessionCookies.Session s = session.get();
+        return new Lookup(() -> identities.cachedSession(s), () -> identities.fromSession(s));
     }
 
     private static String presentedToken(RoutingContext ctx) {

@@ -33,6 +33,14 @@ public final class Users {
     }
 
     /**
+     * What the cache alone knows about a user, without reading the store: the outer Optional is empty when the
+     * cache holds nothing for the name, the inner one when it holds "no such user".
+     */
+    public Optional<Optional<UserRecord>> cached(String name) {
+        return Optional.ofNullable(cache.getIfPresent(name));
+    }
+
+    /**
      * Called with a user's name whenever what decides their permissions changes (admin flag, groups, deletion),
      * so caches of derived identities can drop it. Activity updates do not count.
      */

@@ -1,0 +1,101 @@
+package io.notebookhub.hub.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Groups, their members and properties; membership changes drop the members' cached user records. */
+final class GroupTable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
+    private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT LISTAGG(gm.user_name, ',') "
+            + "WITHIN GROUP (ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
+
+    private final Sql sql;
+    private final RecordCaches caches;
+
+    GroupTable(Sql sql, RecordCaches caches) {
+        this.sql = sql;
+        this.caches = caches;
+    }
+
+    private static GroupRecord groupRow(ResultSet rs) throws SQLException {
+        String members = rs.getString("members");
+        Map<String, Object> properties;
+        try {
+            properties = JSON.readValue(rs.getString("properties"), OBJECT_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt group properties in store", e);
+        }
+        return new GroupRecord(rs.getString("name"),
+                members == null || members.isEmpty() ? List.of() : List.of(members.split(",")), properties);
+    }
+
+    List<GroupRecord> groups(int offset, int limit) {
+        return sql.query("SELECT " + GROUP_COLUMNS + " FROM groups_ g ORDER BY g.name LIMIT ? OFFSET ?", ps -> {
+            ps.setInt(1, limit);
+            ps.setInt(2, offset);
+        }, GroupTable::groupRow);
+    }
+
+    long countGroups() {
+        return sql.one("SELECT COUNT(*) FROM groups_", ps -> { }, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    Optional<GroupRecord> group(String name) {
+        return sql.one("SELECT " + GROUP_COLUMNS + " FROM groups_ g WHERE g.name = ?", ps -> ps.setString(1, name),
+                GroupTable::groupRow);
+    }
+
+    boolean createGroup(String name) {
+        return sql.update("MERGE INTO groups_ g USING (VALUES (CAST(? AS VARCHAR(255)))) v(n) ON g.name = v.n "
+                + "WHEN NOT MATCHED THEN INSERT (name) VALUES (v.n)", ps -> ps.setString(1, name)) > 0;
+    }
+
+    boolean deleteGroup(String name) {
+        List<String> members = sql.query("SELECT user_name FROM group_members WHERE group_name = ?",
+                ps -> ps.setString(1, name), rs -> rs.getString(1));
+        boolean deleted = sql.update("DELETE FROM groups_ WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        members.forEach(caches::changedUser);
+        return deleted;
+    }
+
+    void addGroupMembers(String group, List<String> users) {
+        for (String user : users) {
+            sql.update("MERGE INTO group_members (group_name, user_name) KEY (group_name, user_name) VALUES (?, ?)",
+                    ps -> {
+                        ps.setString(1, group);
+                        ps.setString(2, user);
+                    });
+        }
+        users.forEach(caches::changedUser);
+    }
+
+    void removeGroupMembers(String group, List<String> users) {
+        for (String user : users) {
+            sql.update("DELETE FROM group_members WHERE group_name = ? AND user_name = ?", ps -> {
+                ps.setString(1, group);
+                ps.setString(2, user);
+            });
+        }
+        users.forEach(caches::changedUser);
+    }
+
+    void setGroupProperties(String group, Map<String, Object> properties) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(properties);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        sql.update("UPDATE groups_ SET properties = ? WHERE name = ?", ps -> {
+            ps.setString(1, text);
+            ps.setString(2, group);
+        });
+    }
+}
