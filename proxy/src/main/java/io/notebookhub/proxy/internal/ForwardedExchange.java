@@ -24,16 +24,12 @@ final class ForwardedExchange implements UpstreamExchange {
     record Lane(UpstreamConnections connections, Failure onFailure, ProxyMetrics metrics, RedirectRewrite redirects) { }
 
     private final Lane lane;
-    private final UpstreamConnections connections;
     private final HttpServerRequest req;
     private final HttpServerResponse sr;
     private final RouteEntry entry;
     private final HttpRequest head;
     private final boolean hasBody;
     private final boolean mayRetry;
-    private final Failure onFailure;
-    private final ProxyMetrics metrics;
-    private final RedirectRewrite redirects;
     private UpstreamConnection connection;
     private boolean reused;
     private boolean done;
@@ -46,16 +42,12 @@ final class ForwardedExchange implements UpstreamExchange {
     ForwardedExchange(Lane lane, HttpServerRequest req, RouteEntry entry, HttpRequest head, boolean hasBody,
                       boolean mayRetry) {
         this.lane = lane;
-        this.connections = lane.connections();
         this.req = req;
         this.sr = req.response();
         this.entry = entry;
         this.head = head;
         this.hasBody = hasBody;
         this.mayRetry = mayRetry && !hasBody && isIdempotent(req.method());
-        this.onFailure = lane.onFailure();
-        this.metrics = lane.metrics();
-        this.redirects = lane.redirects();
     }
 
     void start() {
@@ -64,7 +56,7 @@ final class ForwardedExchange implements UpstreamExchange {
             req.pause();
         }
         sr.closeHandler(v -> clientGone());
-        connections.acquire(entry.parsedTarget(), this);
+        lane.connections().acquire(entry.parsedTarget(), this);
     }
 
     @Override
@@ -100,7 +92,7 @@ final class ForwardedExchange implements UpstreamExchange {
         if (hasBody) {
             req.resume();
         }
-        onFailure.failed(req, entry, cause);
+        lane.onFailure().failed(req, entry, cause);
     }
 
     @Override
@@ -117,15 +109,15 @@ final class ForwardedExchange implements UpstreamExchange {
             return;
         }
         status = h.status().code();
-        metrics.proxied(status);
+        lane.metrics().proxied(status);
         sr.setStatusCode(status);
         sr.setStatusMessage(h.status().reasonPhrase());
         HopHeaders.copy(h.headers(), sr.headers(), null);
-        if (redirects.enabled() && RedirectRewrite.isRedirect(status)) {
+        if (lane.redirects().enabled() && RedirectRewrite.isRedirect(status)) {
             String location = sr.headers().get(HttpHeaders.LOCATION);
             if (location != null) {
                 sr.headers().set(HttpHeaders.LOCATION,
-                        redirects.rewrite(location, entry.parsedTarget(), req.getHeader(HttpHeaders.HOST)));
+                        lane.redirects().rewrite(location, entry.parsedTarget(), req.getHeader(HttpHeaders.HOST)));
             }
         }
         boolean bodyless = req.method() == HttpMethod.HEAD || status == 204 || status == 304;
@@ -190,7 +182,7 @@ final class ForwardedExchange implements UpstreamExchange {
             new ForwardedExchange(lane, req, entry, head, false, false).start();
             return;
         }
-        onFailure.failed(req, entry, cause);
+        lane.onFailure().failed(req, entry, cause);
     }
 
     private void clientGone() {
@@ -201,7 +193,7 @@ final class ForwardedExchange implements UpstreamExchange {
         if (connection != null) {
             connection.abort();
         } else {
-            connections.cancel(entry.parsedTarget(), this);
+            lane.connections().cancel(entry.parsedTarget(), this);
         }
     }
 
