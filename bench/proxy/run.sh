@@ -145,11 +145,16 @@ soak() { # label ws-url pid
   rest=$(rss_kb "$3")
   fifo=$RUN/soak-$1.out
   node helpers.mjs soak "$2" "$SOAK_SOCKETS" "$SOAK" > "$fifo" 2>&1 & SOAK_PID=$!
-  for _ in $(seq 1 $((SOAK * 10 + 600))); do grep -q open_at_end "$fifo" 2>/dev/null && break; sleep 0.1; done
+  # RSS about once a minute while the sockets are held (all are open within seconds): flat means the samples agree.
+  series=""; t=0
+  while ! grep -q open_at_end "$fifo" 2>/dev/null && [ $t -lt $((SOAK * 10 + 6000)) ]; do
+    sleep 0.1; t=$((t + 1))
+    if [ $((t % 600)) -eq 0 ]; then series="$series $(rss_kb "$3")"; fi
+  done
   after=$(rss_kb "$3")
   kill "$SOAK_PID" 2>/dev/null || true; wait "$SOAK_PID" 2>/dev/null || true
-  echo "$1 soak ${SOAK_SOCKETS} WebSockets ${SOAK}s: RSS before ${rest} kB, with sockets open ${after} kB; $(cat "$fifo")"
-  printf "%s\t%s\t%s\t%s\n" "$1" "$rest" "$after" "$(cat "$fifo")" >> "$RUN/memory.tsv"
+  echo "$1 soak ${SOAK_SOCKETS} WebSockets ${SOAK}s: RSS before ${rest} kB, each minute:${series:- (none)} kB, at the end ${after} kB; $(cat "$fifo")"
+  printf "%s\t%s\t%s\t%s\t%s\n" "$1" "$rest" "${series# }" "$after" "$(cat "$fifo")" >> "$RUN/memory.tsv"
 }
 
 echo "== run in $RUN (wrk ${DURATION}s x conns [$CONNS], $THREADS threads; soak ${SOAK_SOCKETS} sockets ${SOAK}s)"
