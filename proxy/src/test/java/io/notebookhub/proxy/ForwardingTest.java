@@ -197,6 +197,35 @@ class ForwardingTest {
     }
 
     @Test
+    void passesOnABodyThatEndsWhenTheTargetClosesTheConnection() throws Exception {
+        // HTTP/1.0-style framing: no Content-Length, no chunking, the end of the body is the end of the connection.
+        try (ServerSocket target = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1))) {
+            Thread t = new Thread(() -> {
+                while (!target.isClosed()) {
+                    try (java.net.Socket s = target.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            // skip the request head
+                        }
+                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end".getBytes());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            f.route("/user/kim", "http://127.0.0.1:" + target.getLocalPort());
+            for (int i = 0; i < 3; i++) {
+                var r = f.get("/user/kim/" + i);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.bodyAsString()).isEqualTo("until the end");
+            }
+        }
+    }
+
+    @Test
     void servesThePublicPortOverTlsWithSslKeyAndCert(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws Exception {
         String key = tmp.resolve("key.pem").toString();
