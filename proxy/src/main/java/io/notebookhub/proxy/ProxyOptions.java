@@ -35,7 +35,7 @@ import java.util.Objects;
  * @param customHeaders headers added to every request sent to a target ({@code --custom-header})
  * @param maxUrlLength longest request line accepted; longer gets 414
  * @param maxHeaderSize largest header block accepted; larger gets 431
- * @param eventLoops forwarding event loops (server + client pair each); 0 = one per processor
+ * @param eventLoops forwarding event loops (a public server and a target connection pool each); 0 = one per processor
  * @param maxConnectionsPerTarget pooled keep-alive connections per target and event loop
  * @param autoRewrite rewrite the host of a redirect's Location that points at the target to the request's Host
  *     ({@code --auto-rewrite})

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running proxy: the public forwarding port (one server + pooled client per event loop, all sharing
+ * A running proxy: the public forwarding port (one server + target connection pool per event loop, all sharing
  * one route table) and the configurable-http-proxy REST API on its own port. Start it inside the hub's
  * Vert.x with {@link #start}; the hub may use {@link #routes()} directly, with no HTTP in between.
  */

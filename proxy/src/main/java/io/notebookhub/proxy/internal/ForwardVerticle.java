@@ -18,7 +18,7 @@ import io.vertx.core.net.PemTrustOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One forwarding lane: a public HTTP server and the pooled client it forwards with, both on this
+ * One forwarding lane: a public HTTP server and the target connections it forwards over, both on this
  * verticle's event loop, so a request never changes threads. ProxyServer deploys one per event loop;
  * they share the listening port.
  */

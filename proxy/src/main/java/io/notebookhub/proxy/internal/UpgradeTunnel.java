@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * WebSocket upgrades over a plain TCP (or TLS) connection of their own, outside the HTTP client's pool:
+ * WebSocket upgrades over a plain TCP (or TLS) connection of their own, outside the target connection pool:
  * a tunnel holds its connection for hours, and pooled connections are capped per target, so 2,000 open
  * kernels behind one target must not wait for pool slots. The upgrade request is written by hand, the
  * target's response head is read by hand, and on 101 both sockets are spliced.
