@@ -109,7 +109,7 @@ class UserIndexTest {
         assertThat(list("", UserState.INACTIVE, "-last_activity")).containsExactly("bob");
         index.server("alice", "", null);
         assertThat(list("", UserState.INACTIVE, "-last_activity")).containsExactly("alice", "bob");
-        assertThat(list("a", UserState.ANY, "-id")).containsExactly("dave", "carol", "alice");
+        assertThat(list("a", UserState.ANY, "-id")).containsExactly("dave", "alice", "carol");
     }
 
     @Test
