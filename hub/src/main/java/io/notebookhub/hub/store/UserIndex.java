@@ -3,6 +3,8 @@ package io.notebookhub.hub.store;
 import io.notebookhub.hub.store.HubStore.UserState;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -156,9 +158,15 @@ final class UserIndex {
     }
 
     private List<String> byActivity(boolean descending) {
+        List<String> names = new ArrayList<>(current.size());
+        // A skip list walks backwards at a search per step; copying forwards and reversing holds the lock shorter.
         synchronized (writeLock) {
-            return (descending ? byActivity.descendingSet() : byActivity).stream().map(Entry::name).toList();
+            byActivity.forEach(e -> names.add(e.name()));
         }
+        if (descending) {
+            Collections.reverse(names);
+        }
+        return names;
     }
 
     /**
