@@ -201,6 +201,49 @@ class AdminApiIT {
                 .isEqualTo(7);
     }
 
+    private static List<String> names(JsonNode users) {
+        List<String> out = new ArrayList<>();
+        users.forEach(u -> out.add(u.path("name").asText()));
+        return out;
+    }
+
+    @Test
+    void usersListInCreationOrderByDefaultAndSortByNameOrActivityEitherWay() throws Exception {
+        hub.adminJson("POST", "/hub/api/users", "{\"usernames\": [\"sortc\", \"sorta\", \"sortb\", \"sortd\"]}", 201);
+        Instant now = Instant.now();
+        hub.adminJson("POST", "/hub/api/users/sorta/activity", "{\"last_activity\": \"" + now.minusSeconds(60) + "\"}",
+                200);
+        hub.adminJson("POST", "/hub/api/users/sortb/activity", "{\"last_activity\": \"" + now.minusSeconds(5) + "\"}",
+                200);
+        assertThat(names(hub.adminJson("GET", "/hub/api/users?name_filter=sort", null, 200)))
+                .containsExactly("sortc", "sorta", "sortb", "sortd");
+        assertThat(names(hub.adminJson("GET", "/hub/api/users?name_filter=sort&sort=id", null, 200)))
+                .containsExactly("sortc", "sorta", "sortb", "sortd");
+        assertThat(names(hub.adminJson("GET", "/hub/api/users?name_filter=sort&sort=-name", null, 200)))
+                .containsExactly("sortd", "sortc", "sortb", "sorta");
+        assertThat(names(hub.adminJson("GET", "/hub/api/users?name_filter=sort&sort=last_activity", null, 200)))
+                .containsExactly("sortc", "sortd", "sorta", "sortb");
+
+        // Most recently active first, page by page through the envelope; the never-active users come last.
+        List<String> seen = new ArrayList<>();
+        String url = "/hub/api/users?name_filter=sort&state=inactive&sort=-last_activity&limit=3";
+        while (url != null) {
+            JsonNode page = json(hub.call("GET", url, null, AdminHub.ADMIN_TOKEN, Map.of("Accept", PAGED)));
+            assertThat(page.path("_pagination").path("total").asInt()).isEqualTo(4);
+            seen.addAll(names(page.path("items")));
+            JsonNode next = page.path("_pagination").path("next");
+            url = next.isNull() ? null : next.path("url").asText();
+            assertThat(url == null || url.contains("sort=-last_activity")).as(String.valueOf(url)).isTrue();
+        }
+        assertThat(seen).containsExactly("sortb", "sorta", "sortd", "sortc");
+
+        HttpResponse<String> bad = hub.admin("GET", "/hub/api/users?sort=created", null);
+        assertError(bad, 400);
+        assertThat(json(bad).path("message").asText())
+                .isEqualTo("sort must be 'id', 'name', or 'last_activity', not 'created'");
+        assertError(hub.admin("GET", "/hub/api/users?sort=-", null), 400);
+    }
+
     @Test
     void groupsAreCreatedFilledGivenPropertiesAndDeleted() throws Exception {
         JsonNode g = hub.adminJson("POST", "/hub/api/groups/physics", "{\"users\": [\"alice\"]}", 201);

@@ -11,6 +11,7 @@ import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.HubStore.UserState;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
+import io.notebookhub.hub.store.UserSort;
 import io.notebookhub.hub.users.UserNames;
 import io.notebookhub.hub.users.Users;
 import io.vertx.core.Future;
@@ -57,19 +58,20 @@ public final class UsersHandler {
         limit = Math.min(limit, MAX_LIMIT);
         String nameFilter = ctx.request().getParam("name_filter", "");
         UserState state = state(ctx.request().getParam("state", ""));
+        UserSort sort = sort(ctx.request().getParam("sort", "id"));
         boolean includeStopped = flag(ctx, "include_stopped_servers");
 
         List<UserRecord> page;
         java.util.function.LongSupplier total;
         if (p.scopes().hasUnfiltered("list:users")) {
-            page = store.users(offset, limit, nameFilter, state);
+            page = store.users(offset, limit, nameFilter, state, sort);
             total = () -> store.countUsers(nameFilter, state);
         } else {
             // Filtered callers (a user's own token, a group-scoped token) see few users; filter in memory.
             List<UserRecord> visible = new ArrayList<>();
             int seen = 0;
             for (int from = 0; ; from += 1000) {
-                List<UserRecord> chunk = store.users(from, 1000, nameFilter, state);
+                List<UserRecord> chunk = store.users(from, 1000, nameFilter, state, sort);
                 for (UserRecord u : chunk) {
                     if (p.scopes().allowsUser("list:users", u.name(), u.groups())) {
                         if (seen++ >= offset && visible.size() < limit) {
@@ -102,6 +104,12 @@ public final class UsersHandler {
             case "inactive" -> UserState.INACTIVE;
             default -> throw HttpError.badRequest("state must be one of active, ready, inactive, not '" + value + "'");
         };
+    }
+
+    /** JupyterHub 5's {@code sort}: {@code id} (creation order, the default), {@code name}, {@code last_activity}. */
+    static UserSort sort(String value) {
+        return UserSort.parse(value).orElseThrow(() -> HttpError.badRequest(
+                "sort must be 'id', 'name', or 'last_activity', not '" + value + "'"));
     }
 
     /** A boolean query flag; JupyterHub counts a bare {@code ?include_stopped_servers} as true. */

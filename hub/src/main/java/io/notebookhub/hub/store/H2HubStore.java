@@ -63,8 +63,8 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
-    public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        return users.users(offset, limit, nameFilter, state);
+    public List<UserRecord> users(int offset, int limit, String nameFilter, UserState state, UserSort sort) {
+        return users.users(offset, limit, nameFilter, state, sort);
     }
 
     @Override

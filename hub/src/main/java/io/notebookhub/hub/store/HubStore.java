@@ -18,8 +18,16 @@ public interface HubStore extends AutoCloseable {
     /** JupyterHub's {@code state} filter on user listings. */
     enum UserState { ANY, ACTIVE, READY, INACTIVE }
 
-    /** Users ordered by name; {@code nameFilter} matches anywhere in the name, ignoring case. */
-    List<UserRecord> users(int offset, int limit, String nameFilter, UserState state);
+    /**
+     * A page of users in the given order; {@code nameFilter} matches anywhere in the name, ignoring case. Cut from
+     * an in-memory index, so no order costs a query per user or a database sort.
+     */
+    List<UserRecord> users(int offset, int limit, String nameFilter, UserState state, UserSort sort);
+
+    /** Users ordered by name, as the admin page and the hub's own culling walk them. */
+    default List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
+        return users(offset, limit, nameFilter, state, UserSort.NAME);
+    }
 
     long countUsers(String nameFilter, UserState state);
 

@@ -35,9 +35,24 @@ final class UserTable {
         this.index = index;
     }
 
-    /** Puts every stored user's name in the index (at start-up). */
+    /** Puts every stored user's sort keys in the index (at start-up). */
     void loadIndex() {
-        index.addUsers(sql.query("SELECT name FROM users", ps -> { }, rs -> rs.getString(1)));
+        sql.query("SELECT name, id, last_activity FROM users", ps -> { }, rs -> {
+            index.addUser(rs.getString(1), rs.getLong(2), instant(rs, "last_activity"));
+            return null;
+        });
+    }
+
+    /** Indexes users just written, reading back the ids the database gave them. */
+    private void indexUsers(List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        sql.query("SELECT name, id, last_activity FROM users WHERE name IN (" + placeholders(names.size()) + ")",
+                ps -> bindAll(ps, names), rs -> {
+                    index.addUser(rs.getString(1), rs.getLong(2), instant(rs, "last_activity"));
+                    return null;
+                });
     }
 
     private static UserRecord userRow(ResultSet rs) throws SQLException {
@@ -52,8 +67,8 @@ final class UserTable {
                 + " FROM users u WHERE u.name = ?", ps -> ps.setString(1, n), UserTable::userRow).orElse(null)));
     }
 
-    List<UserRecord> users(int offset, int limit, String nameFilter, UserState state) {
-        return users(index.listing(nameFilter, state).skip(offset).limit(limit).toList());
+    List<UserRecord> users(int offset, int limit, String nameFilter, UserState state, UserSort sort) {
+        return users(index.listing(nameFilter, state, sort).skip(offset).limit(limit).toList());
     }
 
     /** These users (those that exist), in the order given: from the cache, misses in two queries by key. */
@@ -99,7 +114,7 @@ final class UserTable {
                     ps.setBoolean(2, admin);
                     setInstant(ps, 3, now);
                 });
-        index.addUsers(List.of(name));
+        indexUsers(List.of(name));
         caches.changedUser(name);
         return user(name).orElseThrow();
     }
@@ -137,7 +152,7 @@ final class UserTable {
             }
             return added;
         });
-        index.addUsers(created);
+        indexUsers(created);
         return created;
     }
 
@@ -156,6 +171,7 @@ final class UserTable {
                     ps.setString(2, name);
                     setInstant(ps, 3, when);
                 });
+        index.touch(name, when);
         caches.changedUser(name);
     }
 

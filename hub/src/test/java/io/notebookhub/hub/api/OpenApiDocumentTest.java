@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.notebookhub.hub.store.UserSort;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -62,5 +63,28 @@ class OpenApiDocumentTest {
         assertThat(mounted).contains("get /users", "post /groups/{name}/users", "patch /proxy",
                 "get /users/{name}/server/progress");
         assertThat(documented()).isEqualTo(mounted);
+    }
+
+    @Test
+    void theUserListingDocumentsEverySortItAcceptsAndCreationOrderAsTheDefault() throws Exception {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(InfoHandler.OPENAPI);
+        JsonNode sort = null;
+        for (JsonNode param : doc.path("paths").path("/users").path("get").path("parameters")) {
+            if (param.path("name").asText().equals("sort")) {
+                sort = param;
+            }
+        }
+        assertThat(sort).as("the sort parameter of GET /users").isNotNull();
+        assertThat(sort.path("in").asText()).isEqualTo("query");
+        assertThat(sort.path("schema").path("default").asText()).isEqualTo("id");
+        Set<String> documented = new TreeSet<>();
+        sort.path("schema").path("enum").forEach(v -> documented.add(v.asText()));
+        Set<String> accepted = new TreeSet<>();
+        for (UserSort.Key key : UserSort.Key.values()) {
+            accepted.add(new UserSort(key, false).value());
+            accepted.add(new UserSort(key, true).value());
+        }
+        assertThat(documented).isEqualTo(accepted);
+        documented.forEach(v -> assertThat(UsersHandler.sort(v).value()).isEqualTo(v));
     }
 }
