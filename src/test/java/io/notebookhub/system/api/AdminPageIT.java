@@ -99,6 +99,42 @@ class AdminPageIT {
     }
 
     @Test
+    void anAdminSortsUsersByNameAndByLastActivityKeepingTheSearch() throws Exception {
+        hub.adminJson("POST", "/hub/api/users", "{\"usernames\": [\"sortb\", \"sorta\", \"sortc\"]}", 201);
+        String[][] activity = {{"sorta", "2026-01-02T00:00:00Z"}, {"sortb", "2026-01-03T00:00:00Z"},
+            {"sortc", "2026-01-01T00:00:00Z"}};
+        for (String[] a : activity) {
+            hub.adminJson("POST", "/hub/api/users/" + a[0] + "/activity", "{\"last_activity\": \"" + a[1] + "\"}", 200);
+        }
+        try (HeadlessChrome chrome = new HeadlessChrome()) {
+            chrome.devLogin(hub.baseUrl(), "admin");
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            chrome.get(hub.baseUrl() + "/hub/admin?name_filter=sort");
+            assertThat(userOrder(chrome)).containsExactly("sorta", "sortb", "sortc");
+
+            chrome.driver.findElement(By.id("sort-activity")).click();
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("sort=-last_activity"));
+            assertThat(chrome.driver.getCurrentUrl()).contains("name_filter=sort");
+            assertThat(userOrder(chrome)).containsExactly("sortb", "sorta", "sortc");
+
+            chrome.driver.findElement(By.id("sort-activity")).click();
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlMatches("sort=last_activity"));
+            assertThat(userOrder(chrome)).containsExactly("sortc", "sorta", "sortb");
+
+            chrome.driver.findElement(By.id("sort-name")).click();
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlMatches("sort=name"));
+            chrome.driver.findElement(By.id("sort-name")).click();
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("sort=-name"));
+            assertThat(userOrder(chrome)).containsExactly("sortc", "sortb", "sorta");
+        }
+    }
+
+    private static java.util.List<String> userOrder(HeadlessChrome chrome) {
+        return chrome.driver.findElements(By.cssSelector("tr.user")).stream()
+                .map(tr -> tr.getAttribute("data-user")).distinct().toList();
+    }
+
+    @Test
     void aUserWhoIsNotAnAdminIsRefusedTheAdminPage() throws Exception {
         try (HeadlessChrome chrome = new HeadlessChrome()) {
             chrome.devLogin(hub.baseUrl(), "grace");

@@ -7,6 +7,7 @@ import io.notebookhub.hub.http.UrlPaths;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
+import io.notebookhub.hub.store.UserSort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -44,7 +45,10 @@ public final class AdminPage {
         }
         String filter = ctx.request().getParam("name_filter", "").strip();
         int offset = nonNegative(ctx.request().getParam("offset"));
-        List<UserRecord> page = store.users(offset, PAGE_SIZE, filter, HubStore.UserState.ANY);
+        String sortParam = ctx.request().getParam("sort", "name");
+        UserSort sort = UserSort.parse(sortParam).orElseThrow(() -> HttpError.badRequest(
+                "sort must be 'id', 'name', or 'last_activity', not '" + sortParam + "'"));
+        List<UserRecord> page = store.users(offset, PAGE_SIZE, filter, HubStore.UserState.ANY, sort);
         long total = store.countUsers(filter, HubStore.UserState.ANY);
         Map<String, List<ServerRecord>> servers = store.servers(page.stream().map(UserRecord::name).toList());
 
@@ -60,9 +64,11 @@ public final class AdminPage {
                 + "placeholder=\"one user name per line\"></textarea><br><label><input type=\"checkbox\" "
                 + "id=\"add-admin\"> admin</label> <button id=\"add-users\">Add users</button></p></details>"
                 + "<p id=\"summary\">" + summary(offset, page.size(), total) + "</p>"
-                + "<table id=\"users\"><tr><th>User</th><th>Admin</th><th>Server</th><th>State</th><th>Profile</th>"
-                + "<th>Last activity</th><th></th></tr>" + rows + "</table>"
-                + pager(filter, offset, page.size(), total) + script(auth.xsrfFor(ctx));
+                + "<table id=\"users\"><tr><th>" + sortLink("sort-name", "User", filter, sort, UserSort.Key.NAME)
+                + "</th><th>Admin</th><th>Server</th><th>State</th><th>Profile</th><th>"
+                + sortLink("sort-activity", "Last activity", filter, sort, UserSort.Key.LAST_ACTIVITY)
+                + "</th><th></th></tr>" + rows + "</table>"
+                + pager(filter, sort, offset, page.size(), total) + script(auth.xsrfFor(ctx));
         Pages.html(ctx, 200, Html.page("Admin", body, p.name()));
     }
 
@@ -85,8 +91,26 @@ public final class AdminPage {
                 : "Users " + (offset + 1) + "–" + (offset + shown) + " of " + total;
     }
 
-    private static String pager(String filter, int offset, int shown, long total) {
-        String q = filter.isEmpty() ? "" : "name_filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8) + "&";
+    /**
+     * A column heading that sorts by its key; on the column already sorted by, it reverses the order. Activity
+     * starts with the most recent, as an admin looking at activity usually wants.
+     */
+    private static String sortLink(String id, String label, String filter, UserSort current, UserSort.Key key) {
+        boolean active = current.key() == key;
+        boolean descendingFirst = key == UserSort.Key.LAST_ACTIVITY;
+        boolean nextDescending = active ? !current.descending() : descendingFirst;
+        String value = new UserSort(key, nextDescending).value();
+        String arrow = !active ? "" : current.descending() ? " ▼" : " ▲";
+        return "<a id=\"" + id + "\" href=\"/hub/admin?" + Html.escape(query(filter, value)) + "\">" + label + arrow + "</a>";
+    }
+
+    private static String query(String filter, String sort) {
+        return (filter.isEmpty() ? "" : "name_filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8) + "&")
+                + "sort=" + URLEncoder.encode(sort, StandardCharsets.UTF_8);
+    }
+
+    private static String pager(String filter, UserSort sort, int offset, int shown, long total) {
+        String q = query(filter, sort.value()) + "&";
         StringBuilder out = new StringBuilder("<p class=\"pager\">");
         if (offset > 0) {
             out.append("<a id=\"prev\" href=\"/hub/admin?").append(Html.escape(q)).append("offset=")
