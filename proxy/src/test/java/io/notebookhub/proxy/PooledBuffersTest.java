@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -27,23 +26,18 @@ import org.junit.jupiter.api.Test;
  * arenas' count of active allocations exact.
  */
 class PooledBuffersTest {
-    private Vertx vertx;
     private ProxyFixture f;
     private HttpClient client;
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
-        TestBackend alice = TestBackend.start(vertx, "alice");
-        f = new ProxyFixture(vertx, ProxyFixture.defaults());
-        f.route("/user/alice", alice.url());
-        client = vertx.createHttpClient();
+        f = ProxyFixture.aliceOnItsOwnVertx();
+        client = f.vertx.createHttpClient();
     }
 
     @AfterEach
     void stop() {
         f.close();
-        await(vertx.close());
     }
 
     @Test

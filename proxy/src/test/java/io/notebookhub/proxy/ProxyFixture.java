@@ -21,11 +21,22 @@ final class ProxyFixture implements AutoCloseable {
     final Vertx vertx;
     final ProxyServer proxy;
     final WebClient http;
+    private boolean ownsVertx;
 
     ProxyFixture(Vertx vertx, ProxyOptions.Builder options) {
         this.vertx = vertx;
         this.proxy = await(ProxyServer.start(vertx, options.ip("127.0.0.1").port(0).apiPort(0).authToken(TOKEN).build()));
         this.http = WebClient.create(vertx);
+    }
+
+    /** A proxy on a Vert.x of its own with one backend, alice, routed at /user/alice; closing it closes that Vert.x. */
+    static ProxyFixture aliceOnItsOwnVertx() {
+        Vertx vertx = Vertx.vertx();
+        TestBackend alice = TestBackend.start(vertx, "alice");
+        ProxyFixture f = new ProxyFixture(vertx, defaults());
+        f.ownsVertx = true;
+        f.route("/user/alice", alice.url());
+        return f;
     }
 
     static ProxyOptions.Builder defaults() {
@@ -86,5 +97,8 @@ final class ProxyFixture implements AutoCloseable {
     @Override
     public void close() {
         await(proxy.close());
+        if (ownsVertx) {
+            await(vertx.close());
+        }
     }
 }

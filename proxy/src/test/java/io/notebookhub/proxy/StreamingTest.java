@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -21,23 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingTest {
     private static final long SIZE = 640L * 1024 * 1024;
-    private Vertx vertx;
     private ProxyFixture f;
     private HttpClient client;
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
-        TestBackend alice = TestBackend.start(vertx, "alice");
-        f = new ProxyFixture(vertx, ProxyFixture.defaults());
-        f.route("/user/alice", alice.url());
-        client = vertx.createHttpClient();
+        f = ProxyFixture.aliceOnItsOwnVertx();
+        client = f.vertx.createHttpClient();
     }
 
     @AfterEach
     void stop() {
         f.close();
-        await(vertx.close());
     }
 
     @Test
