@@ -351,11 +351,18 @@ class ChartComponentsTest {
 
         assertThat(list(proxy, "args")).containsSubsequence(
                 "--ssl-key", "/etc/notebook-hub/tls/tls.key", "--ssl-cert", "/etc/notebook-hub/tls/tls.crt");
+        // HTTPS on 8443, plain HTTP on 8000 answered with a redirect to https:// on 443, as z2jh's proxy does.
+        assertThat(list(proxy, "args")).containsSubsequence("--port", "8443")
+                .containsSubsequence("--redirect-port", "8000", "--redirect-to", "443");
+        assertThat(maps(proxy, "ports")).extracting(p -> p.get("name") + ":" + p.get("containerPort"))
+                .containsExactly("http:8000", "https:8443", "api:8001");
+        assertThat(proxy).extractingByKey("livenessProbe").extracting("httpGet").extracting("port").isEqualTo(8443);
         assertThat(maps(pod, "volumes")).filteredOn(v -> "tls".equals(v.get("name"))).singleElement()
                 .satisfies(v -> assertThat(str(v, "secret", "secretName")).isEqualTo("hub-example-org-tls"));
         assertThat(str(proxy, "livenessProbe", "httpGet", "scheme")).isEqualTo("HTTPS");
         Map<String, Object> service = rendering.get("Service", "nbhub-proxy-public");
         assertThat(maps(service, "spec", "ports")).containsExactly(
+                Map.of("name", "http", "port", 80, "targetPort", "http", "protocol", "TCP"),
                 Map.of("name", "https", "port", 443, "targetPort", "https", "protocol", "TCP"));
         assertThat(list(service, "spec", "loadBalancerSourceRanges")).containsExactly("203.0.113.0/24");
     }

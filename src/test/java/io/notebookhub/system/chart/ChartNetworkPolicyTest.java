@@ -74,6 +74,16 @@ class ChartNetworkPolicyTest {
     }
 
     @Test
+    void opensTheHttpsPortAndTheRedirectPortToAllWhenTheProxyTerminatesTls() {
+        Map<String, Object> policy = ChartRendering.of("proxy-https.yaml").get("NetworkPolicy", "nbhub-proxy");
+
+        assertThat(admits(policy, STRANGER, 8443)).isTrue();
+        assertThat(admits(policy, STRANGER, 8000)).isTrue();
+        assertThat(admits(policy, STRANGER, 8001)).isFalse();
+        assertThat(admits(ChartRendering.render().get("NetworkPolicy", "nbhub-proxy"), STRANGER, 8443)).isFalse();
+    }
+
+    @Test
     void letsUserServersResolveNamesReachTheInternetAndTheHubButNotPrivateRangesOrMetadata() {
         List<Map<String, Object>> egress = maps(ChartRendering.render().get("NetworkPolicy", "nbhub-singleuser"),
                 "spec", "egress");
