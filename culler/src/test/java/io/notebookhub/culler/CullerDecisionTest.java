@@ -1,6 +1,5 @@
 package io.notebookhub.culler;
 
-import static io.notebookhub.culler.Servers.NOW;
 import static io.notebookhub.culler.Servers.await;
 import static io.notebookhub.culler.Servers.idle;
 import static io.notebookhub.culler.Servers.kernel;
@@ -25,9 +24,7 @@ class CullerDecisionTest {
     private static final ServerState NOTHING_RUNNING = state(List.of(), List.of());
     private static Vertx vertx;
 
-    private FakeTarget target;
-    private Servers.FakeStateReader reader;
-    private RecordingListener listener;
+    private CullerHarness hub;
 
     @BeforeAll
     static void startVertx() {
@@ -41,21 +38,15 @@ class CullerDecisionTest {
 
     @BeforeEach
     void freshHub() {
-        target = new FakeTarget();
-        reader = new Servers.FakeStateReader();
-        listener = new RecordingListener();
+        hub = new CullerHarness();
     }
 
     private void add(ServerFacts server, ServerState state) {
-        target.servers.add(server);
-        if (state != null) {
-            reader.put(server, state);
-        }
+        hub.add(server, state);
     }
 
     private CullReport round(CullerConfig config) throws Exception {
-        Culler culler = Culler.builder(vertx, target).config(config).stateReader(reader)
-                .clock(new MutableClock(NOW)).listener(listener).build();
+        Culler culler = hub.culler(vertx).config(config).build();
         return await(culler.runOnce());
     }
 
@@ -65,7 +56,7 @@ class CullerDecisionTest {
 
         CullReport report = round(CullerConfig.defaults());
 
-        assertThat(target.stopped).containsExactly(Map.entry("alice", "idle 3712 s > 3600 s, profile cpu"));
+        assertThat(hub.target.stopped).containsExactly(Map.entry("alice", "idle 3712 s > 3600 s, profile cpu"));
         assertThat(report.examined()).isEqualTo(1);
         assertThat(report.culled()).singleElement().satisfies(c -> {
             assertThat(c.user()).isEqualTo("alice");
@@ -73,8 +64,8 @@ class CullerDecisionTest {
             assertThat(c.cause()).isEqualTo(Cause.IDLE);
             assertThat(c.stillStopping()).isFalse();
         });
-        assertThat(listener.culled).containsExactlyElementsOf(report.culled());
-        assertThat(reader.tokensSeen).containsEntry(Servers.stateUrl("alice", ""), "token-alice");
+        assertThat(hub.listener.culled).containsExactlyElementsOf(report.culled());
+        assertThat(hub.reader.tokensSeen).containsEntry(Servers.stateUrl("alice", ""), "token-alice");
     }
 
     @Test
@@ -85,7 +76,7 @@ class CullerDecisionTest {
 
         assertThat(report.examined()).isEqualTo(1);
         assertThat(report.culled()).isEmpty();
-        assertThat(target.stopped).isEmpty();
+        assertThat(hub.target.stopped).isEmpty();
     }
 
     @Test
@@ -95,11 +86,11 @@ class CullerDecisionTest {
         add(computing, state(List.of(kernel("busy", Duration.ofHours(9), 0)), List.of()));
 
         assertThat(round(CullerConfig.defaults()).culled()).isEmpty();
-        assertThat(target.stopped).isEmpty();
+        assertThat(hub.target.stopped).isEmpty();
 
         // The plain traffic rule cannot see the computation: this is what the activity policy fixes.
         round(CullerConfig.defaults().withPolicy("traffic"));
-        assertThat(target.stopped).containsExactly(Map.entry("alice", "idle 36000 s > 3600 s, profile gpu"));
+        assertThat(hub.target.stopped).containsExactly(Map.entry("alice", "idle 36000 s > 3600 s, profile gpu"));
     }
 
     @Test
@@ -110,7 +101,7 @@ class CullerDecisionTest {
 
         round(CullerConfig.defaults());
 
-        assertThat(target.stopped).containsExactly(Map.entry("alice", "idle 7200 s > 3600 s, profile gpu"));
+        assertThat(hub.target.stopped).containsExactly(Map.entry("alice", "idle 7200 s > 3600 s, profile gpu"));
     }
 
     @Test
@@ -120,7 +111,7 @@ class CullerDecisionTest {
         CullReport report = round(CullerConfig.defaults().withPolicy("traffic"));
 
         assertThat(report.culled()).isEmpty();
-        assertThat(reader.tokensSeen).as("the traffic policy reads no server state").isEmpty();
+        assertThat(hub.reader.tokensSeen).as("the traffic policy reads no server state").isEmpty();
     }
 
     @Test
@@ -142,7 +133,7 @@ class CullerDecisionTest {
 
         round(CullerConfig.defaults().withProfileTimeouts(Map.of("gpu", s(900))));
 
-        assertThat(target.stopped).containsOnly(
+        assertThat(hub.target.stopped).containsOnly(
                 Map.entry("gpu-user", "idle 1000 s > 900 s, profile gpu"),
                 Map.entry("yaml-user", "idle 700 s > 600 s, profile gpu"));
     }
@@ -169,10 +160,10 @@ class CullerDecisionTest {
         add(idle("dave", "cpu", 9000), NOTHING_RUNNING);
 
         round(CullerConfig.defaults().withCullAdminUsers(false).withExempt(Set.of("bob", "carol/gpu")));
-        assertThat(target.stopped).containsOnlyKeys("dave");
+        assertThat(hub.target.stopped).containsOnlyKeys("dave");
 
         round(CullerConfig.defaults());
-        assertThat(target.stopped).containsOnlyKeys("root", "bob", "carol/gpu", "dave");
+        assertThat(hub.target.stopped).containsOnlyKeys("root", "bob", "carol/gpu", "dave");
     }
 
     @Test
@@ -183,7 +174,7 @@ class CullerDecisionTest {
 
         round(CullerConfig.defaults());
 
-        assertThat(target.stopped).containsOnly(Map.entry("bob", "idle 18000 s > 3600 s, profile cpu"));
+        assertThat(hub.target.stopped).containsOnly(Map.entry("bob", "idle 18000 s > 3600 s, profile cpu"));
     }
 
     @Test
@@ -194,7 +185,7 @@ class CullerDecisionTest {
 
         round(CullerConfig.defaults());
 
-        assertThat(target.stopped).containsOnly(Map.entry("alice", "idle 7200 s > 3600 s, no profile"));
+        assertThat(hub.target.stopped).containsOnly(Map.entry("alice", "idle 7200 s > 3600 s, no profile"));
     }
 
     @Test
@@ -204,7 +195,7 @@ class CullerDecisionTest {
 
         round(CullerConfig.defaults());
 
-        assertThat(target.stopped).containsOnlyKeys("alice");
+        assertThat(hub.target.stopped).containsOnlyKeys("alice");
     }
 
     @Test
@@ -213,10 +204,10 @@ class CullerDecisionTest {
         add(idle("bob", "cpu", 9000), NOTHING_RUNNING);
 
         round(CullerConfig.defaults());
-        assertThat(target.removed).containsOnly(Map.entry("alice/gpu", false), Map.entry("bob", false));
+        assertThat(hub.target.removed).containsOnly(Map.entry("alice/gpu", false), Map.entry("bob", false));
 
         round(CullerConfig.defaults().withRemoveNamedServers(true));
-        assertThat(target.removed).containsOnly(Map.entry("alice/gpu", true), Map.entry("bob", false));
+        assertThat(hub.target.removed).containsOnly(Map.entry("alice/gpu", true), Map.entry("bob", false));
     }
 
     @Test
@@ -236,11 +227,10 @@ class CullerDecisionTest {
             }
         };
 
-        Culler culler = Culler.builder(vertx, target).policy(startOnly).stateReader(reader)
-                .clock(new MutableClock(NOW)).build();
+        Culler culler = hub.culler(vertx).policy(startOnly).build();
         await(culler.runOnce());
 
-        assertThat(target.stopped).containsExactly(Map.entry("alice", "idle 20000 s > 3600 s, profile cpu"));
-        assertThat(reader.tokensSeen).isEmpty();
+        assertThat(hub.target.stopped).containsExactly(Map.entry("alice", "idle 20000 s > 3600 s, profile cpu"));
+        assertThat(hub.reader.tokensSeen).isEmpty();
     }
 }

@@ -23,10 +23,7 @@ import org.junit.jupiter.api.Test;
 class CullerRoundTest {
     private static Vertx vertx;
 
-    private FakeTarget target;
-    private Servers.FakeStateReader reader;
-    private RecordingListener listener;
-    private MutableClock clock;
+    private CullerHarness hub;
 
     @BeforeAll
     static void startVertx() {
@@ -40,20 +37,15 @@ class CullerRoundTest {
 
     @BeforeEach
     void freshHub() {
-        target = new FakeTarget();
-        reader = new Servers.FakeStateReader();
-        listener = new RecordingListener();
-        clock = new MutableClock(NOW);
+        hub = new CullerHarness();
     }
 
     private Culler culler(CullerConfig config) {
-        return Culler.builder(vertx, target).config(config).stateReader(reader).clock(clock).listener(listener).build();
+        return hub.culler(vertx).config(config).build();
     }
 
     private void addIdle(String user, long seconds) {
-        ServerFacts server = idle(user, "cpu", seconds);
-        target.servers.add(server);
-        reader.put(server, new ServerState(List.of(), List.of()));
+        hub.add(idle(user, "cpu", seconds), new ServerState(List.of(), List.of()));
     }
 
     @Test
@@ -61,23 +53,23 @@ class CullerRoundTest {
         for (int i = 0; i < 12; i++) {
             addIdle("user" + i, 5000);
         }
-        target.holdStops = true;
+        hub.target.holdStops = true;
 
         Future<CullReport> round = culler(CullerConfig.defaults().withConcurrency(3)).runOnce();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> target.held.size() == 3);
-        assertThat(target.stopped).hasSize(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.target.held.size() == 3);
+        assertThat(hub.target.stopped).hasSize(3);
         while (!round.isComplete()) {
             List<Promise<StopOutcome>> release;
-            synchronized (target.held) {
-                release = new ArrayList<>(target.held);
-                target.held.clear();
+            synchronized (hub.target.held) {
+                release = new ArrayList<>(hub.target.held);
+                hub.target.held.clear();
             }
             release.forEach(p -> p.complete(StopOutcome.STOPPED));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !target.held.isEmpty() || round.isComplete());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !hub.target.held.isEmpty() || round.isComplete());
         }
         assertThat(await(round).culled()).hasSize(12);
-        assertThat(target.maxInFlight).hasValue(3);
+        assertThat(hub.target.maxInFlight).hasValue(3);
     }
 
     @Test
@@ -86,11 +78,11 @@ class CullerRoundTest {
         addIdle("bob", 5000);
         addIdle("carol", 5000);
         addIdle("dave", 5000);
-        target.stopBehaviour.put("bob", s -> Future.failedFuture("pod deletion refused"));
-        target.stopBehaviour.put("carol", s -> {
+        hub.target.stopBehaviour.put("bob", s -> Future.failedFuture("pod deletion refused"));
+        hub.target.stopBehaviour.put("carol", s -> {
             throw new IllegalStateException("spawner crashed");
         });
-        target.stopBehaviour.put("dave", s -> Future.succeededFuture(StopOutcome.STOPPING));
+        hub.target.stopBehaviour.put("dave", s -> Future.succeededFuture(StopOutcome.STOPPING));
 
         CullReport report = await(culler(CullerConfig.defaults()).runOnce());
 
@@ -102,8 +94,8 @@ class CullerRoundTest {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("bob", "stop-server", "pod deletion refused"),
                         org.assertj.core.groups.Tuple.tuple("carol", "stop-server", "spawner crashed"));
-        assertThat(listener.failures).containsExactlyInAnyOrderElementsOf(report.failures());
-        assertThat(listener.rounds).containsExactly(report);
+        assertThat(hub.listener.failures).containsExactlyInAnyOrderElementsOf(report.failures());
+        assertThat(hub.listener.rounds).containsExactly(report);
     }
 
     @Test
@@ -114,7 +106,7 @@ class CullerRoundTest {
                 return Future.failedFuture("GET /users?state=ready answered HTTP 403: missing scope list:users");
             }
         };
-        target = broken;
+        hub.target = broken;
 
         CullReport report = await(culler(CullerConfig.defaults()).runOnce());
 
@@ -127,19 +119,19 @@ class CullerRoundTest {
 
     @Test
     void cullUsersDeletesUsersWithoutServersIdlePastTheTimeout() throws Exception {
-        target.users.add(new UserFacts("bob", false, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofHours(2))));
-        target.users.add(new UserFacts("carol", false, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofMinutes(10))));
-        target.users.add(new UserFacts("root", true, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofHours(2))));
-        target.users.add(new UserFacts("eve", false, NOW.minus(Duration.ofHours(3)), null));
+        hub.target.users.add(new UserFacts("bob", false, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofHours(2))));
+        hub.target.users.add(new UserFacts("carol", false, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofMinutes(10))));
+        hub.target.users.add(new UserFacts("root", true, NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofHours(2))));
+        hub.target.users.add(new UserFacts("eve", false, NOW.minus(Duration.ofHours(3)), null));
 
         await(culler(CullerConfig.defaults()).runOnce());
-        assertThat(target.deletedUsers).as("cull_users is off by default").isEmpty();
+        assertThat(hub.target.deletedUsers).as("cull_users is off by default").isEmpty();
 
         CullReport report = await(culler(CullerConfig.defaults().withCullUsers(true).withCullAdminUsers(false)).runOnce());
 
         assertThat(report.deletedUsers()).containsExactlyInAnyOrder("bob", "eve");
-        assertThat(target.deletedUsers).containsExactlyInAnyOrder("bob", "eve");
-        assertThat(listener.deletedUsers).containsExactlyInAnyOrder("bob", "eve");
+        assertThat(hub.target.deletedUsers).containsExactlyInAnyOrder("bob", "eve");
+        assertThat(hub.listener.deletedUsers).containsExactlyInAnyOrder("bob", "eve");
     }
 
     @Test
@@ -148,7 +140,7 @@ class CullerRoundTest {
         Culler culler = culler(CullerConfig.defaults());
 
         assertThat(await(culler.runOnce()).culled()).isEmpty();
-        clock.advance(s(601));
+        hub.clock.advance(s(601));
         assertThat(await(culler.runOnce()).culled()).extracting(CullReport.CulledServer::reason)
                 .containsExactly("idle 3601 s > 3600 s, profile cpu");
     }
@@ -156,17 +148,17 @@ class CullerRoundTest {
     @Test
     void runOnceDuringARoundReturnsThatRound() throws Exception {
         addIdle("alice", 5000);
-        target.holdStops = true;
+        hub.target.holdStops = true;
         Culler culler = culler(CullerConfig.defaults());
 
         Future<CullReport> first = culler.runOnce();
-        await().atMost(Duration.ofSeconds(30)).until(() -> target.held.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.target.held.size() == 1);
         Future<CullReport> second = culler.runOnce();
-        target.held.get(0).complete(StopOutcome.STOPPED);
+        hub.target.held.get(0).complete(StopOutcome.STOPPED);
 
         assertThat(second).isSameAs(first);
         assertThat(await(first).culled()).hasSize(1);
-        assertThat(target.stopped).hasSize(1);
+        assertThat(hub.target.stopped).hasSize(1);
     }
 
     @Test
@@ -176,13 +168,13 @@ class CullerRoundTest {
 
         culler.start();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> listener.rounds.size() >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.listener.rounds.size() >= 2);
         } finally {
             culler.close();
         }
-        int afterClose = listener.rounds.size();
+        int afterClose = hub.listener.rounds.size();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-                .until(() -> listener.rounds.size() <= afterClose + 1);
-        assertThat(target.stopped).isEmpty();
+                .until(() -> hub.listener.rounds.size() <= afterClose + 1);
+        assertThat(hub.target.stopped).isEmpty();
     }
 }

@@ -171,23 +171,11 @@ class ForwardingTest {
         // second without answering: what a server's keep-alive timeout looks like from the proxy.
         try (ServerSocket target = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1))) {
-            Thread t = new Thread(() -> {
-                while (!target.isClosed()) {
-                    try (java.net.Socket s = target.accept()) {
-                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
-                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                            // skip the request head
-                        }
-                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
-                        s.getOutputStream().flush();
-                        in.readLine(); // the second request arrives; close without a word
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
+            answerEachConnection(target, (in, out) -> {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+                out.flush();
+                in.readLine(); // the second request arrives; close without a word
             });
-            t.setDaemon(true);
-            t.start();
             f.route("/user/kim", "http://127.0.0.1:" + target.getLocalPort());
             assertThat(f.get("/user/kim/a").bodyAsString()).isEqualTo("ok");
             var second = f.get("/user/kim/b");
@@ -201,21 +189,8 @@ class ForwardingTest {
         // HTTP/1.0-style framing: no Content-Length, no chunking, the end of the body is the end of the connection.
         try (ServerSocket target = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              ProxyFixture f = new ProxyFixture(vertx, ProxyFixture.defaults().eventLoops(1))) {
-            Thread t = new Thread(() -> {
-                while (!target.isClosed()) {
-                    try (java.net.Socket s = target.accept()) {
-                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
-                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                            // skip the request head
-                        }
-                        s.getOutputStream().write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end".getBytes());
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            answerEachConnection(target,
+                    (in, out) -> out.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end".getBytes()));
             f.route("/user/kim", "http://127.0.0.1:" + target.getLocalPort());
             for (int i = 0; i < 3; i++) {
                 var r = f.get("/user/kim/" + i);
@@ -223,6 +198,30 @@ class ForwardingTest {
                 assertThat(r.bodyAsString()).isEqualTo("until the end");
             }
         }
+    }
+
+    /** What a hand-written target does on one connection once the request head has been read. */
+    private interface RawAnswer {
+        void answer(java.io.BufferedReader in, java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /** Serves each connection to {@code target} in turn on a daemon thread: read the request head, then answer. */
+    private static void answerEachConnection(ServerSocket target, RawAnswer answer) {
+        Thread t = new Thread(() -> {
+            while (!target.isClosed()) {
+                try (java.net.Socket s = target.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // skip the request head
+                    }
+                    answer.answer(in, s.getOutputStream());
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
     }
 
     @Test
