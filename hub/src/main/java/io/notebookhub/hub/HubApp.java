@@ -113,9 +113,21 @@ public final class HubApp implements AutoCloseable {
 
     private void openState() throws IOException {
         Files.createDirectories(config.hub().dataDir());
-        store = H2HubStore.open(config.hub().dataDir());
+        store = config.db().embedded() ? H2HubStore.open(config.hub().dataDir())
+                : H2HubStore.openPostgres(config.db().url(), dbPassword(config.db()));
         closeables.push(store);
         metrics = new HubMetrics();
+    }
+
+    private static String dbPassword(HubConfig.Db db) {
+        if (db.passwordFile().isEmpty()) {
+            return db.password();
+        }
+        try {
+            return Files.readString(java.nio.file.Path.of(db.passwordFile())).strip();
+        } catch (IOException e) {
+            throw new ConfigException("'hub.db.password_file' " + db.passwordFile() + " cannot be read: " + e);
+        }
     }
 
     private Future<Void> startProxy() {

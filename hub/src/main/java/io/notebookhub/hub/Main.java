@@ -2,6 +2,7 @@ package io.notebookhub.hub;
 
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.hub.store.StoreRefusedException;
 import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
@@ -47,7 +48,12 @@ public final class Main implements Callable<Integer> {
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             System.err.println("notebook-hub: could not start: " + cause.getMessage());
-            log.error("start-up failed", cause);
+            if (cause instanceof StoreRefusedException || cause instanceof ConfigException) {
+                // A refusal says all a person needs in its one line; a stack trace would bury it.
+                log.error("start-up refused: {}", cause.getMessage());
+            } else {
+                log.error("start-up failed", cause);
+            }
             return 1;
         }
         System.out.println("Notebook Hub is running at " + app.publicUrl() + " (Ctrl+C stops it)");

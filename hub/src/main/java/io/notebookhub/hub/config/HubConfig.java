@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  */
 public record HubConfig(
         Hub hub,
+        Db db,
         String adminToken,
         Proxy proxy,
         Spawner spawner,
@@ -34,6 +35,19 @@ public record HubConfig(
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
                       boolean authenticatePrometheus) {}
+
+    /**
+     * Where the hub's state lives: empty {@code url} is the embedded store in {@code hub.data_dir}; otherwise a
+     * PostgreSQL database ({@code postgresql://user@host:port/db} or a {@code jdbc:postgresql:} URL).
+     *
+     * @param password from {@code NBHUB_HUB_DB_PASSWORD} (or the config file; {@code password_file} is better)
+     * @param passwordFile a file holding the password, e.g. a mounted Kubernetes Secret
+     */
+    public record Db(String url, String password, String passwordFile) {
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+    }
 
     /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
@@ -110,6 +124,11 @@ public record HubConfig(
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
+        Db db = new Db(r.string("hub.db.url", ""), r.secret("hub.db.password", ""),
+                r.string("hub.db.password_file", ""));
+        checkDbUrl(r, db.url());
+        r.check(db.password().isEmpty() || db.passwordFile().isEmpty(), "hub.db.password",
+                "and hub.db.password_file are both set: give one");
         r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
         String adminToken = r.secret("admin_token", "");
         r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
@@ -207,7 +226,7 @@ public record HubConfig(
                 r.list("culler.exempt", List.of()));
 
         r.finish();
-        return new HubConfig(hub, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());
+        return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());
     }
 
     private static ProfileOverrides profileDefaults(ConfigReader r) {
@@ -219,6 +238,20 @@ public record HubConfig(
                     .collect(Collectors.joining("; ")));
             return ProfileOverrides.NONE;
         }
+    }
+
+    private static void checkDbUrl(ConfigReader r, String value) {
+        if (value.isEmpty()) {
+            return;
+        }
+        String rest = value.replaceFirst("^(jdbc:)?postgres(ql)?://", "");
+        r.check(!rest.equals(value), "hub.db.url", "must be a PostgreSQL URL (postgresql://user@host:5432/db or "
+                + "jdbc:postgresql://host:5432/db?user=hub), or empty for the embedded store, not '" + value + "'");
+        int at = rest.indexOf('@');
+        int slash = rest.indexOf('/');
+        boolean passwordInUserInfo = at > 0 && (slash < 0 || at < slash) && rest.substring(0, at).contains(":");
+        r.check(!passwordInUserInfo && !rest.toLowerCase(java.util.Locale.ROOT).contains("password="), "hub.db.url",
+                "must not carry the password: give it as NBHUB_HUB_DB_PASSWORD or in hub.db.password_file");
     }
 
     private static void checkUrl(ConfigReader r, String path, String value) {

@@ -13,8 +13,8 @@ import java.util.Optional;
 final class GroupTable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
-    private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT LISTAGG(gm.user_name, ',') "
-            + "WITHIN GROUP (ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
+    private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT STRING_AGG(gm.user_name, ',' "
+            + "ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
 
     private final Sql sql;
     private final RecordCaches caches;
@@ -53,8 +53,7 @@ final class GroupTable {
     }
 
     boolean createGroup(String name) {
-        return sql.update("MERGE INTO groups_ g USING (VALUES (CAST(? AS VARCHAR(255)))) v(n) ON g.name = v.n "
-                + "WHEN NOT MATCHED THEN INSERT (name) VALUES (v.n)", ps -> ps.setString(1, name)) > 0;
+        return sql.update(sql.dialect().insertIfAbsent("groups_", List.of("name")), ps -> ps.setString(1, name)) > 0;
     }
 
     boolean deleteGroup(String name) {
@@ -67,7 +66,7 @@ final class GroupTable {
 
     void addGroupMembers(String group, List<String> users) {
         for (String user : users) {
-            sql.update("MERGE INTO group_members (group_name, user_name) KEY (group_name, user_name) VALUES (?, ?)",
+            sql.update(sql.dialect().upsert("group_members", List.of("group_name", "user_name"), List.of("group_name", "user_name")),
                     ps -> {
                         ps.setString(1, group);
                         ps.setString(2, user);

@@ -9,16 +9,32 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store: an H2 database file in the data folder, its schema kept by Flyway migrations. This class owns
- * the connection pool and hands each call to the table that owns the resource; the tables share the user and
- * server caches and the user index, so a write through any of them keeps every listing current.
+ * The hub's store over JDBC: the embedded H2 file in the data folder by default, PostgreSQL for production; the
+ * schema is kept by Flyway for both, and the tables are the same classes whatever the database (the few statements
+ * that differ come from {@link StoreDialect}). This class owns the connection pool and hands each call to the table
+ * that owns the resource; the tables share the user and server caches and the user index, so a write through any of
+ * them keeps every listing current. Every write is committed (and, for the embedded file, written to the file) before
+ * the call returns: an acknowledged write survives a crash of the hub's process.
  */
 public final class H2HubStore implements HubStore {
-    private final JdbcConnectionPool pool;
+    private static final Logger log = LoggerFactory.getLogger(H2HubStore.class);
+    /** The tables read in full at start-up, so that a damaged embedded file is found before the hub serves. */
+    private static final List<String> TABLES = List.of("users", "groups_", "group_members", "servers", "tokens",
+            "oauth_clients", "hub_secrets");
+
+    private final DataSource pool;
+    private final AutoCloseable closer;
     private final Sql sql;
     private final UserTable users;
     private final GroupTable groups;
@@ -26,10 +42,13 @@ public final class H2HubStore implements HubStore {
     private final TokenTable tokens;
     private final OAuthClientTable oauthClients;
     private final SecretTable secrets;
+    private final Path embeddedFile;
 
-    private H2HubStore(JdbcConnectionPool pool) {
+    private H2HubStore(DataSource pool, StoreDialect dialect, AutoCloseable closer, Path embeddedFile) {
         this.pool = pool;
-        this.sql = new Sql(pool);
+        this.closer = closer;
+        this.embeddedFile = embeddedFile;
+        this.sql = new Sql(pool, dialect);
         RecordCaches caches = new RecordCaches();
         UserIndex index = new UserIndex();
         this.users = new UserTable(sql, caches, index);
@@ -42,17 +61,78 @@ public final class H2HubStore implements HubStore {
         servers.loadIndex();
     }
 
-    /** Opens (creating if needed) the database {@code hub} in {@code dataDir} and migrates its schema. */
+    /**
+     * Opens (creating if needed) the embedded store {@code hub.mv.db} in {@code dataDir} and migrates its schema.
+     *
+     * @throws StoreRefusedException when the file is damaged, in use by another hub, or newer than this code
+     */
     public static H2HubStore open(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("hub") + ";DB_CLOSE_ON_EXIT=FALSE";
-        return open(url);
+        EmbeddedStoreFile file = new EmbeddedStoreFile(dataDir);
+        boolean existed = file.exists();
+        file.check();
+        JdbcConnectionPool pool = JdbcConnectionPool.create(file.jdbcUrl(), "hub", "");
+        pool.setMaxConnections(32);
+        try {
+            try (Connection c = pool.getConnection()) {
+                c.isValid(1);
+            } catch (SQLException e) {
+                throw e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 ? file.inUse()
+                        : file.damaged("H2 cannot open it (" + EmbeddedStoreFile.firstLine(e.getMessage()) + ")", e);
+            }
+            StoreMigrations.migrate(pool, StoreDialect.H2, file.path().toString(), existed);
+            readEveryRow(pool, file);
+            return new H2HubStore(pool, StoreDialect.H2, pool::dispose, file.path());
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
     }
 
+    /** Opens an H2 database by JDBC URL (in-memory stores in tests). */
     public static H2HubStore open(String jdbcUrl) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "hub", "");
         pool.setMaxConnections(32);
-        Flyway.configure().dataSource(pool).load().migrate();
-        return new H2HubStore(pool);
+        StoreMigrations.migrate(pool, StoreDialect.H2, jdbcUrl, false);
+        return new H2HubStore(pool, StoreDialect.H2, pool::dispose, null);
+    }
+
+    /**
+     * Opens the PostgreSQL store ({@code postgresql://user@host:port/db} or a {@code jdbc:postgresql:} URL) and
+     * migrates its schema. One hub at a time: a session advisory lock, held while the hub runs, refuses a second.
+     */
+    public static H2HubStore openPostgres(String url, String password) {
+        return openPostgres(url, password, true);
+    }
+
+    static H2HubStore openPostgres(String url, String password, boolean oneHubOnly) {
+        PostgresStore pg = PostgresStore.connect(url, password, oneHubOnly);
+        try {
+            StoreMigrations.migrate(pg.dataSource(), StoreDialect.POSTGRESQL, pg.describe(), false);
+            return new H2HubStore(pg.dataSource(), StoreDialect.POSTGRESQL, pg, null);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    private static void readEveryRow(DataSource pool, EmbeddedStoreFile file) {
+        long rows = 0;
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            for (String table : TABLES) {
+                try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            rs.getObject(i);
+                        }
+                        rows++;
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw file.damaged("reading it failed (" + EmbeddedStoreFile.firstLine(e.getMessage()) + ")", e);
+        }
+        log.info("store {}: {} rows read, schema current", file.path(), rows);
     }
 
     // users
@@ -258,7 +338,29 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
+    public void probeWrite() {
+        sql.update(sql.dialect().upsert("hub_secrets", List.of("name", "secret_value"), List.of("name")), ps -> {
+            ps.setString(1, "store_write_probe");
+            ps.setString(2, Instant.now().toString());
+        });
+    }
+
+    @Override
+    public void backupTo(Path zip) {
+        if (embeddedFile == null) {
+            throw new UnsupportedOperationException("only the embedded store backs itself up; back up PostgreSQL "
+                    + "with pg_dump");
+        }
+        // BACKUP takes a literal, not a parameter; the path is the hub's own choice, quotes doubled all the same.
+        sql.update("BACKUP TO '" + zip.toAbsolutePath().toString().replace("'", "''") + "'", ps -> { });
+    }
+
+    @Override
     public void close() {
-        pool.dispose();
+        try {
+            closer.close();
+        } catch (Exception e) {
+            log.warn("closing the store: {}", e.toString());
+        }
     }
 }

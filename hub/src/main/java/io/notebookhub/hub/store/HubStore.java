@@ -115,6 +115,15 @@ public interface HubStore extends AutoCloseable {
 
     Map<String, Long> counts();
 
+    /** Writes one small row and commits it: fails when the store cannot take writes (health probe). */
+    void probeWrite();
+
+    /**
+     * Writes a consistent copy of the embedded store to {@code zip} while the hub keeps running (H2's online
+     * {@code BACKUP}); PostgreSQL stores are backed up with pg_dump and throw {@link UnsupportedOperationException}.
+     */
+    void backupTo(java.nio.file.Path zip);
+
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package io.notebookhub.hub.store;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The OAuth clients of single-user servers, one per server, replaced when the server starts again. */
@@ -11,8 +12,8 @@ final class OAuthClientTable {
     }
 
     void saveOAuthClient(OAuthClientRecord c) {
-        sql.update("MERGE INTO oauth_clients (id, user_name, server_name, redirect_uri, secret_hash) KEY (id) "
-                + "VALUES (?, ?, ?, ?, ?)", ps -> {
+        sql.update(sql.dialect().upsert("oauth_clients",
+                List.of("id", "user_name", "server_name", "redirect_uri", "secret_hash"), List.of("id")), ps -> {
                     ps.setString(1, c.id());
                     ps.setString(2, c.user());
                     ps.setString(3, c.serverName());

@@ -95,9 +95,11 @@ final class ServerTable {
                 ServerTable::serverRow);
     }
 
+    private static final List<String> SERVER_COLUMNS = List.of("user_name", "name", "status", "profile",
+            "user_options", "url", "spawner_state", "started", "last_activity", "stop_reason");
+
     void saveServer(ServerRecord s) {
-        sql.update("MERGE INTO servers (user_name, name, status, profile, user_options, url, spawner_state, started, "
-                + "last_activity, stop_reason) KEY (user_name, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+        sql.update(sql.dialect().upsert("servers", SERVER_COLUMNS, List.of("user_name", "name")), ps -> {
                     ps.setString(1, s.user());
                     ps.setString(2, s.name());
                     ps.setString(3, s.status());

@@ -32,9 +32,19 @@ final class Sql {
     }
 
     private final DataSource pool;
+    private final StoreDialect dialect;
 
     Sql(DataSource pool) {
+        this(pool, StoreDialect.H2);
+    }
+
+    Sql(DataSource pool, StoreDialect dialect) {
         this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    StoreDialect dialect() {
+        return dialect;
     }
 
     <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {

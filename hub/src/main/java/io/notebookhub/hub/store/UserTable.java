@@ -23,7 +23,7 @@ import java.util.Set;
 /** The users table and each user's group memberships. */
 final class UserTable {
     private static final String USER_COLUMNS = "u.name, u.admin, u.created, u.last_activity, "
-            + "(SELECT LISTAGG(gm.group_name, ',') FROM group_members gm WHERE gm.user_name = u.name) AS grps";
+            + "(SELECT STRING_AGG(gm.group_name, ',') FROM group_members gm WHERE gm.user_name = u.name) AS grps";
 
     private final Sql sql;
     private final RecordCaches caches;
@@ -108,8 +108,7 @@ final class UserTable {
     }
 
     UserRecord ensureUser(String name, boolean admin, Instant now) {
-        sql.update("MERGE INTO users u USING (VALUES (CAST(? AS VARCHAR(255)))) v(n) ON u.name = v.n "
-                + "WHEN NOT MATCHED THEN INSERT (name, admin, created) VALUES (v.n, ?, ?)", ps -> {
+        sql.update(sql.dialect().insertIfAbsent("users", List.of("name", "admin", "created")), ps -> {
                     ps.setString(1, name);
                     ps.setBoolean(2, admin);
                     setInstant(ps, 3, now);
@@ -186,7 +185,7 @@ final class UserTable {
     void setUserGroups(String user, Set<String> groups) {
         sql.update("DELETE FROM group_members WHERE user_name = ?", ps -> ps.setString(1, user));
         for (String g : groups) {
-            sql.update("MERGE INTO groups_ (name) KEY (name) VALUES (?)", ps -> ps.setString(1, g));
+            sql.update(sql.dialect().insertIfAbsent("groups_", List.of("name")), ps -> ps.setString(1, g));
             sql.update("INSERT INTO group_members (group_name, user_name) VALUES (?, ?)", ps -> {
                 ps.setString(1, g);
                 ps.setString(2, user);

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,13 +13,18 @@ import org.junit.jupiter.api.Test;
 
 /** Tokens, OAuth clients, secrets and provider tokens: the store's records that H2HubStoreTest leaves out. */
 class H2HubStoreCredentialsTest {
+    /** The embedded store here; the PostgreSQL subclass runs every test again on PostgreSQL. */
+    StoreDatabase database() {
+        return StoreDatabase.h2();
+    }
+
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
-    private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    final StoreDatabase db = database();
     private H2HubStore store;
 
     @BeforeEach
     void open() {
-        store = H2HubStore.open(url);
+        store = db.open();
         store.ensureUsers(List.of("alice", "bob"), false, NOW);
     }
 
@@ -95,7 +99,7 @@ class H2HubStoreCredentialsTest {
         AtomicInteger generated = new AtomicInteger();
         String first = store.secret("cookie_secret", () -> "value-" + generated.incrementAndGet());
         assertThat(store.secret("cookie_secret", () -> "value-" + generated.incrementAndGet())).isEqualTo(first);
-        try (H2HubStore again = H2HubStore.open(url)) {
+        try (H2HubStore again = db.open()) {
             assertThat(again.secret("cookie_secret", () -> "other")).isEqualTo(first);
         }
         assertThat(generated).hasValue(1);

@@ -7,20 +7,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class H2HubStoreTest {
+    /** The embedded store here; the PostgreSQL subclass runs every test again on PostgreSQL. */
+    StoreDatabase database() {
+        return StoreDatabase.h2();
+    }
+
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
     private H2HubStore store;
 
-    private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    final StoreDatabase db = database();
 
     @BeforeEach
     void open() {
-        store = H2HubStore.open(url);
+        store = db.open();
     }
 
     @AfterEach
@@ -168,7 +172,7 @@ class H2HubStoreTest {
         store.ensureUser("dave", true, NOW);
         server("bob", "", ServerRecord.RUNNING);
         server("carol", "", ServerRecord.STOPPING);
-        try (H2HubStore again = H2HubStore.open(url)) {
+        try (H2HubStore again = db.open()) {
             assertThat(again.users(0, 10, "", UserState.ANY)).extracting(UserRecord::name)
                     .containsExactly("alice", "bob", "carol", "dave");
             assertThat(again.users(0, 10, "", UserState.READY)).extracting(UserRecord::name).containsExactly("bob");

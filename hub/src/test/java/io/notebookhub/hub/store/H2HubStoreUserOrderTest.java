@@ -10,15 +10,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** User listings in JupyterHub 5's orders through the store: ids from the database, activity from its writes. */
 class H2HubStoreUserOrderTest {
+    /** The embedded store here; the PostgreSQL subclass runs every test again on PostgreSQL. */
+    StoreDatabase database() {
+        return StoreDatabase.h2();
+    }
+
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
-    private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    final StoreDatabase db = database();
     private H2HubStore store;
 
     @AfterEach
@@ -39,7 +44,7 @@ class H2HubStoreUserOrderTest {
 
     @Test
     void usersListInCreationOrderWhetherMadeOneByOneOrInBulk() {
-        store = H2HubStore.open(url);
+        store = db.open();
         store.ensureUser("zed", false, NOW);
         store.ensureUsers(List.of("mia", "amy", "zed", "kai"), false, NOW);
         store.ensureUser("bob", false, NOW);
@@ -53,7 +58,7 @@ class H2HubStoreUserOrderTest {
 
     @Test
     void activityWrittenThroughTheStoreReordersTheListingAndSurvivesAReopen() {
-        store = H2HubStore.open(url);
+        store = db.open();
         store.ensureUsers(List.of("amy", "bob", "cat", "dan"), false, NOW);
         store.touchUser("cat", NOW.plusSeconds(10));
         store.touchUser("amy", NOW.plusSeconds(20));
@@ -62,7 +67,7 @@ class H2HubStoreUserOrderTest {
         assertThat(names(0, 10, UserState.ANY, "-last_activity")).containsExactly("amy", "cat", "dan", "bob");
         store.deleteUser("bob");
         store.ensureUser("bob", false, NOW);
-        try (H2HubStore again = H2HubStore.open(url)) {
+        try (H2HubStore again = db.open()) {
             assertThat(again.users(0, 10, "", UserState.ANY, UserSort.parse("-last_activity").orElseThrow()))
                     .extracting(UserRecord::name).containsExactly("amy", "cat", "bob", "dan");
             assertThat(again.users(0, 10, "", UserState.ANY, UserSort.ID)).extracting(UserRecord::name)
@@ -72,7 +77,7 @@ class H2HubStoreUserOrderTest {
 
     @Test
     void aSortedListingCombinesWithTheStateFilterOffsetAndLimit() {
-        store = H2HubStore.open(url);
+        store = db.open();
         store.ensureUsers(List.of("u5", "u4", "u3", "u2", "u1", "u0"), false, NOW);
         for (int i = 0; i < 6; i++) {
             store.touchUser("u" + i, NOW.plusSeconds(i));
@@ -93,7 +98,10 @@ class H2HubStoreUserOrderTest {
 
     @Test
     void usersFromBeforeTheIdColumnAreNumberedByWhenTheyWereCreated() throws Exception {
-        Flyway.configure().dataSource(url, "hub", "").target("1").load().migrate();
+        // Only embedded stores existed before V2; a PostgreSQL store starts with the column.
+        Assumptions.assumeTrue(db.embedded());
+        String url = db.url();
+        Flyway.configure().dataSource(url, "hub", "").locations(StoreMigrations.locations(StoreDialect.H2)).target("1").load().migrate();
         try (Connection c = DriverManager.getConnection(url, "hub", "");
              PreparedStatement ps = c.prepareStatement("INSERT INTO users (name, created) VALUES (?, ?)")) {
             for (Object[] row : new Object[][] {{"zed", 0}, {"amy", 60}, {"bob", 0}, {"cat", 30}}) {
@@ -102,7 +110,7 @@ class H2HubStoreUserOrderTest {
                 ps.executeUpdate();
             }
         }
-        store = H2HubStore.open(url);
+        store = db.open();
         assertThat(names(0, 10, UserState.ANY, "id")).containsExactly("bob", "zed", "cat", "amy");
         store.ensureUser("new", false, NOW);
         assertThat(names(0, 10, UserState.ANY, "-id")).startsWith("new", "amy");
