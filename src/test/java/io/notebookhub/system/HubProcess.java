@@ -212,6 +212,14 @@ public class HubProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a node failure or an OOM kill ends it: no shutdown hook runs. Waits for the process to end. */
+    public void kill9() throws InterruptedException {
+        if (isRunning()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
     public HubProcess restart() throws IOException, InterruptedException {
         stop();
         return start();

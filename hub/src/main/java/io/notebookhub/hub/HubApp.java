@@ -12,6 +12,7 @@ import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
 import io.notebookhub.hub.api.TokensHandler;
+import io.notebookhub.hub.api.StoreHandler;
 import io.notebookhub.hub.api.UsersHandler;
 import io.notebookhub.hub.auth.Authenticator;
 import io.notebookhub.hub.auth.DevAuthenticator;
@@ -23,6 +24,8 @@ import io.notebookhub.hub.auth.oidc.OidcAuthenticator;
 import io.notebookhub.hub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.culling.HubCullTarget;
+import io.notebookhub.hub.health.HubHealth;
+import io.notebookhub.hub.health.StoreWriteProbe;
 import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.oauth.OAuthProvider;
@@ -81,6 +84,9 @@ public final class HubApp implements AutoCloseable {
     private ServerManager servers;
     private HubStore store;
     private HubMetrics metrics;
+    private final HubHealth health = new HubHealth();
+    private StoreWriteProbe storeProbe;
+    private long storeProbeTimer = -1;
     private long routeCheckTimer = -1;
 
     private HubApp(HubConfig config, Vertx vertx) {
@@ -117,6 +123,8 @@ public final class HubApp implements AutoCloseable {
                 : H2HubStore.openPostgres(config.db().url(), dbPassword(config.db()));
         closeables.push(store);
         metrics = new HubMetrics();
+        storeProbe = new StoreWriteProbe(store, Clock.systemUTC(), Duration.ofSeconds(10));
+        health.add(storeProbe);
     }
 
     private static String dbPassword(HubConfig.Db db) {
@@ -206,7 +214,8 @@ public final class HubApp implements AutoCloseable {
             }
             router.route().handler(auth);
             metrics.mount(router, config.hub().authenticatePrometheus());
-            new InfoHandler(users, store, spawner.id()).mount(router);
+            new InfoHandler(users, store, spawner.id(), health).mount(router);
+            new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
             new UsersHandler(users, store, servers).mount(router);
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
@@ -310,6 +319,10 @@ public final class HubApp implements AutoCloseable {
             metrics.countRunning(store);
             return null;
         });
+        storeProbeTimer = vertx.setPeriodic(storeProbe.period().toMillis(), id -> vertx.executeBlocking(() -> {
+            storeProbe.probe();
+            return null;
+        }, false));
         Duration every = config.proxy().checkRoutesInterval();
         routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> servers.syncRoutes()
                 .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
@@ -332,6 +345,11 @@ public final class HubApp implements AutoCloseable {
         return proxy == null ? -1 : proxy.publicPort();
     }
 
+    /** Where other components add what {@code /hub/health} must report (a watch that stopped, ...). */
+    public HubHealth health() {
+        return health;
+    }
+
     public HubMetrics metrics() {
         return metrics;
     }
@@ -340,6 +358,9 @@ public final class HubApp implements AutoCloseable {
     public void close() {
         if (routeCheckTimer >= 0) {
             vertx.cancelTimer(routeCheckTimer);
+        }
+        if (storeProbeTimer >= 0) {
+            vertx.cancelTimer(storeProbeTimer);
         }
         while (!closeables.isEmpty()) {
             try {

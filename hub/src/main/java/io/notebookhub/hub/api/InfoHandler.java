@@ -3,6 +3,7 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
 import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.health.HubHealth;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
@@ -24,11 +25,13 @@ public final class InfoHandler {
     private final Users users;
     private final HubStore store;
     private final String spawnerId;
+    private final HubHealth health;
 
-    public InfoHandler(Users users, HubStore store, String spawnerId) {
+    public InfoHandler(Users users, HubStore store, String spawnerId, HubHealth health) {
         this.users = users;
         this.store = store;
         this.spawnerId = spawnerId;
+        this.health = health;
     }
 
     public void mount(Router router) {
@@ -42,8 +45,7 @@ public final class InfoHandler {
         router.get("/hub/api/user").blockingHandler(this::whoami, false);
         router.get("/hub/api/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI));
-        router.get("/hub/health").handler(ctx -> ctx.response().setStatusCode(200)
-                .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        router.get("/hub/health").handler(this::health);
     }
 
     private static String openApi() {
@@ -54,6 +56,15 @@ public final class InfoHandler {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void health(RoutingContext ctx) {
+        List<String> problems = health.problems();
+        if (problems.isEmpty()) {
+            json(ctx, 200, new JsonObject().put("status", "ok"));
+        } else {
+            json(ctx, 503, new JsonObject().put("status", "unhealthy").put("reasons", new JsonArray(problems)));
         }
     }
 

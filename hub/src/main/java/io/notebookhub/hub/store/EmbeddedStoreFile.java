@@ -77,7 +77,7 @@ final class EmbeddedStoreFile {
                 + "same hub.data_dir?); stop that hub first, or give this one its own hub.data_dir");
     }
 
-    private void refuseIfInUse() {
+    void refuseIfInUse() {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {

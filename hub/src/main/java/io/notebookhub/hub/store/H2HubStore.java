@@ -88,6 +88,11 @@ public final class H2HubStore implements HubStore {
         }
     }
 
+    /** Refuses (one line) when another process holds the embedded store in {@code dataDir}. */
+    public static void probeNotInUse(Path dataDir) {
+        new EmbeddedStoreFile(dataDir).refuseIfInUse();
+    }
+
     /** Opens an H2 database by JDBC URL (in-memory stores in tests). */
     public static H2HubStore open(String jdbcUrl) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "hub", "");

@@ -1,0 +1,112 @@
+package io.notebookhub.hub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded store refuses, in one line, a file it cannot trust, and opens every file it can. */
+class EmbeddedStoreRefusalTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private void fill(int users) {
+        try (H2HubStore store = H2HubStore.open(dir)) {
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                names.add("user" + i);
+                if (names.size() == 100) {
+                    store.ensureUsers(names, false, NOW);
+                    names.clear();
+                }
+            }
+            store.ensureUsers(names, false, NOW);
+        }
+    }
+
+    private static void truncate(Path file, long size) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+    }
+
+    @Test
+    void aStoreTruncatedToItsFirst8KiBIsRefusedAndLeftAsItWas() throws Exception {
+        fill(2000);
+        Path file = dir.resolve("hub.mv.db");
+        truncate(file, 8192);
+        assertThatThrownBy(() -> H2HubStore.open(dir)).isInstanceOf(StoreRefusedException.class)
+                .hasMessageContaining("is damaged").hasMessageContaining("restore it from a backup")
+                .hasMessageNotContaining("\n");
+        assertThat(Files.size(file)).isEqualTo(8192);
+    }
+
+    @Test
+    void aStoreMissingItsNewestDataIsRefusedRatherThanOpenedAtAnOlderVersion() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (H2HubStore store = H2HubStore.open(dir)) {
+                for (int i = 0; i < 200; i++) {
+                    store.ensureUser("r" + round + "u" + i, false, NOW);
+                }
+            }
+        }
+        Path file = dir.resolve("hub.mv.db");
+        truncate(file, Files.size(file) / 2);
+        assertThatThrownBy(() -> H2HubStore.open(dir)).isInstanceOf(StoreRefusedException.class)
+                .hasMessageContaining("is damaged");
+    }
+
+    @Test
+    void aStoreInUseByAnotherHubIsRefusedWithoutH2sAdvice() {
+        try (H2HubStore first = H2HubStore.open(dir)) {
+            first.ensureUser("alice", false, NOW);
+            assertThatThrownBy(() -> H2HubStore.open(dir)).isInstanceOf(StoreRefusedException.class)
+                    .hasMessageContaining("in use by another process").hasMessageNotContaining("server mode");
+        }
+    }
+
+    @Test
+    void aStoreWithASchemaNewerThanTheCodeIsRefused() throws Exception {
+        fill(3);
+        String url = new EmbeddedStoreFile(dir).jdbcUrl();
+        try (Connection c = DriverManager.getConnection(url, "hub", ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", "
+                    + "\"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+                    + "VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'hub', 1, TRUE)");
+        }
+        assertThatThrownBy(() -> H2HubStore.open(dir)).isInstanceOf(StoreRefusedException.class)
+                .hasMessageContaining("schema version 99").hasMessageContaining("newer than this Notebook Hub");
+    }
+
+    @Test
+    void aStoreMadeWhenTheMigrationsLivedInDbMigrationStillOpensWithItsUsers() throws Exception {
+        // Before PostgreSQL, V1 and V2 sat in classpath:db/migration under the same names and content.
+        String url = new EmbeddedStoreFile(dir).jdbcUrl();
+        Flyway.configure().dataSource(url, "hub", "").locations("classpath:db/vendor/h2").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "hub", ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO users (name, created) VALUES ('old', CURRENT_TIMESTAMP)");
+        }
+        try (H2HubStore store = H2HubStore.open(dir)) {
+            assertThat(store.user("old")).isPresent();
+        }
+    }
+
+    @Test
+    void aFreshDataFolderStartsAnEmptyStore() {
+        try (H2HubStore store = H2HubStore.open(dir)) {
+            assertThat(store.counts()).containsEntry("users", 0L);
+        }
+    }
+}
