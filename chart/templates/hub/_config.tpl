@@ -14,7 +14,8 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
     "public_url" (include "nbhub.hub.publicUrl" .)
     "data_dir" "/srv/notebook-hub"
     "profiles_dir" "/etc/notebook-hub/profiles"
-    "admin_users" .Values.hub.adminUsers)
+    "admin_users" .Values.hub.adminUsers
+    "db" (dict "url" (include "nbhub.hub.db.url" .)))
   "proxy" (dict
     "mode" "external"
     "api_url" (include "nbhub.proxy-api.url" .))
@@ -63,4 +64,11 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
     "policy" $cull.policy)
 -}}
 {{- toYaml (mustMergeOverwrite $config (deepCopy .Values.hub.extraConfig)) -}}
+{{- end -}}
+
+{{/* The hub's hub.db.url: empty (the embedded store) unless hub.db.type is postgres. */}}
+{{- define "nbhub.hub.db.url" -}}
+{{- if eq .Values.hub.db.type "postgres" -}}
+{{- required "hub.db.url is required when hub.db.type is postgres (postgresql://USER@HOST:5432/DATABASE)" .Values.hub.db.url -}}
+{{- end -}}
 {{- end -}}
