@@ -32,6 +32,7 @@ class OpenApiDocumentTest {
         new ActivityHandler(null, null, null).mount(router);
         new GroupsHandler(null, null).mount(router);
         new ProxyHandler(null, null).mount(router);
+        new StoreHandler(null, null, true).mount(router);
         Set<String> out = new TreeSet<>();
         for (Route r : router.getRoutes()) {
             String path = r.getPath();
