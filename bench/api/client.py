@@ -1,6 +1,6 @@
 """Benchmark client: bulk user creation and full-list paging against a JupyterHub-compatible REST API.
 
-usage: client.py BASE_URL ADMIN_TOKEN create N | fulllist [STATE] | token USER
+usage: client.py BASE_URL ADMIN_TOKEN create N | oneByOne N | fulllist [STATE] | token USER
 """
 import json
 import sys
@@ -27,6 +27,18 @@ if what == "create":
     for i in range(0, n, 1000):
         status, _ = call("POST", "/hub/api/users", {"usernames": names[i:i + 1000]})
         assert status == 201, status
+    print("%.2f" % (time.perf_counter() - t0))
+elif what == "oneByOne":
+    # The write path one request at a time, as automation does it: a user, then a token for them. Each is a commit
+    # the hub must keep, so this is where durability costs show.
+    n = int(sys.argv[4])
+    t0 = time.perf_counter()
+    for i in range(n):
+        name = "single%05d" % i
+        status, _ = call("POST", "/hub/api/users/" + name)
+        assert status == 201, status
+        status, _ = call("POST", "/hub/api/users/%s/tokens" % name, {"note": "bench"})
+        assert status in (200, 201), status
     print("%.2f" % (time.perf_counter() - t0))
 elif what == "fulllist":
     state = "&state=" + sys.argv[4] if len(sys.argv) > 4 else ""

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The admin-API benchmark: Notebook Hub and JupyterHub 3.0, same machine, same run, each loaded with N users.
 # Measures bulk creation time, GET /hub/api/users pages of 200 and the full list, whoami with a user's token
-# (wrk), and the hub process's resident memory (VmRSS, and VmHWM = peak). Both hubs are called on their hub
+# (wrk), users created one request at a time with a token each (SINGLE=500; the durable write path), and the hub
+# process's resident memory (VmRSS, and VmHWM = peak). Both hubs are called on their hub
 # port directly (not through their proxies) and are left with no servers running.
 #   usage: bench/api/run.sh [N=10000] [DURATION=15s]
 set -euo pipefail
@@ -29,8 +30,10 @@ measure() { # name base_url hub_pid
   local full; full=$(python3 "$HERE/client.py" "$base" "$TOKEN" fulllist)
   local page; page=$(wrkrate "$base/hub/api/users?offset=5000&limit=200" "$TOKEN")
   local who; who=$(wrkrate "$base/hub/api/user" "$usertoken")
+  local single; single=$(python3 "$HERE/client.py" "$base" "$TOKEN" oneByOne "${SINGLE:-500}")
   echo "$name: create $N users in bulk (10 x 1000): ${created}s | full list in pages of 200: ${full% *}s (${full#* } users)" \
-       "| GET page of 200: $page req/s | whoami: $who req/s | $(rss "$pid")"
+       "| GET page of 200: $page req/s | whoami: $who req/s | ${SINGLE:-500} users + a token each, one request at a time: ${single}s" \
+       "| $(rss "$pid")"
 }
 
 # Notebook Hub, twice: the JVM's defaults (heap up to 1/4 of RAM) and a small-footprint JVM (JAVA_OPTS_SMALL).

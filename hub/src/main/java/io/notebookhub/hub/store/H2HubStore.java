@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * schema is kept by Flyway for both, and the tables are the same classes whatever the database (the few statements
  * that differ come from {@link StoreDialect}). This class owns the connection pool and hands each call to the table
  * that owns the resource; the tables share the user and server caches and the user index, so a write through any of
- * them keeps every listing current. Every write is committed (and, for the embedded file, written to the file) before
- * the call returns: an acknowledged write survives a crash of the hub's process.
+ * them keeps every listing current. Every write is committed, and for the embedded file written and synced to disk,
+ * before the call returns: an acknowledged write survives a crash of the hub's process or of its machine.
  */
 public final class H2HubStore implements HubStore {
     private static final Logger log = LoggerFactory.getLogger(H2HubStore.class);
@@ -48,7 +48,7 @@ public final class H2HubStore implements HubStore {
         this.pool = pool;
         this.closer = closer;
         this.embeddedFile = embeddedFile;
-        this.sql = new Sql(pool, dialect);
+        this.sql = new Sql(pool, dialect, embeddedFile != null);
         RecordCaches caches = new RecordCaches();
         UserIndex index = new UserIndex();
         this.users = new UserTable(sql, caches, index);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,14 +34,20 @@ final class Sql {
 
     private final DataSource pool;
     private final StoreDialect dialect;
+    private final boolean syncCommits;
 
     Sql(DataSource pool) {
-        this(pool, StoreDialect.H2);
+        this(pool, StoreDialect.H2, false);
     }
 
-    Sql(DataSource pool, StoreDialect dialect) {
+    /**
+     * @param syncCommits after each write, force the embedded file to disk before returning (H2 writes a commit to
+     *     the file at once with WRITE_DELAY=0, but only syncs on CHECKPOINT SYNC); PostgreSQL syncs on commit itself
+     */
+    Sql(DataSource pool, StoreDialect dialect, boolean syncCommits) {
         this.pool = pool;
         this.dialect = dialect;
+        this.syncCommits = syncCommits;
     }
 
     StoreDialect dialect() {
@@ -70,7 +77,11 @@ final class Sql {
     int update(String sql, Binder binder) {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            return ps.executeUpdate();
+            int count = ps.executeUpdate();
+            if (count > 0) {
+                sync(c);
+            }
+            return count;
         } catch (SQLException e) {
             throw new StoreException(sql, e);
         }
@@ -83,6 +94,7 @@ final class Sql {
             try {
                 T result = work.run(c);
                 c.commit();
+                sync(c);
                 return result;
             } catch (SQLException e) {
                 c.rollback();
@@ -92,6 +104,14 @@ final class Sql {
             }
         } catch (SQLException e) {
             throw new StoreException(statement, e);
+        }
+    }
+
+    private void sync(Connection c) throws SQLException {
+        if (syncCommits) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            }
         }
     }
 
