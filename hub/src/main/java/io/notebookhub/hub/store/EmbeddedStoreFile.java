@@ -47,10 +47,9 @@ final class EmbeddedStoreFile {
 
     /** Refuses a file that another process holds open or whose newest stored version cannot be read. */
     void check() {
-        if (!exists()) {
+        if (!exists() || !refuseIfInUse()) {
             return;
         }
-        refuseIfInUse();
         long size = size();
         Map<String, Object> header;
         long readable;
@@ -77,18 +76,23 @@ final class EmbeddedStoreFile {
                 + "same hub.data_dir?); stop that hub first, or give this one its own hub.data_dir");
     }
 
-    void refuseIfInUse() {
+    /**
+     * Refuses a file another process holds. Returns false when this process has it open already (H2 shares one open
+     * database among the connections of a process; it was checked when first opened), true when nobody holds it.
+     */
+    boolean refuseIfInUse() {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                return false;
             }
             if (lock == null) {
                 throw inUse();
             }
             lock.release();
+            return true;
         } catch (IOException e) {
             throw new StoreRefusedException("the store " + file + " cannot be opened: " + e.getMessage(), e);
         }

@@ -69,11 +69,29 @@ class EmbeddedStoreRefusalTest {
     }
 
     @Test
-    void aStoreInUseByAnotherHubIsRefusedWithoutH2sAdvice() {
-        try (H2HubStore first = H2HubStore.open(dir)) {
-            first.ensureUser("alice", false, NOW);
+    void aStoreLockedByAnotherProcessIsRefusedWithoutH2sAdvice() throws Exception {
+        fill(3);
+        // Another process takes the same kind of lock H2 takes (fcntl), as a second hub's JVM would.
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+                + "print('locked', flush=True); time.sleep(60)", dir.resolve("hub.mv.db").toString()).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+                    .isEqualTo("locked");
             assertThatThrownBy(() -> H2HubStore.open(dir)).isInstanceOf(StoreRefusedException.class)
                     .hasMessageContaining("in use by another process").hasMessageNotContaining("server mode");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theSameProcessOpeningTheStoreAgainSharesIt() {
+        try (H2HubStore first = H2HubStore.open(dir)) {
+            first.ensureUser("alice", false, NOW);
+            try (H2HubStore second = H2HubStore.open(dir)) {
+                assertThat(second.user("alice")).isPresent();
+            }
         }
     }
 
