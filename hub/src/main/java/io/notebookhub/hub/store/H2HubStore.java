@@ -33,7 +33,6 @@ public final class H2HubStore implements HubStore {
     private static final List<String> TABLES = List.of("users", "groups_", "group_members", "servers", "tokens",
             "oauth_clients", "hub_secrets");
 
-    private final DataSource pool;
     private final AutoCloseable closer;
     private final Sql sql;
     private final UserTable users;
@@ -45,7 +44,6 @@ public final class H2HubStore implements HubStore {
     private final Path embeddedFile;
 
     private H2HubStore(DataSource pool, StoreDialect dialect, AutoCloseable closer, Path embeddedFile) {
-        this.pool = pool;
         this.closer = closer;
         this.embeddedFile = embeddedFile;
         this.sql = new Sql(pool, dialect, embeddedFile != null);
