@@ -56,6 +56,8 @@ class RealClusterIT {
 
     @BeforeAll
     static void installTheChartAndStartTheHub() throws Exception {
+        // Pods run as the chart's uid 1000, which must be able to reach its home folder under this root-owned folder.
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         cluster = ControlPlane.start(temp.resolve("cluster"));
         admin = cluster.admin();
         var gpuTaint = new TaintBuilder().withKey("nvidia.com/gpu").withEffect("NoSchedule").build();
@@ -74,7 +76,7 @@ class RealClusterIT {
 
     /** The hub and the proxy as the chart's Deployments would run them, from its ConfigMaps, Secret and RBAC. */
     private static void startHubWithTheChartsConfiguration() throws Exception {
-        Map<String, String> secret = admin.secrets().inNamespace(NAMESPACE).withName(RELEASE + "-hub").get().getData();
+        Map<String, String> secret = admin.secrets().inNamespace(NAMESPACE).withName(RELEASE + "-secret").get().getData();
         String proxyToken = decode(secret.get("proxy-auth-token"));
         Path config = Files.writeString(temp.resolve("config.yaml"), admin.configMaps().inNamespace(NAMESPACE)
                 .withName(RELEASE + "-hub-config").get().getData().get("config.yaml"));
@@ -216,6 +218,10 @@ class RealClusterIT {
         assertThat(routes.path("/user/alice/").path("target").asText())
                 .isEqualTo("http://" + pod.getStatus().getPodIP() + ":8888");
 
+        // The notebook server logs alice in through the hub's OAuth provider on her first page.
+        HttpResponse<String> tree = alice.get("/user/alice/tree");
+        assertThat(tree.statusCode()).as(tree.body()).isEqualTo(200);
+        assertThat(tree.uri().getPath()).isEqualTo("/user/alice/tree");
         HttpResponse<String> status = alice.get("/user/alice/api/status");
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         try (KernelSession kernel = KernelSession.open(alice, proxyUrl(), "/user/alice/")) {
@@ -230,6 +236,9 @@ class RealClusterIT {
     void bobIsRefusedAlicesServer() throws Exception {
         Browser bob = new Browser(proxyUrl());
         bob.login("bob");
+        HttpResponse<String> tree = bob.get("/user/alice/tree");
+        assertThat(tree.statusCode()).isEqualTo(403);
+        assertThat(tree.uri().getPath()).as("bob went through the OAuth check").isNotEqualTo("/hub/login");
         assertThat(bob.get("/user/alice/api/status").statusCode()).isEqualTo(403);
     }
 
@@ -247,6 +256,7 @@ class RealClusterIT {
         awaitReady("alice");
         Browser alice = new Browser(proxyUrl());
         alice.login("alice");
+        assertThat(alice.get("/user/alice/tree").statusCode()).isEqualTo(200);
         try (KernelSession kernel = KernelSession.open(alice, proxyUrl(), "/user/alice/")) {
             assertThat(kernel.execute("open('kept.txt').read()", Duration.ofSeconds(90))).isEqualTo("'still here'");
         }

@@ -86,6 +86,9 @@ public final class ControlPlane implements AutoCloseable {
         launch("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
+                // The API server refuses to publish a loopback address as the kubernetes Service's endpoint; nothing
+                // here reaches the API through that Service (the hub runs outside with a kubeconfig).
+                "--endpoint-reconciler-type=none",
                 "--tls-cert-file=" + pki.apiServerCert(), "--tls-private-key-file=" + pki.apiServerKey(),
                 "--client-ca-file=" + pki.caCert(),
                 "--service-account-issuer=" + issuer, "--api-audiences=" + issuer,
@@ -189,10 +192,13 @@ public final class ControlPlane implements AutoCloseable {
         return tail(dir.resolve(component + ".log"));
     }
 
+    /** The component's errors (klog's E and F lines), or its last lines when it logged none. */
     private static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            List<String> errors = lines.stream().filter(l -> l.startsWith("E") || l.startsWith("F")).toList();
+            List<String> shown = errors.isEmpty() ? lines : errors;
+            return String.join("\n", shown.subList(Math.max(0, shown.size() - 30), shown.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }

@@ -10,12 +10,17 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -86,9 +91,9 @@ public final class ProcessKubelet implements AutoCloseable {
         allLabels.put("kubernetes.io/hostname", name);
         allLabels.put("kubernetes.io/os", "linux");
         allLabels.put("kubernetes.io/arch", "amd64");
-        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(allLabels)
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(allLabels)
                 .endMetadata().withNewSpec().withTaints(taints).endSpec().build()).create();
-        node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+        var status = new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
                 .withCapacity(resources).withAllocatable(resources)
                 .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
                 .addNewAddress().withType("Hostname").withAddress(name).endAddress()
@@ -97,8 +102,9 @@ public final class ProcessKubelet implements AutoCloseable {
                 .withArchitecture("amd64").withContainerRuntimeVersion("process://notebook-hub-test")
                 .withOsImage("local processes").withKernelVersion("").withKubeProxyVersion("")
                 .withBootID("").withMachineID("").withSystemUUID("").endNodeInfo()
-                .build());
-        nodes.put(name, client.nodes().resource(node).updateStatus());
+                .build();
+        // Patches, not updates: the node controllers write the same objects concurrently.
+        nodes.put(name, mergeStatus(client.nodes().withName(name), status));
         renewLease(name);
         return this;
     }
@@ -180,7 +186,8 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private void reportStatus(String key, String ip, boolean ready) {
         String[] nsName = key.split("/", 2);
-        Pod current = client.pods().inNamespace(nsName[0]).withName(nsName[1]).get();
+        var resource = client.pods().inNamespace(nsName[0]).withName(nsName[1]);
+        Pod current = resource.get();
         if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
@@ -194,16 +201,11 @@ public final class ProcessKubelet implements AutoCloseable {
                 .withReady(ready).withStarted(true).withRestartCount(0)
                 .withNewState().withNewRunning().withStartedAt(startedAt).endRunning().endState()
                 .build()));
-        current.getStatus().setPhase("Running");
-        current.getStatus().setHostIP("127.0.0.1");
-        current.getStatus().setPodIP(ip);
-        current.getStatus().setPodIPs(List.of(new PodIP(ip)));
-        current.getStatus().setStartTime(startedAt);
-        current.getStatus().setContainerStatuses(containers);
-        current.getStatus().setConditions(List.of(condition("PodScheduled", true, now),
-                condition("Initialized", true, now), condition("ContainersReady", ready, now),
-                condition("Ready", ready, now)));
-        client.pods().resource(current).updateStatus();
+        mergeStatus(resource, new PodStatusBuilder().withPhase("Running").withHostIP("127.0.0.1").withPodIP(ip)
+                .withPodIPs(new PodIP(ip)).withStartTime(startedAt).withContainerStatuses(containers)
+                .withConditions(condition("PodScheduled", true, now), condition("Initialized", true, now),
+                        condition("ContainersReady", ready, now), condition("Ready", ready, now))
+                .build());
     }
 
     private void reportExit(String key, int exitCode, boolean oom) {
@@ -221,11 +223,11 @@ public final class ProcessKubelet implements AutoCloseable {
                     .withNewState().withNewTerminated().withExitCode(exitCode)
                     .withReason(oom ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error").withFinishedAt(now)
                     .endTerminated().endState().build()));
-            current.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-            current.getStatus().setContainerStatuses(containers);
-            current.getStatus().setConditions(List.of(condition("PodScheduled", true, now),
-                    condition("Ready", false, now), condition("ContainersReady", false, now)));
-            client.pods().resource(current).updateStatus();
+            mergeStatus(client.pods().inNamespace(nsName[0]).withName(nsName[1]), new PodStatusBuilder()
+                    .withPhase(exitCode == 0 ? "Succeeded" : "Failed").withContainerStatuses(containers)
+                    .withConditions(condition("PodScheduled", true, now), condition("Ready", false, now),
+                            condition("ContainersReady", false, now))
+                    .build());
         } catch (KubernetesClientException e) {
             log.warn("pod {}: could not report its exit: {}", key, e.getMessage());
         }
@@ -245,10 +247,21 @@ public final class ProcessKubelet implements AutoCloseable {
             case OOM_KILLED -> state.withNewState().withNewTerminated().withExitCode(137).withReason("OOMKilled")
                     .withFinishedAt(now).endTerminated().endState();
         }
-        pod.getStatus().setPhase(failure == Failure.OOM_KILLED ? "Failed" : "Pending");
-        pod.getStatus().setContainerStatuses(List.of(state.build()));
-        pod.getStatus().setConditions(List.of(condition("PodScheduled", true, now), condition("Ready", false, now)));
-        client.pods().resource(pod).updateStatus();
+        var containerStatus = state.build();
+        mergeStatus(client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()),
+                new PodStatusBuilder().withPhase(failure == Failure.OOM_KILLED ? "Failed" : "Pending")
+                        .withContainerStatuses(containerStatus)
+                        .withConditions(condition("PodScheduled", true, now), condition("Ready", false, now))
+                        .build());
+    }
+
+    /**
+     * A JSON merge patch of the status subresource: the scheduler and the node controllers write the same objects
+     * concurrently, so a read-modify-write update would lose races with them.
+     */
+    private static <T> T mergeStatus(NonDeletingOperation<T> resource, Object status) {
+        return resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("status", status)));
     }
 
     private static PodCondition condition(String type, boolean status, String now) {
@@ -265,9 +278,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private void heartbeat(String name) {
         try {
-            Node node = client.nodes().withName(name).get();
-            node.getStatus().setConditions(List.of(readyCondition()));
-            client.nodes().resource(node).updateStatus();
+            mergeStatus(client.nodes().withName(name), Map.of("conditions", List.of(readyCondition())));
         } catch (KubernetesClientException e) {
             log.warn("node {}: heartbeat failed: {}", name, e.getMessage());
         }
