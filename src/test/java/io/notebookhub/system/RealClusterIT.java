@@ -287,4 +287,77 @@ class RealClusterIT {
         pod.getSpec().getTolerations().forEach(t -> tolerated.add(t.getKey()));
         assertThat(tolerated).contains("nvidia.com/gpu");
     }
+
+    /** The spawn's progress stream read to its end (it ends with the ready or the failed event). */
+    private static String progressOf(String user) throws Exception {
+        HttpResponse<String> r = hub.call("GET", "/hub/api/users/" + user + "/server/progress", null,
+                HubProcess.ADMIN_TOKEN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static void refreshProfilesFromTheConfigMap() throws Exception {
+        Files.writeString(temp.resolve("profiles/profiles.yaml"), admin.configMaps().inNamespace(NAMESPACE)
+                .withName(RELEASE + "-profiles").get().getData().get("profiles.yaml"));
+    }
+
+    @Test
+    @Order(7)
+    void aPodWithoutTheGpuTolerationStaysUnscheduledAndTheUserIsToldWhy() throws Exception {
+        Map<String, String> secretBefore = admin.secrets().inNamespace(NAMESPACE).withName(RELEASE + "-secret").get()
+                .getData();
+        Helm.Result values = Helm.run("get", "values", RELEASE, "--all", "--output", "json", "--namespace", NAMESPACE,
+                "--kubeconfig", cluster.adminKubeconfig().toString());
+        assertThat(values.succeeded()).as(values.describe()).isTrue();
+        var profiles = (com.fasterxml.jackson.databind.node.ArrayNode) HubProcess.JSON.readTree(values.stdout())
+                .path("profiles");
+        profiles.addObject().put("slug", "gpu-untolerated").put("display_name", "GPU without toleration")
+                .set("extra_resource_limits", HubProcess.JSON.createObjectNode().put("nvidia.com/gpu", "1"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) profiles.get(profiles.size() - 1))
+                .set("node_selector", HubProcess.JSON.createObjectNode().put("nvidia.com/gpu.present", "true"));
+        Path file = temp.resolve("more-profiles.json");
+        HubProcess.JSON.writeValue(file.toFile(), Map.of("profiles", profiles));
+        Helm.Result upgrade = Helm.run("upgrade", RELEASE, Helm.chart().toString(), "--namespace", NAMESPACE,
+                "--kubeconfig", cluster.adminKubeconfig().toString(), "--reuse-values", "--values", file.toString());
+        assertThat(upgrade.succeeded()).as(upgrade.describe()).isTrue();
+        assertThat(admin.secrets().inNamespace(NAMESPACE).withName(RELEASE + "-secret").get().getData())
+                .as("helm upgrade keeps the generated secrets").isEqualTo(secretBefore);
+        // What the kubelet does for a ConfigMap mounted as a folder; the hub reloads profiles from it.
+        refreshProfilesFromTheConfigMap();
+        assertThat(hub.call("POST", "/hub/api/users/dave", null, HubProcess.ADMIN_TOKEN).statusCode()).isIn(201, 409);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> hub.call("POST",
+                "/hub/api/users/dave/server", "{\"profile\": \"gpu-untolerated\"}", HubProcess.ADMIN_TOKEN)
+                .statusCode() != 400);
+        String progress = progressOf("dave");
+        assertThat(progress).contains("\"failed\":true").contains("untolerated taint");
+        assertThat(podOf("dave")).as("the unschedulable pod is removed").isNull();
+    }
+
+    @Test
+    @Order(8)
+    void aFullResourceQuotaEndsTheSpawnAtOnceNamingTheQuota() throws Exception {
+        admin.resourceQuotas().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata().withName("notebook-memory").endMetadata()
+                .withNewSpec().withHard(Map.of("requests.memory", new io.fabric8.kubernetes.api.model.Quantity("1Mi")))
+                .endSpec().build()).create();
+        try {
+            // The quota controller must have counted the namespace before admission enforces it.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                var quota = admin.resourceQuotas().inNamespace(NAMESPACE).withName("notebook-memory").get();
+                return quota.getStatus() != null && quota.getStatus().getUsed() != null;
+            });
+            assertThat(hub.call("POST", "/hub/api/users/erin", null, HubProcess.ADMIN_TOKEN).statusCode())
+                    .isIn(201, 409);
+            long started = System.nanoTime();
+            HttpResponse<String> spawn = hub.call("POST", "/hub/api/users/erin/server", "{}", HubProcess.ADMIN_TOKEN);
+            assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202, 500);
+            String progress = progressOf("erin");
+            assertThat(progress).contains("\"failed\":true").contains("exceeded quota: notebook-memory")
+                    .doesNotContain("RBAC");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+        } finally {
+            admin.resourceQuotas().inNamespace(NAMESPACE).withName("notebook-memory").delete();
+        }
+    }
 }

@@ -279,11 +279,23 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 });
     }
 
+    /**
+     * A 403 is RBAC only when the API server says the hub "cannot" do it; a ResourceQuota, LimitRange or PodSecurity
+     * refusal is a 403 too, and its message names the quota or policy, which is what the user and the admin need.
+     */
+    private static String forbidden(String message) {
+        if (message.isEmpty() || message.contains(" cannot ")) {
+            return "the hub is not allowed to do this (HTTP 403" + (message.isEmpty() ? "" : ": " + message)
+                    + "); check its RBAC role";
+        }
+        return "Kubernetes refused it: " + message;
+    }
+
     static String apiReason(Throwable err) {
         int status = ApiCalls.status(err);
         return switch (status) {
             case 0 -> err.getMessage();
-            case 403 -> "the hub is not allowed to do this (HTTP 403); check its RBAC role";
+            case 403 -> forbidden(ApiCalls.message(err));
             case 422 -> "Kubernetes refused the object (HTTP 422): " + err.getMessage();
             default -> "Kubernetes API answered HTTP " + status;
         };
