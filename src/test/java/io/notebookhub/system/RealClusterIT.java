@@ -360,4 +360,19 @@ class RealClusterIT {
             admin.resourceQuotas().inNamespace(NAMESPACE).withName("notebook-memory").delete();
         }
     }
+
+    @Test
+    @Order(9)
+    void theHubsWatchesRecoverFromAnApiServerRestartAndSeeAPodDeletedAfterIt() throws Exception {
+        assertThat(server("carol").path("ready").asBoolean()).as("carol's GPU server from before").isTrue();
+
+        cluster.restartApiServer();
+        admin.pods().inNamespace(NAMESPACE).withName(podOf("carol").getMetadata().getName()).delete();
+
+        await("the hub to notice carol's pod is gone").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !server("carol").path("ready").asBoolean(false));
+        hub.serverStopped("carol");
+        HttpResponse<String> health = hub.call("GET", "/hub/health", null, null);
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
 }

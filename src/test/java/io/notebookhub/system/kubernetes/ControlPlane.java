@@ -37,6 +37,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Deque<Process> processes = new ArrayDeque<>();
     private final int apiPort;
     private KubernetesClient admin;
+    private List<String> apiServerCommand;
+    private Process apiServer;
 
     private ControlPlane(Path dir) throws IOException {
         this.dir = dir;
@@ -83,7 +85,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--unsafe-no-fsync=true", "--log-level=warn"));
 
         String issuer = "https://kubernetes.default.svc.cluster.local";
-        launch("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
+        apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
                 // The API server refuses to publish a loopback address as the kubernetes Service's endpoint; nothing
@@ -98,12 +100,12 @@ public final class ControlPlane implements AutoCloseable {
                 "--enable-admission-plugins=NodeRestriction",
                 "--service-cluster-ip-range=10.96.0.0/16",
                 "--cert-dir=" + dir.resolve("apiserver-certs"),
-                "--profiling=false", "--v=1"));
+                "--profiling=false", "--v=1");
+        apiServer = launch("kube-apiserver", apiServerCommand);
 
         Path kubeconfig = writeAdminKubeconfig();
         admin = new KubernetesClientBuilder().withConfig(adminConfig()).build();
-        await("the API server to be ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> "ok".equals(admin.raw(apiUrl() + "/readyz")));
+        awaitApiServer();
 
         launch("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
                 "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
@@ -124,7 +126,23 @@ public final class ControlPlane implements AutoCloseable {
         log.info("Kubernetes {} control plane ready at {}", RELEASE, apiUrl());
     }
 
-    private void launch(String name, List<String> command) throws IOException {
+    private void awaitApiServer() {
+        await("the API server to be ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> "ok".equals(admin.raw(apiUrl() + "/readyz")));
+    }
+
+    /**
+     * Kills the API server (SIGKILL) and starts it again on the same port and store: every watch breaks, and
+     * clients must re-list and re-watch.
+     */
+    public void restartApiServer() throws IOException, InterruptedException {
+        apiServer.destroyForcibly().waitFor();
+        processes.remove(apiServer);
+        apiServer = launch("kube-apiserver", apiServerCommand);
+        awaitApiServer();
+    }
+
+    private Process launch(String name, List<String> command) throws IOException {
         Path logFile = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -138,6 +156,7 @@ public final class ControlPlane implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+        return process;
     }
 
     public String apiUrl() {
