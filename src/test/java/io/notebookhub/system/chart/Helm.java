@@ -18,18 +18,18 @@ import java.util.concurrent.TimeUnit;
  * the system property {@code notebookhub.repo} or the nearest parent of the working directory holding
  * {@code chart/Chart.yaml}; {@code helm} on the PATH otherwise.
  */
-final class Helm {
+public final class Helm {
 
     private static final Logger log = LoggerFactory.getLogger(Helm.class);
     /** Generous: two cores are shared by several builds, and a k3s install waits for pods. */
     private static final long DEFAULT_TIMEOUT_SECONDS = 600;
 
-    record Result(int exitCode, String stdout, String stderr) {
-        boolean succeeded() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
-        String describe() {
+        public String describe() {
             return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
         }
     }
@@ -52,7 +52,7 @@ final class Helm {
                 + "; set -Dnotebookhub.repo=<repository root>");
     }
 
-    static Path chart() {
+    public static Path chart() {
         return repo().resolve("chart");
     }
 
@@ -61,7 +61,7 @@ final class Helm {
         return Files.isExecutable(tool) ? tool.toString() : "helm";
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         return run(List.of(args));
     }
 

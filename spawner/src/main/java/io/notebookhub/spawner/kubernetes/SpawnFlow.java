@@ -18,6 +18,10 @@ import io.notebookhub.spawner.kubernetes.watch.PodFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -28,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One spawn: {@code ensurePvc -> createPod -> awaitReady}, and on any failure the pod it made is removed
- * (the PVC never is). Readiness and failures come from the shared informers, never from polling.
+ * One spawn: {@code ensurePvc -> createPod -> awaitReady -> awaitAnswer}, and on any failure the pod it made is
+ * removed (the PVC never is). Readiness and failures come from the shared informers; only the last step asks the
+ * server itself, over HTTP, whether it answers.
  */
 final class SpawnFlow implements ClusterWatch.PodListener {
     private static final Logger log = LoggerFactory.getLogger(SpawnFlow.class);
@@ -47,6 +52,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     private final Set<String> seenEvents = new HashSet<>();
     private volatile String podUid;
     private volatile boolean podRequested;
+    private volatile boolean timedOut;
     private int percent = 10;
 
     SpawnFlow(Kube kube, Context context, SpawnRequest request, Consumer<SpawnProgress> progress) {
@@ -71,12 +77,15 @@ final class SpawnFlow implements ClusterWatch.PodListener {
 
     Future<SpawnedServer> run() {
         report(0, "Server requested");
-        long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> fail(
-                "Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
-                        + PodFailures.describe(kube.watch().pod(podName).orElse(null)) + ")."));
+        long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> {
+            timedOut = true;
+            fail("Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
+                    + PodFailures.describe(kube.watch().pod(podName).orElse(null)) + ").");
+        });
         return ensurePvc()
                 .compose(v -> createPod())
                 .compose(pod -> awaitReady(pod))
+                .compose(url -> awaitAnswer(url))
                 .map(url -> new SpawnedServer(url, state()))
                 .onComplete(ar -> {
                     kube.vertx().cancelTimer(timer);
@@ -161,6 +170,38 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         return ready.future();
     }
 
+    /**
+     * A Ready pod may still be a server that does not listen yet (a pod without a readiness probe is Ready when its
+     * container starts), so the user is routed only once the server answers on its prefix, as the local spawner
+     * waits.
+     */
+    private Future<String> awaitAnswer(String url) {
+        String prefix = request.env().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/");
+        HttpClient http = kube.vertx().createHttpClient(new HttpClientOptions().setConnectTimeout(2000)
+                .setKeepAlive(false));
+        Promise<String> answered = Promise.promise();
+        poll(http, url + (prefix.startsWith("/") ? prefix : "/" + prefix) + "api", url, answered);
+        return answered.future().onComplete(ar -> http.close());
+    }
+
+    private void poll(HttpClient http, String apiUrl, String url, Promise<String> answered) {
+        if (timedOut) {
+            answered.fail(new SpawnFailedException("Your server's pod is ready but the server did not answer on "
+                    + apiUrl + " within " + request.startTimeout().toSeconds() + " s (start_timeout)."));
+            return;
+        }
+        http.request(new RequestOptions().setAbsoluteURI(apiUrl).setMethod(HttpMethod.GET))
+                .compose(req -> req.send())
+                .onComplete(ar -> {
+                    if (ar.succeeded() && ar.result().statusCode() < 500) {
+                        report(95, "Server answers at " + url);
+                        answered.complete(url);
+                    } else {
+                        kube.vertx().setTimer(200, t -> poll(http, apiUrl, url, answered));
+                    }
+                });
+    }
+
     @Override
     public void onPod(String name, Pod pod) {
         if (pod == null) {
@@ -238,11 +279,23 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 });
     }
 
+    /**
+     * A 403 is RBAC only when the API server says the hub "cannot" do it; a ResourceQuota, LimitRange or PodSecurity
+     * refusal is a 403 too, and its message names the quota or policy, which is what the user and the admin need.
+     */
+    private static String forbidden(String message) {
+        if (message.isEmpty() || message.contains(" cannot ")) {
+            return "the hub is not allowed to do this (HTTP 403" + (message.isEmpty() ? "" : ": " + message)
+                    + "); check its RBAC role";
+        }
+        return "Kubernetes refused it: " + message;
+    }
+
     static String apiReason(Throwable err) {
         int status = ApiCalls.status(err);
         return switch (status) {
             case 0 -> err.getMessage();
-            case 403 -> "the hub is not allowed to do this (HTTP 403); check its RBAC role";
+            case 403 -> forbidden(ApiCalls.message(err));
             case 422 -> "Kubernetes refused the object (HTTP 422): " + err.getMessage();
             default -> "Kubernetes API answered HTTP " + status;
         };

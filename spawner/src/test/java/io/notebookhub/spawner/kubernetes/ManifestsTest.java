@@ -62,6 +62,17 @@ class ManifestsTest {
     }
 
     @Test
+    void isReadyOnlyWhenTheServerAnswersOnItsPrefix() {
+        ServerId server = ServerId.defaultServer("bob");
+        Pod pod = PodManifests.pod(server, TestProfiles.small(), TestProfiles.hubEnv(server), config);
+
+        var probe = pod.getSpec().getContainers().get(0).getReadinessProbe();
+        assertThat(probe.getHttpGet().getPath())
+                .isEqualTo(TestProfiles.hubEnv(server).get("JUPYTERHUB_SERVICE_PREFIX") + "api");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("notebook-port");
+    }
+
+    @Test
     void mountsServiceAccountTokenOnlyWhenConfigured() {
         KubernetesSpawnerConfig withToken = config.toBuilder().serviceAccount("notebook")
                 .automountServiceAccountToken(true).build();

@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,9 @@ final class MockKubelet implements AutoCloseable {
     private final Map<String, Behaviour> byPod = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
     private final AtomicInteger ips = new AtomicInteger();
+    /** A second octet of its own per kubelet, so test classes running at once never share a pod address. */
+    private static final int IP_BLOCK = 100 + new java.util.Random().nextInt(150);
+    private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Function<Pod, Behaviour> defaultBehaviour = p -> Behaviour.READY;
     private volatile boolean events = true;
     private Watch watch;
@@ -142,8 +149,12 @@ final class MockKubelet implements AutoCloseable {
     private PodStatus running(io.fabric8.kubernetes.api.model.ContainerStatus container, Pod pod) {
         boolean ready = Boolean.TRUE.equals(container.getReady());
         int n = ips.incrementAndGet();
+        String ip = "127." + IP_BLOCK + "." + (n / 250) + "." + (n % 250 + 1);
+        if (ready) {
+            answer(ip, pod);
+        }
         return new PodStatusBuilder().withPhase("Running")
-                .withPodIP("10.1." + (n / 250) + "." + (n % 250 + 1))
+                .withPodIP(ip)
                 .withConditions(condition("PodScheduled", "True"), condition("Ready", ready ? "True" : "False"))
                 .withContainerStatuses(container).build();
     }
@@ -187,8 +198,31 @@ final class MockKubelet implements AutoCloseable {
         return Instant.now().toString();
     }
 
+    /**
+     * A ready pod's "server": answers every request with 200 on the pod IP and container port, because the spawner
+     * routes a user only once the server answers. Pod IPs are loopback addresses, so nothing leaves this machine.
+     */
+    private void answer(String ip, Pod pod) {
+        var ports = pod.getSpec().getContainers().get(0).getPorts();
+        int port = ports == null || ports.isEmpty() ? 8888 : ports.get(0).getContainerPort();
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
+            server.createContext("/", exchange -> {
+                byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            servers.add(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve pod " + pod.getMetadata().getName() + " on " + ip, e);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
+        servers.forEach(s -> s.stop(0));
         if (watch != null) {
             watch.close();
         }

@@ -80,6 +80,11 @@ public final class PodManifests {
         return "http://0.0.0.0:" + config.port() + (prefix.startsWith("/") ? prefix : "/" + prefix);
     }
 
+    private static String apiPath(Map<String, String> hubEnv) {
+        String prefix = hubEnv.getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/");
+        return (prefix.startsWith("/") ? prefix : "/" + prefix) + "api";
+    }
+
     private static Container container(ResolvedProfile profile, Map<String, String> hubEnv, String image,
                                        KubernetesSpawnerConfig config) {
         return new ContainerBuilder()
@@ -88,6 +93,12 @@ public final class PodManifests {
                 .withImagePullPolicy(config.imagePullPolicy())
                 .withCommand(config.cmd())
                 .addNewPort().withName("notebook-port").withContainerPort(config.port()).withProtocol("TCP").endPort()
+                // Ready means "answers on its prefix", not "the process started", so Services and the pod's Ready
+                // condition agree with what a user's first request will meet.
+                .withNewReadinessProbe()
+                    .withNewHttpGet().withPath(apiPath(hubEnv)).withNewPort("notebook-port").endHttpGet()
+                    .withPeriodSeconds(2).withTimeoutSeconds(2).withFailureThreshold(3)
+                .endReadinessProbe()
                 .withEnv(env(profile, hubEnv, image, config))
                 .withResources(resources(profile))
                 .withVolumeMounts(volumeMounts(profile, config))

@@ -114,6 +114,16 @@ public final class ApiCalls implements AutoCloseable {
         return 0;
     }
 
+    /** What the API server said about a failed call (its Status message), or empty when it said nothing. */
+    public static String message(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+                return k.getStatus().getMessage();
+            }
+        }
+        return "";
+    }
+
     private static String summary(Throwable err) {
         int code = status(err);
         return code != 0 ? "HTTP " + code : err.getClass().getSimpleName() + ": " + err.getMessage();

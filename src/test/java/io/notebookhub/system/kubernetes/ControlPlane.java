@@ -1,0 +1,245 @@
+package io.notebookhub.system.kubernetes;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.notebookhub.system.HubProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager and kube-scheduler,
+ * the binaries {@code .ci/install-tools} builds from the pinned Kubernetes release into {@code .tools/kubernetes/bin}.
+ * The API server runs with client-certificate and service-account authentication, {@code Node,RBAC}
+ * authorization and its default admission plugins, so it refuses what a cluster would. There is no kubelet here:
+ * {@link ProcessKubelet} plays the nodes.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+    /** The binaries are built from this release (src/test/controlplane/kubernetes/go.mod pins the same). */
+    public static final String RELEASE = "v1.37.2";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dir;
+    private final Pki pki;
+    private final Deque<Process> processes = new ArrayDeque<>();
+    private final int apiPort;
+    private KubernetesClient admin;
+    private List<String> apiServerCommand;
+    private Process apiServer;
+
+    private ControlPlane(Path dir) throws IOException {
+        this.dir = dir;
+        this.pki = Pki.create(dir.resolve("pki"));
+        this.apiPort = HubProcess.freePort();
+    }
+
+    public static Path binaries() {
+        return HubProcess.repo().resolve(".tools/kubernetes/bin");
+    }
+
+    /** Starts every component and waits until the API server is ready and the default service account exists. */
+    public static ControlPlane start(Path dir) throws IOException {
+        Path bin = binaries();
+        for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
+            if (!Files.isExecutable(bin.resolve(name))) {
+                throw new IllegalStateException(bin.resolve(name) + " is missing: run `bash .ci/install-tools`, which"
+                        + " builds the control plane of Kubernetes " + RELEASE);
+            }
+        }
+        ControlPlane plane = new ControlPlane(dir);
+        try {
+            plane.startAll();
+        } catch (RuntimeException | IOException e) {
+            plane.close();
+            throw e;
+        }
+        return plane;
+    }
+
+    private void startAll() throws IOException {
+        Path bin = binaries();
+        int etcdClient = HubProcess.freePort();
+        int etcdPeer = HubProcess.freePort();
+        String etcdUrl = "http://127.0.0.1:" + etcdClient;
+        launch("etcd", List.of(bin.resolve("etcd").toString(), "--name=default",
+                "--data-dir=" + dir.resolve("etcd"),
+                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
+                "--listen-peer-urls=http://127.0.0.1:" + etcdPeer,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeer,
+                "--initial-cluster=default=http://127.0.0.1:" + etcdPeer,
+                "--listen-metrics-urls=http://127.0.0.1:" + HubProcess.freePort(),
+                // A test cluster lives for minutes; fsync per write would only slow every API call.
+                "--unsafe-no-fsync=true", "--log-level=warn"));
+
+        String issuer = "https://kubernetes.default.svc.cluster.local";
+        apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
+                // The API server refuses to publish a loopback address as the kubernetes Service's endpoint; nothing
+                // here reaches the API through that Service (the hub runs outside with a kubeconfig).
+                "--endpoint-reconciler-type=none",
+                "--tls-cert-file=" + pki.apiServerCert(), "--tls-private-key-file=" + pki.apiServerKey(),
+                "--client-ca-file=" + pki.caCert(),
+                "--service-account-issuer=" + issuer, "--api-audiences=" + issuer,
+                "--service-account-key-file=" + pki.serviceAccountPublicKey(),
+                "--service-account-signing-key-file=" + pki.serviceAccountKey(),
+                "--authorization-mode=Node,RBAC",
+                "--enable-admission-plugins=NodeRestriction",
+                "--service-cluster-ip-range=10.96.0.0/16",
+                "--cert-dir=" + dir.resolve("apiserver-certs"),
+                "--profiling=false", "--v=1");
+        apiServer = launch("kube-apiserver", apiServerCommand);
+
+        Path kubeconfig = writeAdminKubeconfig();
+        admin = new KubernetesClientBuilder().withConfig(adminConfig()).build();
+        awaitApiServer();
+
+        launch("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
+                "--use-service-account-credentials=true",
+                "--service-account-private-key-file=" + pki.serviceAccountKey(),
+                "--root-ca-file=" + pki.caCert(), "--cluster-name=notebook-hub-test", "--v=1"));
+        launch("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
+                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
+                "--v=1"));
+        // The service-account controller creates "default" in each namespace; pods are refused until it exists.
+        await("the default service account").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
+        log.info("Kubernetes {} control plane ready at {}", RELEASE, apiUrl());
+    }
+
+    private void awaitApiServer() {
+        await("the API server to be ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> "ok".equals(admin.raw(apiUrl() + "/readyz")));
+    }
+
+    /**
+     * Kills the API server (SIGKILL) and starts it again on the same port and store: every watch breaks, and
+     * clients must re-list and re-watch.
+     */
+    public void restartApiServer() throws IOException, InterruptedException {
+        apiServer.destroyForcibly().waitFor();
+        processes.remove(apiServer);
+        apiServer = launch("kube-apiserver", apiServerCommand);
+        awaitApiServer();
+    }
+
+    private Process launch(String name, List<String> command) throws IOException {
+        Path logFile = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        processes.push(process);
+        // Fail fast with the component's own words if it exits at once (bad flag, port taken).
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail(logFile));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return process;
+    }
+
+    public String apiUrl() {
+        return "https://127.0.0.1:" + apiPort;
+    }
+
+    public Path caCert() {
+        return pki.caCert();
+    }
+
+    /** A client with cluster-admin rights (the system:masters group), for test setup and assertions. */
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    public Config adminConfig() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl()).withCaCertFile(pki.caCert().toString())
+                .withClientCertFile(pki.adminCert().toString()).withClientKeyFile(pki.adminKey().toString())
+                .withRequestTimeout(30_000).build();
+    }
+
+    /** A kubeconfig file for cluster-admin, for helm and the control plane's own components. */
+    public Path adminKubeconfig() {
+        return dir.resolve("admin.kubeconfig");
+    }
+
+    private Path writeAdminKubeconfig() throws IOException {
+        return writeKubeconfig(adminKubeconfig(), "admin",
+                "    client-certificate: " + pki.adminCert() + "\n    client-key: " + pki.adminKey() + "\n", "default");
+    }
+
+    /** A kubeconfig that authenticates with a bearer token, e.g. a service account's from the TokenRequest API. */
+    public Path tokenKubeconfig(Path file, String token, String namespace) throws IOException {
+        return writeKubeconfig(file, "token", "    token: " + token + "\n", namespace);
+    }
+
+    private Path writeKubeconfig(Path file, String user, String credentials, String namespace) throws IOException {
+        String text = "apiVersion: v1\nkind: Config\n"
+                + "clusters:\n- name: test\n  cluster:\n    server: " + apiUrl() + "\n"
+                + "    certificate-authority: " + pki.caCert() + "\n"
+                + "users:\n- name: " + user + "\n  user:\n" + credentials
+                + "contexts:\n- name: test\n  context:\n    cluster: test\n    user: " + user + "\n"
+                + "    namespace: " + namespace + "\n"
+                + "current-context: test\n";
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    /** The last lines a component logged, for failure messages. */
+    public String logTail(String component) {
+        return tail(dir.resolve(component + ".log"));
+    }
+
+    /** The component's errors (klog's E and F lines), or its last lines when it logged none. */
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<String> errors = lines.stream().filter(l -> l.startsWith("E") || l.startsWith("F")).toList();
+            List<String> shown = errors.isEmpty() ? lines : errors;
+            return String.join("\n", shown.subList(Math.max(0, shown.size() - 30), shown.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        List<Process> stopping = new ArrayList<>(processes);
+        processes.clear();
+        for (Process p : stopping) {
+            p.destroy();
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}
