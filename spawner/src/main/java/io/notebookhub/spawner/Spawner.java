@@ -38,6 +38,14 @@ public interface Spawner extends AutoCloseable {
     /** Called (on any thread) when a server stops without being asked, with a reason for the user. */
     void onUnexpectedExit(BiConsumer<ServerId, String> listener);
 
+    /**
+     * What keeps this spawner from seeing its servers as they are (a watch that is down), or empty. The hub's health
+     * endpoint reports it, so an orchestrator restarts a hub stuck on a frozen view.
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     /** Deletes a user's persistent home (PVC or folder). Only called when configuration says so. */
     Future<Void> deleteHome(String user);
 

@@ -131,13 +131,14 @@ public final class ControlPlane implements AutoCloseable {
                 .ignoreExceptions().until(() -> "ok".equals(admin.raw(apiUrl() + "/readyz")));
     }
 
-    /**
-     * Kills the API server (SIGKILL) and starts it again on the same port and store: every watch breaks, and
-     * clients must re-list and re-watch.
-     */
-    public void restartApiServer() throws IOException, InterruptedException {
+    /** Kills the API server (SIGKILL): every watch breaks. */
+    public void killApiServer() throws InterruptedException {
         apiServer.destroyForcibly().waitFor();
         processes.remove(apiServer);
+    }
+
+    /** Starts the API server again on the same port and store, after {@link #killApiServer()}. */
+    public void startApiServer() throws IOException {
         apiServer = launch("kube-apiserver", apiServerCommand);
         awaitApiServer();
     }

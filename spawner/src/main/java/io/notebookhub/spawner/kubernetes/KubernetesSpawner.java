@@ -151,6 +151,11 @@ public final class KubernetesSpawner implements Spawner {
     }
 
     @Override
+    public Optional<String> problem() {
+        return started ? kube.watch().problem() : Optional.empty();
+    }
+
+    @Override
     public void onUnexpectedExit(BiConsumer<ServerId, String> listener) {
         exitListeners.add(listener);
     }

@@ -117,6 +117,25 @@ public final class ClusterWatch implements AutoCloseable {
         return synced.future();
     }
 
+    /**
+     * Why the caches may be stale, or empty while both informers are watching. fabric8 re-watches on its own after a
+     * broken connection; until it has, the hub would act on a frozen view.
+     */
+    public Optional<String> problem() {
+        if (pods == null || events == null) {
+            return Optional.empty();
+        }
+        if (!pods.isWatching()) {
+            return Optional.of("the watch of pods in namespace " + config.namespace()
+                    + " is down (the Kubernetes API server is unreachable or refuses it)");
+        }
+        if (!events.isWatching()) {
+            return Optional.of("the watch of events in namespace " + config.namespace()
+                    + " is down (the Kubernetes API server is unreachable or refuses it)");
+        }
+        return Optional.empty();
+    }
+
     public Optional<Pod> pod(String name) {
         return Optional.ofNullable(pods.getStore().getByKey(config.namespace() + "/" + name));
     }
