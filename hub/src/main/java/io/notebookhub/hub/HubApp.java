@@ -184,6 +184,7 @@ public final class HubApp implements AutoCloseable {
             if (spawner instanceof KubernetesSpawner kubernetes) {
                 kubernetes.start().toCompletionStage().toCompletableFuture().get();
             }
+            health.add(spawner::problem);
             Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
             SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
                     : SpawnEnvironmentHook.NONE;
