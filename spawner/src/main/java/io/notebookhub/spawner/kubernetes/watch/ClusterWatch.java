@@ -1,6 +1,7 @@
 package io.notebookhub.spawner.kubernetes.watch;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -43,6 +44,12 @@ public final class ClusterWatch implements AutoCloseable {
     private final List<BiConsumer<String, Pod>> podObservers = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Event> events;
+    private static final long PROBE_EVERY_MS = 5_000;
+    private static final long SILENCE_LIMIT_MS = 15_000;
+    private Vertx vertx;
+    private long probeTimer = -1;
+    private volatile long lastAnswer = System.currentTimeMillis();
+    private volatile String lastFailure;
 
     public ClusterWatch(KubernetesClient client, KubernetesSpawnerConfig config) {
         this.client = client;
@@ -54,6 +61,7 @@ public final class ClusterWatch implements AutoCloseable {
      * always means the hub's service account may not list/watch pods or events, so the message says so.
      */
     public Future<Void> start(Vertx vertx) {
+        this.vertx = vertx;
         pods = client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config))
                 .runnableInformer(0);
         pods.addEventHandler(new ResourceEventHandler<>() {
@@ -93,6 +101,7 @@ public final class ClusterWatch implements AutoCloseable {
                 // Events expire after an hour; nothing waits on their removal.
             }
         });
+        probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, id -> vertx.executeBlocking(this::probe, false));
         Promise<Void> synced = Promise.promise();
         long timeoutMs = config.informerSyncTimeout().toMillis();
         long timer = vertx.setTimer(timeoutMs, t -> synced.tryFail(new IllegalStateException(
@@ -124,6 +133,13 @@ public final class ClusterWatch implements AutoCloseable {
     public Optional<String> problem() {
         if (pods == null || events == null) {
             return Optional.empty();
+        }
+        long silentMs = System.currentTimeMillis() - lastAnswer;
+        if (lastFailure != null && silentMs > SILENCE_LIMIT_MS) {
+            // fabric8 keeps retrying a broken watch on its own and still calls it "watching" meanwhile; a list that
+            // fails says plainly that the view is frozen.
+            return Optional.of("the Kubernetes API server has not answered the hub's watch of namespace "
+                    + config.namespace() + " for " + silentMs / 1000 + " s (" + lastFailure + ")");
         }
         if (!pods.isWatching()) {
             return Optional.of("the watch of pods in namespace " + config.namespace()
@@ -225,7 +241,23 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     @Override
+    /** One cheap list from the API server's cache (resourceVersion 0, one item), as a heartbeat of the watch. */
+    private Void probe() {
+        try {
+            client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config))
+                    .list(new ListOptionsBuilder().withLimit(1L).withResourceVersion("0").build());
+            lastAnswer = System.currentTimeMillis();
+            lastFailure = null;
+        } catch (RuntimeException e) {
+            lastFailure = e.getMessage();
+        }
+        return null;
+    }
+
     public void close() {
+        if (vertx != null) {
+            vertx.cancelTimer(probeTimer);
+        }
         if (events != null) {
             events.close();
         }
