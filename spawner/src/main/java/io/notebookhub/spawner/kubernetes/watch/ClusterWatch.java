@@ -240,7 +240,6 @@ public final class ClusterWatch implements AutoCloseable {
         return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
     }
 
-    @Override
     /** One cheap list from the API server's cache (resourceVersion 0, one item), as a heartbeat of the watch. */
     private Void probe() {
         try {
@@ -254,6 +253,7 @@ public final class ClusterWatch implements AutoCloseable {
         return null;
     }
 
+    @Override
     public void close() {
         if (vertx != null) {
             vertx.cancelTimer(probeTimer);
