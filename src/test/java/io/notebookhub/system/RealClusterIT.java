@@ -372,7 +372,7 @@ class RealClusterIT {
                 .untilAsserted(() -> {
                     HttpResponse<String> down = hub.call("GET", "/hub/health", null, null);
                     assertThat(down.statusCode()).isEqualTo(503);
-                    assertThat(down.body()).contains("watch of pods");
+                    assertThat(down.body()).contains("has not answered the hub's watch of namespace " + NAMESPACE);
                 });
         cluster.startApiServer();
         admin.pods().inNamespace(NAMESPACE).withName(podOf("carol").getMetadata().getName()).delete();
