@@ -25,7 +25,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -124,20 +126,11 @@ public final class ServerManager {
         ServerRecord starting;
         ResolvedProfile resolved;
         try {
-            if (store.server(user.name(), serverName).map(ServerRecord::active).orElse(false)) {
+            if (store.server(id.user(), id.serverName()).map(ServerRecord::active).orElse(false)) {
                 throw HttpError.badRequest("server " + id + " is already running");
             }
             resolved = resolve(user, options);
-            Map<String, String> saved = new LinkedHashMap<>(options);
-            saved.put("profile", resolved.slug());
-            starting = new ServerRecord(user.name(), serverName, ServerRecord.STARTING, resolved.slug(), saved, null,
-                    Map.of(), clock.instant(), clock.instant(), null);
-            // Count and record as one step: two users' requests run on different workers, and each would
-            // otherwise see the last seat free and take it.
-            synchronized (capacity) {
-                checkCapacity(resolved);
-                store.saveServer(starting);
-            }
+            starting = reserveWithIntent(id, resolved, options);
         } catch (RuntimeException e) {
             busy.remove(id);
             return Future.failedFuture(e);
@@ -158,6 +151,25 @@ public final class ServerManager {
                     progress.publish(id, new JsonObject().put("progress", 100).put("failed", true)
                             .put("message", "Spawn failed: " + e.getMessage()));
                 });
+    }
+
+    /**
+     * Reserve and record intent, as one durable write before anything is launched: the server is recorded as
+     * starting, holding a seat of its profile, with the spawner's intent (the marker or pod name by which a
+     * restart finds what the launch leaves behind, even if the hub dies a moment after it).
+     */
+    private ServerRecord reserveWithIntent(ServerId id, ResolvedProfile resolved, Map<String, String> options) {
+        Map<String, String> saved = new LinkedHashMap<>(options);
+        saved.put("profile", resolved.slug());
+        ServerRecord starting = new ServerRecord(id.user(), id.serverName(), ServerRecord.STARTING, resolved.slug(),
+                saved, null, spawner.intent(id), clock.instant(), clock.instant(), null);
+        // Count and record as one step: two users' requests run on different workers, and each would
+        // otherwise see the last seat free and take it.
+        synchronized (capacity) {
+            checkCapacity(resolved);
+            store.saveServer(starting);
+        }
+        return starting;
     }
 
     private ResolvedProfile resolve(UserRecord user, Map<String, String> options) {
@@ -206,7 +218,7 @@ public final class ServerManager {
                 .compose(extra -> {
                     Map<String, String> all = new LinkedHashMap<>(extra);
                     all.putAll(hubEnv);
-                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout);
+                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout, starting.spawnerState());
                     return spawner.start(request, p -> publish(id, p.progress(), p.message()));
                 })
                 .compose(spawned -> addRoute(id, spawned)
@@ -287,32 +299,78 @@ public final class ServerManager {
     }
 
     /**
-     * After a hub restart: asks the spawner which recorded servers still run, records the rest as stopped, then
-     * puts the proxy's routes in step.
+     * After a hub restart, graceful or a crash: asks the spawner what runs of the servers recorded as starting or
+     * running. Those found are adopted; one whose start the restart interrupted is waited for until it answers,
+     * then routed and recorded as running (in the background: it holds its name busy meanwhile). A stop the
+     * restart interrupted is finished. The rest are recorded as stopped; the spawner stops whatever of this hub
+     * runs that no record accounts for. Then the proxy's routes are put in step.
      */
     public Future<Integer> reconcileAfterRestart() {
         return blocking(store::activeServers).compose(active -> {
-            Map<ServerId, Map<String, String>> known = new HashMap<>();
+            Map<ServerId, Map<String, Object>> known = new HashMap<>();
             Map<ServerId, ServerRecord> records = new HashMap<>();
             for (ServerRecord s : active) {
                 ServerId id = new ServerId(s.user(), s.name());
-                known.put(id, s.spawnerState());
                 records.put(id, s);
+                busy.add(id);
+                if (!ServerRecord.STOPPING.equals(s.status())) {
+                    known.put(id, s.spawnerState());
+                }
             }
-            return spawner.reconcile(known).compose(alive -> blocking(() -> {
-                records.forEach((id, record) -> {
-                    SpawnedServer s = alive.get(id);
-                    if (s == null) {
-                        store.saveServer(record.stopped("the server was no longer running when the hub restarted"));
-                        tokens.revokeServerTokens(id.user(), id.serverName());
-                    } else if (!ServerRecord.RUNNING.equals(record.status()) || !s.url().equals(record.url())) {
-                        store.saveServer(record.running(s.url(), s.state(), clock.instant()));
-                    }
-                });
-                log.info("after restart: {} of {} recorded servers are running", alive.size(), records.size());
-                return alive.size();
-            }));
-        }).compose(n -> syncRoutes().map(n));
+            return spawner.reconcile(known, defaultStartTimeout)
+                    .onFailure(e -> busy.removeAll(records.keySet()))
+                    .compose(found -> {
+                        List<Future<Void>> adoptedRunning = new ArrayList<>();
+                        records.forEach((id, record) -> {
+                            Future<Void> settled = settle(record, found.get(id)).onComplete(ar -> busy.remove(id));
+                            if (!ServerRecord.STARTING.equals(record.status())) {
+                                adoptedRunning.add(settled);
+                            }
+                        });
+                        return Future.join(adoptedRunning).transform(ar -> blocking(() -> (int) store.activeServers()
+                                .stream().filter(s -> ServerRecord.RUNNING.equals(s.status())).count()));
+                    });
+        }).compose(n -> syncRoutes().map(n)).onSuccess(n -> log.info("after restart: {} servers running", n));
+    }
+
+    /** One recorded server after a restart: finish its stop, adopt (and finish its start), or record it gone. */
+    private Future<Void> settle(ServerRecord record, Future<SpawnedServer> found) {
+        ServerId id = new ServerId(record.user(), record.name());
+        if (ServerRecord.STOPPING.equals(record.status())) {
+            return spawner.stop(id, record.spawnerState())
+                    .compose(v -> recordGone(record, "stopped (the stop was finished after a hub restart)"));
+        }
+        if (found == null) {
+            return recordGone(record, "the server was no longer running when the hub restarted");
+        }
+        return found.compose(s -> {
+            if (ServerRecord.RUNNING.equals(record.status())) {
+                return s.url().equals(record.url()) ? Future.<Void>succeededFuture()
+                        : blocking(() -> recordRunning(record, s));
+            }
+            log.info("server {} was starting when the hub stopped and now answers; routing it", id);
+            return addRoute(id, s).recover(e -> {
+                log.warn("could not route {} yet (the route check will retry): {}", id, e.getMessage());
+                return Future.succeededFuture();
+            }).compose(v -> blocking(() -> recordRunning(record, s)));
+        }, e -> recordGone(record, "the server did not come back after the hub restarted: " + e.getMessage()));
+    }
+
+    private Void recordRunning(ServerRecord record, SpawnedServer s) {
+        store.saveServer(record.running(s.url(), s.state(), clock.instant()));
+        return null;
+    }
+
+    private Future<Void> recordGone(ServerRecord record, String reason) {
+        return blocking(() -> {
+            store.saveServer(record.stopped(reason));
+            tokens.revokeServerTokens(record.user(), record.name());
+            if (!ServerRecord.STARTING.equals(record.status())) {
+                events.stopped(record, reason);
+            }
+            log.info("server {} recorded as stopped: {}", new ServerId(record.user(), record.name()), reason);
+            return null;
+        });
     }
 
     /** Adds missing routes and removes routes of servers that are not running. */

@@ -44,7 +44,7 @@ public final class H2HubStore implements HubStore {
 
     /** Opens (creating if needed) the database {@code hub} in {@code dataDir} and migrates its schema. */
     public static H2HubStore open(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("hub") + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("hub") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         return open(url);
     }
 
