@@ -212,6 +212,17 @@ public class HubProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to the hub's JVM (what {@code destroyForcibly} sends on Linux), as a node failure or the OOM killer
+     * ends it: no shutdown hook, no graceful close. Waits until the process is gone. Users' servers keep running.
+     */
+    public void kill9() throws InterruptedException {
+        if (isRunning()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
     public HubProcess restart() throws IOException, InterruptedException {
         stop();
         return start();
