@@ -64,7 +64,7 @@ class SpawnCrashIT {
         hub.createUsers(List.of("alice"));
         String token = hub.tokenOf("alice");
         hub.startServer("alice");
-        long pid = hub.recordedPid("alice");
+        long pid = NotebookProcesses.serversOf(hub, "alice").get(0).pid();
         // At once after the server became ready: the moment its pid and port were written.
         hub.kill9();
 
