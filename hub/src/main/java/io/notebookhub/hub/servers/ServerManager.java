@@ -25,9 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -126,7 +124,7 @@ public final class ServerManager {
         ServerRecord starting;
         ResolvedProfile resolved;
         try {
-            if (store.server(id.user(), id.serverName()).map(ServerRecord::active).orElse(false)) {
+            if (store.server(user.name(), serverName).map(ServerRecord::active).orElse(false)) {
                 throw HttpError.badRequest("server " + id + " is already running");
             }
             resolved = resolve(user, options);
@@ -299,78 +297,14 @@ public final class ServerManager {
     }
 
     /**
-     * After a hub restart, graceful or a crash: asks the spawner what runs of the servers recorded as starting or
-     * running. Those found are adopted; one whose start the restart interrupted is waited for until it answers,
-     * then routed and recorded as running (in the background: it holds its name busy meanwhile). A stop the
-     * restart interrupted is finished. The rest are recorded as stopped; the spawner stops whatever of this hub
-     * runs that no record accounts for. Then the proxy's routes are put in step.
+     * After a hub restart, graceful or a crash: adopts what runs, finishes interrupted starts and stops, records
+     * the rest as stopped (see {@link AfterRestart}), then puts the proxy's routes in step.
      */
     public Future<Integer> reconcileAfterRestart() {
-        return blocking(store::activeServers).compose(active -> {
-            Map<ServerId, Map<String, Object>> known = new HashMap<>();
-            Map<ServerId, ServerRecord> records = new HashMap<>();
-            for (ServerRecord s : active) {
-                ServerId id = new ServerId(s.user(), s.name());
-                records.put(id, s);
-                busy.add(id);
-                if (!ServerRecord.STOPPING.equals(s.status())) {
-                    known.put(id, s.spawnerState());
-                }
-            }
-            return spawner.reconcile(known, defaultStartTimeout)
-                    .onFailure(e -> busy.removeAll(records.keySet()))
-                    .compose(found -> {
-                        List<Future<Void>> adoptedRunning = new ArrayList<>();
-                        records.forEach((id, record) -> {
-                            Future<Void> settled = settle(record, found.get(id)).onComplete(ar -> busy.remove(id));
-                            if (!ServerRecord.STARTING.equals(record.status())) {
-                                adoptedRunning.add(settled);
-                            }
-                        });
-                        return Future.join(adoptedRunning).transform(ar -> blocking(() -> (int) store.activeServers()
-                                .stream().filter(s -> ServerRecord.RUNNING.equals(s.status())).count()));
-                    });
-        }).compose(n -> syncRoutes().map(n)).onSuccess(n -> log.info("after restart: {} servers running", n));
-    }
-
-    /** One recorded server after a restart: finish its stop, adopt (and finish its start), or record it gone. */
-    private Future<Void> settle(ServerRecord record, Future<SpawnedServer> found) {
-        ServerId id = new ServerId(record.user(), record.name());
-        if (ServerRecord.STOPPING.equals(record.status())) {
-            return spawner.stop(id, record.spawnerState())
-                    .compose(v -> recordGone(record, "stopped (the stop was finished after a hub restart)"));
-        }
-        if (found == null) {
-            return recordGone(record, "the server was no longer running when the hub restarted");
-        }
-        return found.compose(s -> {
-            if (ServerRecord.RUNNING.equals(record.status())) {
-                return s.url().equals(record.url()) ? Future.<Void>succeededFuture()
-                        : blocking(() -> recordRunning(record, s));
-            }
-            log.info("server {} was starting when the hub stopped and now answers; routing it", id);
-            return addRoute(id, s).recover(e -> {
-                log.warn("could not route {} yet (the route check will retry): {}", id, e.getMessage());
-                return Future.succeededFuture();
-            }).compose(v -> blocking(() -> recordRunning(record, s)));
-        }, e -> recordGone(record, "the server did not come back after the hub restarted: " + e.getMessage()));
-    }
-
-    private Void recordRunning(ServerRecord record, SpawnedServer s) {
-        store.saveServer(record.running(s.url(), s.state(), clock.instant()));
-        return null;
-    }
-
-    private Future<Void> recordGone(ServerRecord record, String reason) {
-        return blocking(() -> {
-            store.saveServer(record.stopped(reason));
-            tokens.revokeServerTokens(record.user(), record.name());
-            if (!ServerRecord.STARTING.equals(record.status())) {
-                events.stopped(record, reason);
-            }
-            log.info("server {} recorded as stopped: {}", new ServerId(record.user(), record.name()), reason);
-            return null;
-        });
+        return new AfterRestart(vertx, store, tokens, spawner, busy, this::addRoute, events, clock)
+                .reconcile(defaultStartTimeout)
+                .compose(n -> syncRoutes().map(n))
+                .onSuccess(n -> log.info("after restart: {} servers running", n));
     }
 
     /** Adds missing routes and removes routes of servers that are not running. */

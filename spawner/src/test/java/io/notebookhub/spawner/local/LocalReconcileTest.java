@@ -41,12 +41,14 @@ class LocalReconcileTest {
     Path servers;
     @TempDir
     Path otherServers;
+    @TempDir
+    Path tools;
     private Path script;
     private final List<Vertx> hubs = new ArrayList<>();
 
     @BeforeEach
     void copyFakeServer() throws Exception {
-        script = servers.resolveSibling(servers.getFileName() + "-fake-singleuser.py");
+        script = tools.resolve("fake-singleuser.py");
         try (var in = getClass().getResourceAsStream("/fake-singleuser.py")) {
             Files.write(script, in.readAllBytes());
         }
