@@ -94,8 +94,9 @@ final class AfterRestart {
         }
         return found.compose(s -> {
             if (ServerRecord.RUNNING.equals(record.status())) {
-                return s.url().equals(record.url()) ? Future.<Void>succeededFuture()
-                        : blocking(() -> recordRunning(record, s));
+                // A new address, or state an earlier version stored as strings: record what the spawner found.
+                return s.url().equals(record.url()) && sameJson(s.state(), record.spawnerState())
+                        ? Future.<Void>succeededFuture() : blocking(() -> recordRunning(record, s));
             }
             log.info("server {} was starting when the hub stopped and now answers; routing it", id);
             return route.apply(id, s).recover(e -> {
@@ -103,6 +104,23 @@ final class AfterRestart {
                 return Future.succeededFuture();
             }).compose(v -> blocking(() -> recordRunning(record, s)));
         }, e -> recordGone(record, "the server did not come back after the hub restarted: " + e.getMessage()));
+    }
+
+    /** Equal as JSON: 1234 read back as an Integer is the Long 1234 it was written as; "1234" is not. */
+    static boolean sameJson(Map<String, Object> a, Map<String, Object> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var e : a.entrySet()) {
+            Object x = e.getValue();
+            Object y = b.get(e.getKey());
+            boolean same = x instanceof Number n && y instanceof Number m ? n.doubleValue() == m.doubleValue()
+                    : java.util.Objects.equals(x, y);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Void recordRunning(ServerRecord record, SpawnedServer s) {
