@@ -202,7 +202,8 @@ class KubernetesSpawnerTest {
         ServerId rita = ServerId.defaultServer("rita");
         Map<String, Object> intent = spawner.intent(rita);
         Pod leftover = createLeftoverPod(rita);
-        await().atMost(SpawnerFlows.WAIT).until(() -> PodFailures.readyUrl(flows.pod(rita), 8888).isPresent());
+        await().atMost(SpawnerFlows.WAIT).until(() -> flows.pod(rita) != null
+                && PodFailures.readyUrl(flows.pod(rita), 8888).isPresent());
         spawner.close();
 
         spawner = newSpawner(config);
@@ -219,7 +220,7 @@ class KubernetesSpawnerTest {
         kubelet.behave(SafeNames.podName(sam), Behaviour.NEVER_READY);
         Map<String, Object> intent = spawner.intent(sam);
         Pod leftover = createLeftoverPod(sam);
-        await().atMost(SpawnerFlows.WAIT).until(() -> "Running".equals(flows.pod(sam).getStatus().getPhase()));
+        await().atMost(SpawnerFlows.WAIT).until(() -> running(flows.pod(sam)));
         spawner.close();
 
         spawner = newSpawner(config);
@@ -245,7 +246,7 @@ class KubernetesSpawnerTest {
         kubelet.behave(SafeNames.podName(tom), Behaviour.NEVER_READY);
         Map<String, Object> intent = spawner.intent(tom);
         createLeftoverPod(tom);
-        await().atMost(SpawnerFlows.WAIT).until(() -> "Running".equals(flows.pod(tom).getStatus().getPhase()));
+        await().atMost(SpawnerFlows.WAIT).until(() -> running(flows.pod(tom)));
         spawner.close();
 
         spawner = newSpawner(config);
@@ -265,6 +266,10 @@ class KubernetesSpawnerTest {
         spawner = newSpawner(config);
 
         assertThat(join(spawner.reconcile(Map.of(uma, spawner.intent(uma)), START))).isEmpty();
+    }
+
+    private static boolean running(Pod pod) {
+        return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
     }
 
     /** The pod a spawn had created when the hub was killed: the hub recorded its intent, not the pod. */
