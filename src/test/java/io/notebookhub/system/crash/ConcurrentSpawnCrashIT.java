@@ -44,7 +44,7 @@ class ConcurrentSpawnCrashIT {
         users.forEach(hub::requestServer);
         // Kill while the spawns are in flight: some servers launched, most not yet answering.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> NotebookProcesses.of(hub).stream().filter(NotebookProcesses.Seen::server).count() >= 5);
+                .until(() -> NotebookProcesses.of(hub).stream().filter(NotebookProcesses.Seen::server).count() >= 10);
         hub.kill9();
         long launched = NotebookProcesses.of(hub).stream().filter(NotebookProcesses.Seen::server).count();
 
