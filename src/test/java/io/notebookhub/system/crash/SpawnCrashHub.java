@@ -50,6 +50,17 @@ final class SpawnCrashHub extends HubProcess {
         });
     }
 
+    /** Asks to stop the user's server without waiting for the answer. */
+    CompletableFuture<Void> requestStop(String user) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                call("DELETE", "/hub/api/users/" + user + "/server", null, ADMIN_TOKEN);
+            } catch (IOException e) {
+                // the hub was killed while the request was open: expected in these tests
+            }
+        });
+    }
+
     void startServer(String user) throws IOException {
         HttpResponse<String> r = call("POST", "/hub/api/users/" + user + "/server", "{}", ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isIn(201, 202);

@@ -82,4 +82,25 @@ class SpawnCrashIT {
         hub.stopServer("alice");
         assertThat(NotebookProcesses.of(hub)).isEmpty();
     }
+
+    @Test
+    void aStopThatAKill9InterruptedIsFinishedAfterTheRestart() throws Exception {
+        hub = new SpawnCrashHub(temp.resolve("data")).start();
+        hub.createUsers(List.of("alice"));
+        hub.startServer("alice");
+        long pid = NotebookProcesses.serversOf(hub, "alice").get(0).pid();
+        // A frozen server does not act on SIGTERM, so the hub's stop is still waiting for it when the hub dies.
+        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+
+        hub.requestStop("alice");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> "stop".equals(hub.defaultServer("alice").path("pending").asText()));
+        hub.kill9();
+        assertThat(ProcessHandle.of(pid)).as("the server outlived the hub").isPresent();
+        hub.start();
+
+        assertThat(hub.awaitSettled("alice")).isEqualTo(Outcome.STOPPED);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(NotebookProcesses.of(hub)).as("the stop was finished, nothing of alice runs").isEmpty());
+    }
 }
