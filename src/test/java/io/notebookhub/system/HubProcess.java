@@ -212,7 +212,10 @@ public class HubProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, as a node failure or an OOM kill ends it: no shutdown hook runs. Waits for the process to end. */
+    /**
+     * SIGKILL to the hub's JVM (what {@code destroyForcibly} sends on Linux), as a node failure or the OOM killer
+     * ends it: no shutdown hook, no graceful close. Waits until the process is gone. Users' servers keep running.
+     */
     public void kill9() throws InterruptedException {
         if (isRunning()) {
             process.destroyForcibly();

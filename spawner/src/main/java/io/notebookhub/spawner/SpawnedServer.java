@@ -6,7 +6,7 @@ import java.util.Map;
  * A server that answers.
  *
  * @param url where the proxy sends its traffic, e.g. {@code http://10.0.3.7:8888} (no path)
- * @param state what the spawner needs to find the server again after a hub restart (pod name, pid, port);
- *              the hub stores it verbatim
+ * @param state what the spawner needs to find the server again after a hub restart (pod name, pid, port), as
+ *              JSON values; the hub stores it verbatim
  */
-public record SpawnedServer(String url, Map<String, String> state) {}
+public record SpawnedServer(String url, Map<String, Object> state) {}

@@ -128,16 +128,7 @@ public final class ServerManager {
                 throw HttpError.badRequest("server " + id + " is already running");
             }
             resolved = resolve(user, options);
-            Map<String, String> saved = new LinkedHashMap<>(options);
-            saved.put("profile", resolved.slug());
-            starting = new ServerRecord(user.name(), serverName, ServerRecord.STARTING, resolved.slug(), saved, null,
-                    Map.of(), clock.instant(), clock.instant(), null);
-            // Count and record as one step: two users' requests run on different workers, and each would
-            // otherwise see the last seat free and take it.
-            synchronized (capacity) {
-                checkCapacity(resolved);
-                store.saveServer(starting);
-            }
+            starting = reserveWithIntent(id, resolved, options);
         } catch (RuntimeException e) {
             busy.remove(id);
             return Future.failedFuture(e);
@@ -158,6 +149,25 @@ public final class ServerManager {
                     progress.publish(id, new JsonObject().put("progress", 100).put("failed", true)
                             .put("message", "Spawn failed: " + e.getMessage()));
                 });
+    }
+
+    /**
+     * Reserve and record intent, as one durable write before anything is launched: the server is recorded as
+     * starting, holding a seat of its profile, with the spawner's intent (the marker or pod name by which a
+     * restart finds what the launch leaves behind, even if the hub dies a moment after it).
+     */
+    private ServerRecord reserveWithIntent(ServerId id, ResolvedProfile resolved, Map<String, String> options) {
+        Map<String, String> saved = new LinkedHashMap<>(options);
+        saved.put("profile", resolved.slug());
+        ServerRecord starting = new ServerRecord(id.user(), id.serverName(), ServerRecord.STARTING, resolved.slug(),
+                saved, null, spawner.intent(id), clock.instant(), clock.instant(), null);
+        // Count and record as one step: two users' requests run on different workers, and each would
+        // otherwise see the last seat free and take it.
+        synchronized (capacity) {
+            checkCapacity(resolved);
+            store.saveServer(starting);
+        }
+        return starting;
     }
 
     private ResolvedProfile resolve(UserRecord user, Map<String, String> options) {
@@ -206,7 +216,7 @@ public final class ServerManager {
                 .compose(extra -> {
                     Map<String, String> all = new LinkedHashMap<>(extra);
                     all.putAll(hubEnv);
-                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout);
+                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout, starting.spawnerState());
                     return spawner.start(request, p -> publish(id, p.progress(), p.message()));
                 })
                 .compose(spawned -> addRoute(id, spawned)
@@ -287,32 +297,14 @@ public final class ServerManager {
     }
 
     /**
-     * After a hub restart: asks the spawner which recorded servers still run, records the rest as stopped, then
-     * puts the proxy's routes in step.
+     * After a hub restart, graceful or a crash: adopts what runs, finishes interrupted starts and stops, records
+     * the rest as stopped (see {@link AfterRestart}), then puts the proxy's routes in step.
      */
     public Future<Integer> reconcileAfterRestart() {
-        return blocking(store::activeServers).compose(active -> {
-            Map<ServerId, Map<String, String>> known = new HashMap<>();
-            Map<ServerId, ServerRecord> records = new HashMap<>();
-            for (ServerRecord s : active) {
-                ServerId id = new ServerId(s.user(), s.name());
-                known.put(id, s.spawnerState());
-                records.put(id, s);
-            }
-            return spawner.reconcile(known).compose(alive -> blocking(() -> {
-                records.forEach((id, record) -> {
-                    SpawnedServer s = alive.get(id);
-                    if (s == null) {
-                        store.saveServer(record.stopped("the server was no longer running when the hub restarted"));
-                        tokens.revokeServerTokens(id.user(), id.serverName());
-                    } else if (!ServerRecord.RUNNING.equals(record.status()) || !s.url().equals(record.url())) {
-                        store.saveServer(record.running(s.url(), s.state(), clock.instant()));
-                    }
-                });
-                log.info("after restart: {} of {} recorded servers are running", alive.size(), records.size());
-                return alive.size();
-            }));
-        }).compose(n -> syncRoutes().map(n));
+        return new AfterRestart(vertx, store, tokens, spawner, busy, this::addRoute, events, clock)
+                .reconcile(defaultStartTimeout)
+                .compose(n -> syncRoutes().map(n))
+                .onSuccess(n -> log.info("after restart: {} servers running", n));
     }
 
     /** Adds missing routes and removes routes of servers that are not running. */

@@ -8,11 +8,12 @@ import java.util.Map;
  *
  * @param status {@code starting}, {@code running}, {@code stopping} or {@code stopped}
  * @param url where the proxy routes to while running
- * @param spawnerState what the spawner needs to find the server after a restart
+ * @param spawnerState what the spawner needs to find the server after a restart, as JSON values; while starting,
+ *                     what it recorded before launching (see {@code Spawner.intent})
  * @param stopReason why it last stopped or failed, for the user and the REST API
  */
 public record ServerRecord(String user, String name, String status, String profile, Map<String, String> userOptions,
-                           String url, Map<String, String> spawnerState, Instant started, Instant lastActivity,
+                           String url, Map<String, Object> spawnerState, Instant started, Instant lastActivity,
                            String stopReason) {
 
     public static final String STARTING = "starting";
@@ -29,7 +30,7 @@ public record ServerRecord(String user, String name, String status, String profi
                 stopReason);
     }
 
-    public ServerRecord running(String newUrl, Map<String, String> state, Instant now) {
+    public ServerRecord running(String newUrl, Map<String, Object> state, Instant now) {
         return new ServerRecord(user, name, RUNNING, profile, userOptions, newUrl, state, started, now, null);
     }
 

@@ -23,6 +23,7 @@ import java.util.Optional;
 final class ServerTable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
 
     private final Sql sql;
     private final RecordCaches caches;
@@ -42,7 +43,7 @@ final class ServerTable {
         });
     }
 
-    private static String json(Map<String, String> map) {
+    private static String json(Map<String, ?> map) {
         try {
             return JSON.writeValueAsString(map == null ? Map.of() : map);
         } catch (JsonProcessingException e) {
@@ -51,8 +52,17 @@ final class ServerTable {
     }
 
     private static Map<String, String> map(String json) {
+        return read(json, STRING_MAP);
+    }
+
+    /** Spawner state as JSON values; rows written by earlier versions hold strings, which read back as such. */
+    private static Map<String, Object> state(String json) {
+        return read(json, OBJECT_MAP);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
         try {
-            return json == null ? Map.of() : JSON.readValue(json, STRING_MAP);
+            return JSON.readValue(json == null ? "{}" : json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt JSON in store: " + json, e);
         }
@@ -61,7 +71,7 @@ final class ServerTable {
     private static ServerRecord serverRow(ResultSet rs) throws SQLException {
         return new ServerRecord(rs.getString("user_name"), rs.getString("name"), rs.getString("status"),
                 rs.getString("profile"), map(rs.getString("user_options")), rs.getString("url"),
-                map(rs.getString("spawner_state")), instant(rs, "started"), instant(rs, "last_activity"),
+                state(rs.getString("spawner_state")), instant(rs, "started"), instant(rs, "last_activity"),
                 rs.getString("stop_reason"));
     }
 

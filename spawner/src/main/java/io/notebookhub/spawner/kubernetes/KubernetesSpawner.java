@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +92,13 @@ public final class KubernetesSpawner implements Spawner {
         return kube.watch().start(kube.vertx()).onSuccess(v -> started = true);
     }
 
+    /** The pod name is derived from the server's name, so it is known before the pod exists. */
+    @Override
+    public Map<String, Object> intent(ServerId server) {
+        return Map.of("pod", SafeNames.podName(server), "namespace", kube.config().namespace(), "pvc",
+                SafeNames.pvcName(server.user()));
+    }
+
     @Override
     public Future<SpawnedServer> start(SpawnRequest request, Consumer<SpawnProgress> progress) {
         if (!started) {
@@ -112,7 +120,7 @@ public final class KubernetesSpawner implements Spawner {
     }
 
     @Override
-    public Future<Void> stop(ServerId server, Map<String, String> state) {
+    public Future<Void> stop(ServerId server, Map<String, Object> state) {
         String podName = Adoption.podName(server, state);
         Map<String, String> mdc = Mdc.of(server);
         running.remove(podName);
@@ -128,7 +136,7 @@ public final class KubernetesSpawner implements Spawner {
     }
 
     @Override
-    public Future<Optional<SpawnedServer>> status(ServerId server, Map<String, String> state) {
+    public Future<Optional<SpawnedServer>> status(ServerId server, Map<String, Object> state) {
         if (!started) {
             return Future.failedFuture(new IllegalStateException("KubernetesSpawner.start() has not completed"));
         }
@@ -142,12 +150,13 @@ public final class KubernetesSpawner implements Spawner {
     }
 
     @Override
-    public Future<Map<ServerId, SpawnedServer>> reconcile(Map<ServerId, Map<String, String>> known) {
+    public Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
+                                                                  Duration startTimeout) {
         if (!started) {
             return Future.failedFuture(new IllegalStateException("KubernetesSpawner.start() has not completed"));
         }
-        return new Adoption(kube).reconcile(known).onSuccess(adopted -> adopted.forEach(
-                (server, s) -> running.put(s.state().get("pod"), server)));
+        return new Adoption(kube).reconcile(known, startTimeout).onSuccess(adopted -> adopted.forEach(
+                (server, ready) -> ready.onSuccess(s -> running.put(Adoption.podName(server, s.state()), server))));
     }
 
     @Override

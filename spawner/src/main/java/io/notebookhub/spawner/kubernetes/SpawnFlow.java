@@ -69,7 +69,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         return podName;
     }
 
-    Map<String, String> state() {
+    Map<String, Object> state() {
         KubernetesSpawnerConfig config = kube.config();
         return Map.of("profile", Objects.requireNonNullElse(request.profile().slug(), ""), "pod", podName,
                 "namespace", config.namespace(), "pvc", SafeNames.pvcName(request.server().user()));

@@ -1,27 +1,24 @@
 package io.notebookhub.spawner.local;
 
 import io.notebookhub.spawner.ServerId;
-import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.SpawnProgress;
 import io.notebookhub.spawner.SpawnRequest;
 import io.notebookhub.spawner.SpawnedServer;
 import io.notebookhub.spawner.Spawner;
+import io.notebookhub.spawner.StateValues;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,19 +32,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each server as a local {@code jupyterhub-singleuser} process on a free loopback port, in its own
  * process group, with a working folder per user under the servers folder. Processes outlive the hub, so a
- * hub restart adopts them by pid and port.
+ * hub restart adopts them by pid and port; each carries a marker recorded before its launch (see
+ * {@link ServerProcesses}), so a crash at any point of a spawn leaves nothing the next start-up cannot find.
  */
 public final class LocalProcessSpawner implements Spawner {
     private static final Logger log = LoggerFactory.getLogger(LocalProcessSpawner.class);
     private static final String PID = "pid";
     private static final String PORT = "port";
     private static final String PREFIX = "prefix";
+    static final String MARKER = "marker";
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final LocalSpawnerConfig config;
     private final WorkerExecutor workers;
     private final HttpClient http;
+    private final Readiness readiness;
+    private final ServerProcesses processes;
+    private final LocalAdoption adoption;
     private final List<BiConsumer<ServerId, String>> exitListeners = new CopyOnWriteArrayList<>();
     /** Servers we are watching, so a death we did not ask for is reported; removed before a requested stop. */
     private final Map<ServerId, Long> watched = new ConcurrentHashMap<>();
@@ -58,6 +60,9 @@ public final class LocalProcessSpawner implements Spawner {
         this.config = config;
         this.workers = vertx.createSharedWorkerExecutor("local-spawner", 8);
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(false));
+        this.readiness = new Readiness(vertx, http);
+        this.processes = new ServerProcesses(config.serversDir());
+        this.adoption = new LocalAdoption(this, processes, readiness, workers);
         this.watchTimer = vertx.setPeriodic(1000, id -> checkWatched());
     }
 
@@ -72,18 +77,30 @@ public final class LocalProcessSpawner implements Spawner {
     }
 
     @Override
+    public Map<String, Object> intent(ServerId server) {
+        return Map.of(MARKER, processes.newMarker());
+    }
+
+    @Override
     public Future<SpawnedServer> start(SpawnRequest request, Consumer<SpawnProgress> progress) {
         ServerId id = request.server();
+        String marker = StateValues.text(request.intent(), MARKER).filter(processes::ours)
+                .orElseGet(processes::newMarker);
         progress.accept(new SpawnProgress(10, "Starting a notebook server process for " + id));
-        return workers.<StartedProcess>executeBlocking(() -> launch(request), false)
+        return workers.<StartedProcess>executeBlocking(() -> {
+            stopLeftovers(id);
+            return launch(request, marker);
+        }, false)
                 .compose(started -> {
                     progress.accept(new SpawnProgress(50, "Server process " + started.pid + " started on port "
                             + started.port + "; waiting for it to answer"));
-                    return awaitReady(started, request.startTimeout())
+                    return readiness.await(started.pid, started.port, started.prefix, started.logFile,
+                                    request.startTimeout())
                             .recover(failure -> workers.<Void>executeBlocking(() -> {
-                                ProcessGroups.terminate(started.pid, STOP_GRACE);
+                                terminate(started.pid, marker);
                                 return null;
-                            }, false).compose(v -> Future.failedFuture(failure)));
+                            }, false).compose(v -> Future.failedFuture(failure)))
+                            .map(started);
                 })
                 .map(started -> {
                     watched.put(id, started.pid);
@@ -92,19 +109,40 @@ public final class LocalProcessSpawner implements Spawner {
                 });
     }
 
-    private record StartedProcess(long pid, int port, String prefix, Path logFile) {
+    record StartedProcess(long pid, int port, String prefix, String marker, Path logFile) {
         SpawnedServer toSpawned() {
-            return new SpawnedServer("http://127.0.0.1:" + port,
-                    Map.of(PID, Long.toString(pid), PORT, Integer.toString(port), PREFIX, prefix));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put(PID, pid);
+            state.put(PORT, port);
+            state.put(PREFIX, prefix);
+            if (marker != null) {
+                state.put(MARKER, marker);
+            }
+            return new SpawnedServer("http://127.0.0.1:" + port, state);
         }
     }
 
-    private StartedProcess launch(SpawnRequest request) throws IOException {
+    /** Never two servers for one name: whatever still runs of an earlier start of {@code id} is stopped first. */
+    private void stopLeftovers(ServerId id) {
+        Map<String, ServerProcesses.Marked> leftovers = ServerProcesses.servers(processes.scan().stream()
+                .filter(p -> p.user().equals(id.user()) && p.serverName().equals(id.serverName())).toList());
+        leftovers.forEach((marker, p) -> {
+            log.warn("server {} still has process {} from an earlier start; stopping it before starting anew", id,
+                    p.pid());
+            terminate(p.pid(), marker);
+        });
+    }
+
+    Path logFileOf(ServerId id) {
+        return config.serversDir().resolve(".logs").resolve(SafeFolderNames.of(id.user())
+                + (id.isDefault() ? "" : "--" + SafeFolderNames.of(id.serverName())) + ".log");
+    }
+
+    private StartedProcess launch(SpawnRequest request, String marker) throws IOException {
         ServerId id = request.server();
         Path home = homeOf(id.user());
         Files.createDirectories(home);
-        Path logFile = config.serversDir().resolve(".logs").resolve(SafeFolderNames.of(id.user())
-                + (id.isDefault() ? "" : "--" + SafeFolderNames.of(id.serverName())) + ".log");
+        Path logFile = logFileOf(id);
         Files.createDirectories(logFile.getParent());
         int port = freePort();
         String prefix = request.env().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/user/" + id.user() + "/");
@@ -132,13 +170,24 @@ public final class LocalProcessSpawner implements Spawner {
         env.keySet().removeIf(k -> k.startsWith("JUPYTERHUB_") || k.startsWith("NBHUB_")
                 || k.equals("CONFIGPROXY_AUTH_TOKEN"));
         env.putAll(config.environment());
-        env.putAll(request.env());
-        env.put("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + port + prefix);
+        env.putAll(serverEnvironment(request, marker, port, prefix));
         env.put("HOME", home.toAbsolutePath().toString());
         profileEnv(request, env);
         Process process = builder.start();
         log.info("started server {} as pid {} on port {} in {} (log {})", id, process.pid(), port, home, logFile);
-        return new StartedProcess(process.pid(), port, prefix, logFile);
+        return new StartedProcess(process.pid(), port, prefix, marker, logFile);
+    }
+
+    /**
+     * JupyterHub's variables for the server, plus its address and the marker by which {@link ServerProcesses}
+     * finds it (and everything it starts) after a hub crash.
+     */
+    private static Map<String, String> serverEnvironment(SpawnRequest request, String marker, int port,
+                                                         String prefix) {
+        Map<String, String> env = new LinkedHashMap<>(request.env());
+        env.put("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + port + prefix);
+        env.put(ServerProcesses.MARKER_ENV, marker);
+        return env;
     }
 
     private static void profileEnv(SpawnRequest request, Map<String, String> env) {
@@ -191,80 +240,71 @@ public final class LocalProcessSpawner implements Spawner {
         }
     }
 
-    /** Polls {@code <prefix>api} until the server answers with a non-5xx status, the process dies, or time is up. */
-    private Future<StartedProcess> awaitReady(StartedProcess started, Duration timeout) {
-        Promise<StartedProcess> promise = Promise.promise();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        poll(started, deadline, timeout, promise);
-        return promise.future();
-    }
-
-    private void poll(StartedProcess started, long deadline, Duration timeout, Promise<StartedProcess> promise) {
-        if (!ProcessGroups.alive(started.pid)) {
-            promise.fail(new SpawnFailedException("The server process exited during start-up: " + tail(started.logFile)));
-            return;
-        }
-        if (System.nanoTime() > deadline) {
-            promise.fail(new SpawnFailedException("The server did not answer within " + timeout.toSeconds()
-                    + " s (start_timeout); last output: " + tail(started.logFile)));
-            return;
-        }
-        http.request(HttpMethod.GET, started.port, "127.0.0.1", started.prefix + "api")
-                .compose(req -> req.send())
-                .onComplete(ar -> {
-                    if (ar.succeeded() && ar.result().statusCode() < 500) {
-                        promise.complete(started);
-                    } else {
-                        vertx.setTimer(200, t -> poll(started, deadline, timeout, promise));
-                    }
-                });
-    }
-
-    private static String tail(Path logFile) {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no output)";
-        }
-    }
-
     @Override
-    public Future<Void> stop(ServerId server, Map<String, String> state) {
+    public Future<Void> stop(ServerId server, Map<String, Object> state) {
         watched.remove(server);
-        Optional<Long> pid = pidOf(state);
-        if (pid.isEmpty()) {
+        Optional<Long> pid = StateValues.number(state, PID);
+        String marker = StateValues.text(state, MARKER).orElse(null);
+        if (pid.isEmpty() && marker == null) {
             return Future.succeededFuture();
         }
         return workers.executeBlocking(() -> {
-            ProcessGroups.terminate(pid.get(), STOP_GRACE);
-            log.info("stopped server {} (pid {})", server, pid.get());
+            terminate(pid.filter(p -> verified(p, marker)).orElse(null), marker);
+            log.info("stopped server {} (pid {})", server, pid.map(String::valueOf).orElse("not recorded"));
             return null;
         }, false);
     }
 
-    @Override
-    public Future<Optional<SpawnedServer>> status(ServerId server, Map<String, String> state) {
-        return Future.succeededFuture(running(state));
+    /**
+     * Ends a server: its process group, then every process still carrying its marker (kernels that left the
+     * group). Either may be null. Blocking.
+     */
+    void terminate(Long pid, String marker) {
+        if (pid != null) {
+            ProcessGroups.terminate(pid, STOP_GRACE);
+        }
+        if (marker != null && processes.ours(marker)) {
+            for (int round = 0; round < 3; round++) {
+                List<ServerProcesses.Marked> left = processes.scan().stream()
+                        .filter(p -> p.marker().equals(marker)).toList();
+                if (left.isEmpty()) {
+                    return;
+                }
+                ServerProcesses.servers(left).values().forEach(p -> ProcessGroups.terminate(p.pid(), STOP_GRACE));
+                left.forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+            }
+        }
     }
 
-    private Optional<SpawnedServer> running(Map<String, String> state) {
-        Optional<Long> pid = pidOf(state);
-        if (pid.isEmpty() || !ProcessGroups.alive(pid.get()) || !state.containsKey(PORT)) {
+    /** The process {@code pid} is still the one the state describes, not a later process given the same pid. */
+    private static boolean verified(long pid, String marker) {
+        return ProcessGroups.alive(pid) && (marker == null || ServerProcesses.markerOf(pid).map(marker::equals)
+                .orElse(false));
+    }
+
+    @Override
+    public Future<Optional<SpawnedServer>> status(ServerId server, Map<String, Object> state) {
+        return workers.executeBlocking(() -> running(state), false);
+    }
+
+    private Optional<SpawnedServer> running(Map<String, Object> state) {
+        Optional<Long> pid = StateValues.number(state, PID);
+        Optional<Long> port = StateValues.number(state, PORT);
+        if (pid.isEmpty() || port.isEmpty() || !verified(pid.get(), StateValues.text(state, MARKER).orElse(null))) {
             return Optional.empty();
         }
-        return Optional.of(new SpawnedServer("http://127.0.0.1:" + state.get(PORT), state));
+        return Optional.of(new SpawnedServer("http://127.0.0.1:" + port.get(), state));
     }
 
     @Override
-    public Future<Map<ServerId, SpawnedServer>> reconcile(Map<ServerId, Map<String, String>> known) {
-        Map<ServerId, SpawnedServer> alive = new HashMap<>();
-        known.forEach((id, state) -> running(state).ifPresent(s -> {
-            alive.put(id, s);
-            watched.put(id, pidOf(state).orElseThrow());
-        }));
-        log.info("adopted {} of {} local server processes after restart", alive.size(), known.size());
-        return Future.succeededFuture(alive);
+    public Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
+                                                                  Duration startTimeout) {
+        return adoption.reconcile(known, startTimeout);
+    }
+
+    /** Starts watching an adopted server, so its death is reported like that of one started here. */
+    void watch(ServerId id, long pid) {
+        watched.put(id, pid);
     }
 
     private void checkWatched() {
@@ -274,14 +314,6 @@ public final class LocalProcessSpawner implements Spawner {
                 exitListeners.forEach(l -> l.accept(id, "The server process exited"));
             }
         });
-    }
-
-    private static Optional<Long> pidOf(Map<String, String> state) {
-        try {
-            return Optional.ofNullable(state.get(PID)).map(Long::parseLong);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

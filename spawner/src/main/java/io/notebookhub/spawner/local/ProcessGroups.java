@@ -1,6 +1,8 @@
 package io.notebookhub.spawner.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +20,18 @@ final class ProcessGroups {
     private ProcessGroups() {
     }
 
+    /** False for a zombie too: a server whose hub died is reaped by whoever adopted it, maybe never. */
     static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return !Files.isDirectory(Path.of("/proc"));
+        }
     }
 
     /** TERM to the group, then KILL to the group and every remaining descendant after {@code grace}. */
@@ -27,6 +39,10 @@ final class ProcessGroups {
         Optional<ProcessHandle> leader = ProcessHandle.of(pid);
         List<ProcessHandle> descendants = leader.map(h -> h.descendants().toList()).orElse(List.of());
         signalGroup(pid, "TERM");
+        // Also the process itself, in case it does not lead its own group, and descendants that left the group
+        // (kernels run in sessions of their own).
+        leader.ifPresent(ProcessHandle::destroy);
+        descendants.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline && (alive(pid) || descendants.stream().anyMatch(ProcessHandle::isAlive))) {
             sleep(100);

@@ -98,7 +98,8 @@ class KubernetesSpawnerK3sIT {
         join(spawner.start());
         flows = new SpawnerFlows(spawner, client, CONFIG);
 
-        Map<ServerId, SpawnedServer> adopted = join(spawner.reconcile(Map.of(bob, spawned.state())));
+        Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(spawner, Map.of(bob, spawned.state()),
+                Duration.ofMinutes(2));
 
         assertThat(adopted).containsOnlyKeys(bob);
         assertThat(adopted.get(bob).url()).isEqualTo(spawned.url());

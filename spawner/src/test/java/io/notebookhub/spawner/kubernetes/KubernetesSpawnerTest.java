@@ -15,6 +15,7 @@ import io.notebookhub.spawner.SpawnedServer;
 import io.notebookhub.spawner.kubernetes.MockKubelet.Behaviour;
 import io.notebookhub.spawner.kubernetes.model.PodManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
+import io.notebookhub.spawner.kubernetes.watch.PodFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -184,8 +185,8 @@ class KubernetesSpawnerTest {
         spawner.close();
 
         spawner = newSpawner(config);
-        Map<ServerId, SpawnedServer> adopted = join(spawner.reconcile(Map.of(kim, kimServer.state(),
-                leo, Map.of())));
+        Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(spawner, Map.of(kim, kimServer.state(),
+                leo, Map.of()), START);
 
         assertThat(adopted).containsOnlyKeys(kim, leo);
         assertThat(adopted.get(kim).url()).isEqualTo(kimServer.url());
@@ -194,6 +195,87 @@ class KubernetesSpawnerTest {
         await().atMost(SpawnerFlows.WAIT).untilAsserted(() -> assertThat(flows.pod(orphan)).isNull());
         assertThat(client.pods().inNamespace("test").withName(otherHub.getMetadata().getName()).get())
                 .as("another hub's pod is not ours to delete").isNotNull();
+    }
+
+    @Test
+    void aServerRecordedAsStartingWhosePodIsReadyIsAdoptedAfterACrash() {
+        ServerId rita = ServerId.defaultServer("rita");
+        Map<String, Object> intent = spawner.intent(rita);
+        Pod leftover = createLeftoverPod(rita);
+        await().atMost(SpawnerFlows.WAIT).until(() -> flows.pod(rita) != null
+                && PodFailures.readyUrl(flows.pod(rita), 8888).isPresent());
+        spawner.close();
+
+        spawner = newSpawner(config);
+        Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(spawner, Map.of(rita, intent), START);
+
+        assertThat(adopted).containsOnlyKeys(rita);
+        assertThat(adopted.get(rita).state()).containsEntry("pod", SafeNames.podName(rita));
+        assertThat(flows.pod(rita).getMetadata().getUid()).isEqualTo(leftover.getMetadata().getUid());
+    }
+
+    @Test
+    void aServerRecordedAsStartingWhosePodIsStillStartingIsWaitedForAndAdoptedWhenReady() {
+        ServerId sam = ServerId.defaultServer("sam");
+        kubelet.behave(SafeNames.podName(sam), Behaviour.NEVER_READY);
+        Map<String, Object> intent = spawner.intent(sam);
+        Pod leftover = createLeftoverPod(sam);
+        await().atMost(SpawnerFlows.WAIT).until(() -> running(flows.pod(sam)));
+        spawner.close();
+
+        spawner = newSpawner(config);
+        Map<ServerId, Future<SpawnedServer>> found = join(spawner.reconcile(Map.of(sam, intent), START));
+        assertThat(found).containsOnlyKeys(sam);
+        assertThat(found.get(sam).isComplete()).as("not ready yet, so not adopted yet").isFalse();
+
+        client.pods().inNamespace("test").withName(SafeNames.podName(sam)).editStatus(p -> {
+            p.getStatus().getContainerStatuses().get(0).setReady(true);
+            p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                    .forEach(c -> c.setStatus("True"));
+            return p;
+        });
+
+        SpawnedServer adopted = join(found.get(sam));
+        assertThat(adopted.url()).isEqualTo("http://" + flows.pod(sam).getStatus().getPodIP() + ":8888");
+        assertThat(flows.pod(sam).getMetadata().getUid()).isEqualTo(leftover.getMetadata().getUid());
+    }
+
+    @Test
+    void aServerRecordedAsStartingWhosePodNeverBecomesReadyHasItsPodDeleted() {
+        ServerId tom = ServerId.defaultServer("tom");
+        kubelet.behave(SafeNames.podName(tom), Behaviour.NEVER_READY);
+        Map<String, Object> intent = spawner.intent(tom);
+        createLeftoverPod(tom);
+        await().atMost(SpawnerFlows.WAIT).until(() -> running(flows.pod(tom)));
+        spawner.close();
+
+        spawner = newSpawner(config);
+        Map<ServerId, Future<SpawnedServer>> found = join(spawner.reconcile(Map.of(tom, intent),
+                Duration.ofSeconds(1)));
+
+        Assertions.assertThatThrownBy(() -> join(found.get(tom))).isInstanceOf(SpawnFailedException.class)
+                .hasMessageContaining("did not become ready within 1 s");
+        assertThat(flows.pod(tom)).isNull();
+    }
+
+    @Test
+    void aServerRecordedAsStartingWithoutAPodIsNotFound() {
+        ServerId uma = ServerId.defaultServer("uma");
+        spawner.close();
+
+        spawner = newSpawner(config);
+
+        assertThat(join(spawner.reconcile(Map.of(uma, spawner.intent(uma)), START))).isEmpty();
+    }
+
+    private static boolean running(Pod pod) {
+        return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    }
+
+    /** The pod a spawn had created when the hub was killed: the hub recorded its intent, not the pod. */
+    private Pod createLeftoverPod(ServerId server) {
+        return client.pods().inNamespace("test").resource(PodManifests.pod(server, TestProfiles.small(),
+                TestProfiles.hubEnv(server), config)).create();
     }
 
     @Test

@@ -52,7 +52,7 @@ class SpawnBenchmarkTest {
                 + "for the stand-in kubelet (sharing the same 2 CPUs) and the watch event.\n\n");
         report.append("| wave | users | errors | to pod created median / p99 ms | to ready median / p99 / max ms "
                 + "| wall s | hub API calls/spawn | all API requests/spawn |\n|---|---|---|---|---|---|---|---|\n");
-        Map<ServerId, Map<String, String>> known = new HashMap<>();
+        Map<ServerId, Map<String, Object>> known = new HashMap<>();
         for (int wave = 1; wave <= waves; wave++) {
             long hubCallsBefore = spawner.apiCallCount();
             int requestsBefore = server.getRequestCount();
@@ -103,7 +103,7 @@ class SpawnBenchmarkTest {
         long restart = System.nanoTime();
         KubernetesSpawner restarted = new KubernetesSpawner(vertx, client, config);
         join(restarted.start());
-        Map<ServerId, SpawnedServer> adopted = join(restarted.reconcile(known));
+        Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(restarted, known, Duration.ofMinutes(2));
         double adoptSeconds = (System.nanoTime() - restart) / 1e9;
         report.append(String.format("%nHub restart: informer sync + reconcile of %d running servers took %.2f s; "
                 + "%d adopted with their pod IPs, %d API calls.%n", known.size(), adoptSeconds, adopted.size(),

@@ -51,6 +51,20 @@ final class SpawnerFlows {
         }
     }
 
+    /** Reconciles and waits for every server found to be ready (failed ones are left out). */
+    static Map<ServerId, SpawnedServer> adopted(KubernetesSpawner spawner, Map<ServerId, Map<String, Object>> known,
+                                                Duration startTimeout) {
+        Map<ServerId, SpawnedServer> ready = new java.util.HashMap<>();
+        join(spawner.reconcile(known, startTimeout)).forEach((id, server) -> {
+            try {
+                ready.put(id, join(server));
+            } catch (SpawnFailedException e) {
+                // not adopted
+            }
+        });
+        return ready;
+    }
+
     Pod pod(ServerId server) {
         return client.pods().inNamespace(config.namespace()).withName(SafeNames.podName(server)).get();
     }
@@ -83,7 +97,7 @@ final class SpawnerFlows {
     }
 
     /** Stops; the pod is gone when the future completes, the home volume stays. */
-    void stopsAndKeepsHome(ServerId server, Map<String, String> state) {
+    void stopsAndKeepsHome(ServerId server, Map<String, Object> state) {
         join(spawner.stop(server, state));
 
         assertThat(pod(server)).isNull();

@@ -1,0 +1,61 @@
+package io.notebookhub.hub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.notebookhub.hub.api.Models;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Spawner state keeps its JSON types through the store and the REST model, and old string state still reads. */
+class ServerStateStoreTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private H2HubStore store = H2HubStore.open(url);
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private ServerRecord reopenedServer(String user) {
+        store.close();
+        store = H2HubStore.open(url);
+        return store.server(user, "").orElseThrow();
+    }
+
+    @Test
+    void aPidIsStoredAndReportedAsANumberAsJupyterHubReportsIt() {
+        store.ensureUser("alice", false, NOW);
+        store.saveServer(new ServerRecord("alice", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
+                Map.of("pid", 1234L, "port", 40001, "prefix", "/user/alice/", "adopted", true), NOW, NOW, null));
+
+        ServerRecord read = reopenedServer("alice");
+
+        assertThat(read.spawnerState().get("pid")).isInstanceOf(Number.class);
+        assertThat(((Number) read.spawnerState().get("pid")).longValue()).isEqualTo(1234L);
+        assertThat(read.spawnerState()).containsEntry("prefix", "/user/alice/").containsEntry("adopted", true);
+        JsonObject state = Models.server(read, true).getJsonObject("state");
+        assertThat(state.encode()).contains("\"pid\":1234").contains("\"port\":40001");
+    }
+
+    @Test
+    void stateThatAnEarlierVersionStoredAsStringsReadsBackUnchanged() throws Exception {
+        store.ensureUser("bob", false, NOW);
+        store.saveServer(new ServerRecord("bob", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
+                Map.of(), NOW, NOW, null));
+        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
+            c.createStatement().executeUpdate("UPDATE servers SET spawner_state = "
+                    + "'{\"pid\":\"1234\",\"port\":\"40002\",\"prefix\":\"/user/bob/\"}' WHERE user_name = 'bob'");
+        }
+
+        ServerRecord read = reopenedServer("bob");
+
+        assertThat(read.spawnerState()).containsEntry("pid", "1234").containsEntry("port", "40002");
+    }
+}

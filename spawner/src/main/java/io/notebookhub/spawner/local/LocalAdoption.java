@@ -1,0 +1,124 @@
+package io.notebookhub.spawner.local;
+
+import io.notebookhub.spawner.SpawnFailedException;
+import io.notebookhub.spawner.ServerId;
+import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.StateValues;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a hub restart, matches the server processes of this hub with the servers the hub has recorded. A
+ * recorded server is found by its marker (recorded before launch, so even a start the crash interrupted is
+ * found) or, for state written before markers existed, by its pid. Found servers are adopted and waited for
+ * until they answer; every other process carrying this hub's marker is stopped, so nothing runs that the hub
+ * cannot account for and no server runs twice.
+ */
+final class LocalAdoption {
+    private static final Logger log = LoggerFactory.getLogger(LocalAdoption.class);
+
+    /** A recorded server that runs. */
+    private record Found(long pid, int port, String prefix, String marker) {}
+
+    private final LocalProcessSpawner spawner;
+    private final ServerProcesses processes;
+    private final Readiness readiness;
+    private final WorkerExecutor workers;
+
+    LocalAdoption(LocalProcessSpawner spawner, ServerProcesses processes, Readiness readiness, WorkerExecutor workers) {
+        this.spawner = spawner;
+        this.processes = processes;
+        this.readiness = readiness;
+        this.workers = workers;
+    }
+
+    Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
+                                                           Duration startTimeout) {
+        Map<ServerId, Found> found = new HashMap<>();
+        return workers.<List<ServerProcesses.Marked>>executeBlocking(() -> {
+            List<ServerProcesses.Marked> running = processes.scan();
+            Map<String, ServerProcesses.Marked> servers = ServerProcesses.servers(running);
+            known.forEach((id, state) -> find(state, servers).ifPresent(f -> found.put(id, f)));
+            Set<String> claimed = new HashSet<>();
+            found.values().stream().filter(f -> f.marker() != null).forEach(f -> claimed.add(f.marker()));
+            return servers.values().stream().filter(p -> !claimed.contains(p.marker())).toList();
+        }, false).compose(orphans -> stopOrphans(orphans).map(v -> {
+            Map<ServerId, Future<SpawnedServer>> adopted = new HashMap<>();
+            found.forEach((id, f) -> adopted.put(id, adopt(id, f, startTimeout)));
+            log.info("found {} of {} recorded local servers after restart; stopped {} process(es) of no known server",
+                    found.size(), known.size(), orphans.size());
+            return adopted;
+        }));
+    }
+
+    private static Optional<Found> find(Map<String, Object> state, Map<String, ServerProcesses.Marked> servers) {
+        Optional<String> marker = StateValues.text(state, LocalProcessSpawner.MARKER);
+        Optional<Long> pid = StateValues.number(state, "pid");
+        Optional<Long> port = StateValues.number(state, "port");
+        Optional<String> prefix = StateValues.text(state, "prefix");
+        if (marker.isPresent()) {
+            ServerProcesses.Marked p = servers.get(marker.get());
+            if (p == null) {
+                return Optional.empty();
+            }
+            Optional<Integer> actualPort = port.map(Long::intValue).or(p::port);
+            Optional<String> actualPrefix = prefix.or(p::prefix);
+            if (actualPort.isEmpty() || actualPrefix.isEmpty()) {
+                return Optional.of(new Found(p.pid(), -1, "", marker.get()));
+            }
+            return Optional.of(new Found(p.pid(), actualPort.get(), actualPrefix.get(), marker.get()));
+        }
+        // Recorded by a hub without markers: the pid and port are all there is.
+        if (pid.isPresent() && port.isPresent() && ProcessGroups.alive(pid.get())) {
+            return Optional.of(new Found(pid.get(), port.get().intValue(), prefix.orElse("/"),
+                    ServerProcesses.markerOf(pid.get()).orElse(null)));
+        }
+        return Optional.empty();
+    }
+
+    private Future<Void> stopOrphans(List<ServerProcesses.Marked> orphans) {
+        List<Future<Void>> stops = new ArrayList<>();
+        for (ServerProcesses.Marked p : orphans) {
+            log.warn("stopping process {} of server {}{}: the hub has no record of it (a crash during its start)",
+                    p.pid(), p.user(), p.serverName().isEmpty() ? "" : "/" + p.serverName());
+            stops.add(workers.executeBlocking(() -> {
+                spawner.terminate(p.pid(), p.marker());
+                return null;
+            }, false));
+        }
+        return Future.join(stops).mapEmpty();
+    }
+
+    /** Completes when the adopted server answers; stops it if it does not within the start timeout. */
+    private Future<SpawnedServer> adopt(ServerId id, Found f, Duration startTimeout) {
+        if (f.port() < 0) {
+            return stop(f, new SpawnFailedException("The server process " + f.pid() + " has no address on record"));
+        }
+        return readiness.await(f.pid(), f.port(), f.prefix(), spawner.logFileOf(id), startTimeout)
+                .map(v -> {
+                    spawner.watch(id, f.pid());
+                    log.info("adopted server {} (pid {}, port {})", id, f.pid(), f.port());
+                    return new LocalProcessSpawner.StartedProcess(f.pid(), f.port(), f.prefix(), f.marker(),
+                            spawner.logFileOf(id)).toSpawned();
+                })
+                .recover(e -> stop(f, e));
+    }
+
+    private Future<SpawnedServer> stop(Found f, Throwable why) {
+        log.warn("stopping adopted server process {}: {}", f.pid(), why.getMessage());
+        return workers.<Void>executeBlocking(() -> {
+            spawner.terminate(f.pid(), f.marker());
+            return null;
+        }, false).transform(ar -> Future.failedFuture(why));
+    }
+}

@@ -1,0 +1,251 @@
+package io.notebookhub.spawner.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.notebookhub.spawner.ServerId;
+import io.notebookhub.spawner.SpawnFailedException;
+import io.notebookhub.spawner.SpawnRequest;
+import io.notebookhub.spawner.SpawnedServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the local spawner does after the hub died (its Vert.x closed without stopping anything, as kill -9 leaves
+ * it): adopt, finish a start, stop what no record accounts for, read state an earlier version wrote. The server is
+ * a small Python stand-in (fake-singleuser.py) because these tests are about processes, not Jupyter: it answers
+ * HTTP when told to and starts a child in its own session, as jupyterhub-singleuser does with kernels. The system
+ * tests in {@code io.notebookhub.system.crash} do the same with the real server.
+ */
+class LocalReconcileTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path servers;
+    @TempDir
+    Path otherServers;
+    @TempDir
+    Path tools;
+    private Path script;
+    private final List<Vertx> hubs = new ArrayList<>();
+
+    @BeforeEach
+    void copyFakeServer() throws Exception {
+        script = tools.resolve("fake-singleuser.py");
+        try (var in = getClass().getResourceAsStream("/fake-singleuser.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+    }
+
+    @AfterEach
+    void stopEverythingStarted() {
+        for (Path dir : List.of(servers, otherServers)) {
+            ServerProcesses processes = new ServerProcesses(dir);
+            processes.scan().forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        }
+        hubs.forEach(Vertx::close);
+    }
+
+    private LocalProcessSpawner hub(Path dir, Map<String, String> env) {
+        Vertx vertx = Vertx.vertx();
+        hubs.add(vertx);
+        return new LocalProcessSpawner(vertx, new LocalSpawnerConfig(dir, List.of("python3", script.toString()),
+                false, "", env));
+    }
+
+    private LocalProcessSpawner hub() {
+        return hub(servers, Map.of());
+    }
+
+    /** What kill -9 of the hub leaves: its event loop and timers gone, its servers' processes running on. */
+    private void crash(int hub) {
+        join(hubs.get(hub).close());
+    }
+
+    private static SpawnRequest request(String user, Map<String, Object> intent) {
+        ServerId id = ServerId.defaultServer(user);
+        return new SpawnRequest(id, Map.of("JUPYTERHUB_USER", user, "JUPYTERHUB_SERVER_NAME", "",
+                "JUPYTERHUB_SERVICE_PREFIX", "/user/" + user + "/"), null, Duration.ofSeconds(30), intent);
+    }
+
+    private List<ServerProcesses.Marked> processesOf(String marker) {
+        return new ServerProcesses(servers).scan().stream().filter(p -> p.marker().equals(marker)).toList();
+    }
+
+    private static long pid(SpawnedServer s) {
+        return ((Number) s.state().get("pid")).longValue();
+    }
+
+    @Test
+    void adoptsARunningServerAndStopsItWithEveryProcessItStarted() throws Exception {
+        ServerId alice = ServerId.defaultServer("alice");
+        LocalProcessSpawner first = hub();
+        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        String marker = (String) started.state().get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        SpawnedServer adopted = join(join(second.reconcile(Map.of(alice, started.state()), WAIT)).get(alice));
+
+        assertThat(adopted.url()).isEqualTo(started.url());
+        assertThat(pid(adopted)).isEqualTo(pid(started));
+        assertThat(answers(adopted)).isTrue();
+        join(second.stop(alice, adopted.state()));
+        assertThat(processesOf(marker)).as("the server and its kernel-like child").isEmpty();
+    }
+
+    @Test
+    void finishesAStartThatTheCrashInterruptedAndRecordsThePid() {
+        ServerId bob = ServerId.defaultServer("bob");
+        LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "3"));
+        Map<String, Object> intent = first.intent(bob);
+        first.start(request("bob", intent), p -> { });
+        String marker = (String) intent.get("marker");
+        await().atMost(WAIT).until(() -> !processesOf(marker).isEmpty());
+        long launched = ServerProcesses.servers(processesOf(marker)).get(marker).pid();
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        Map<ServerId, Future<SpawnedServer>> found = join(second.reconcile(Map.of(bob, intent), WAIT));
+        SpawnedServer adopted = join(found.get(bob));
+
+        assertThat(pid(adopted)).isEqualTo(launched);
+        assertThat(adopted.state()).containsEntry("marker", marker).containsEntry("prefix", "/user/bob/");
+        assertThat(answers(adopted)).isTrue();
+    }
+
+    @Test
+    void stopsAServerThatTheCrashInterruptedWhenItNeverAnswers() {
+        ServerId carol = ServerId.defaultServer("carol");
+        LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
+        Map<String, Object> intent = first.intent(carol);
+        first.start(request("carol", intent), p -> { });
+        String marker = (String) intent.get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        Map<ServerId, Future<SpawnedServer>> found = join(second.reconcile(Map.of(carol, intent),
+                Duration.ofSeconds(2)));
+
+        assertThatThrownBy(() -> join(found.get(carol))).isInstanceOf(SpawnFailedException.class)
+                .hasMessageContaining("did not answer within 2 s");
+        assertThat(processesOf(marker)).isEmpty();
+    }
+
+    @Test
+    void stopsEveryProcessOfThisHubThatNoRecordAccountsFor() {
+        LocalProcessSpawner first = hub();
+        SpawnedServer dave = join(first.start(request("dave", first.intent(ServerId.defaultServer("dave"))),
+                p -> { }));
+        String marker = (String) dave.state().get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        Map<ServerId, Future<SpawnedServer>> found = join(second.reconcile(Map.of(), WAIT));
+
+        assertThat(found).isEmpty();
+        assertThat(processesOf(marker)).isEmpty();
+        assertThat(ProcessGroups.alive(pid(dave))).isFalse();
+    }
+
+    @Test
+    void leavesTheServersOfAnotherHubOnThisMachineAlone() {
+        LocalProcessSpawner first = hub();
+        SpawnedServer erin = join(first.start(request("erin", first.intent(ServerId.defaultServer("erin"))),
+                p -> { }));
+
+        LocalProcessSpawner other = hub(otherServers, Map.of());
+        assertThat(join(other.reconcile(Map.of(), WAIT))).isEmpty();
+
+        assertThat(ProcessGroups.alive(pid(erin))).isTrue();
+        assertThat(answers(erin)).isTrue();
+    }
+
+    @Test
+    void adoptsAServerWhoseStateAnEarlierVersionRecordedAsStrings() {
+        ServerId frank = ServerId.defaultServer("frank");
+        LocalProcessSpawner first = hub();
+        SpawnedServer started = join(first.start(request("frank", first.intent(frank)), p -> { }));
+        crash(0);
+        Map<String, Object> oldState = Map.of("pid", Long.toString(pid(started)),
+                "port", started.state().get("port").toString(), "prefix", "/user/frank/");
+
+        LocalProcessSpawner second = hub();
+        SpawnedServer adopted = join(join(second.reconcile(Map.of(frank, oldState), WAIT)).get(frank));
+
+        assertThat(adopted.url()).isEqualTo(started.url());
+        assertThat(adopted.state().get("pid")).isInstanceOf(Number.class);
+        assertThat(pid(adopted)).isEqualTo(pid(started));
+        assertThat(join(second.status(frank, oldState))).isPresent();
+        join(second.stop(frank, oldState));
+        assertThat(ProcessGroups.alive(pid(started))).isFalse();
+    }
+
+    @Test
+    void aNewStartAfterACrashStopsTheLeftoverSoNoServerRunsTwice() {
+        ServerId gina = ServerId.defaultServer("gina");
+        LocalProcessSpawner first = hub();
+        SpawnedServer leftover = join(first.start(request("gina", first.intent(gina)), p -> { }));
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        SpawnedServer fresh = join(second.start(request("gina", second.intent(gina)), p -> { }));
+
+        assertThat(ProcessGroups.alive(pid(leftover))).isFalse();
+        assertThat(processesOf((String) leftover.state().get("marker"))).isEmpty();
+        assertThat(ServerProcesses.servers(new ServerProcesses(servers).scan()).values())
+                .singleElement().satisfies(p -> assertThat(p.pid()).isEqualTo(pid(fresh)));
+    }
+
+    @Test
+    void aServerRecordedAsStartingThatNeverLaunchedIsNotFound() {
+        LocalProcessSpawner hub = hub();
+        ServerId hank = ServerId.defaultServer("hank");
+
+        assertThat(join(hub.reconcile(Map.of(hank, hub.intent(hank)), WAIT))).isEmpty();
+    }
+
+    private static boolean answers(SpawnedServer s) {
+        try {
+            String prefix = (String) s.state().get("prefix");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.url()
+                    + prefix + "api")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static <T> T join(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
