@@ -11,6 +11,7 @@ import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
+import io.notebookhub.hub.api.SessionsHandler;
 import io.notebookhub.hub.api.TokensHandler;
 import io.notebookhub.hub.api.UsersHandler;
 import io.notebookhub.hub.auth.Authenticator;
@@ -25,9 +26,11 @@ import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.culling.HubCullTarget;
 import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.http.SecurityHeaders;
 import io.notebookhub.hub.oauth.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.servers.SpawnEnvironmentHook;
+import io.notebookhub.hub.store.DataFolder;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
@@ -53,7 +56,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -112,8 +114,10 @@ public final class HubApp implements AutoCloseable {
     }
 
     private void openState() throws IOException {
-        Files.createDirectories(config.hub().dataDir());
+        DataFolder.secure(config.hub().dataDir(), !config.spawner().local().runAsUser().isEmpty());
         store = H2HubStore.open(config.hub().dataDir());
+        // The database files may have been created just now, with the process's umask.
+        DataFolder.tighten(config.hub().dataDir(), !config.spawner().local().runAsUser().isEmpty());
         closeables.push(store);
         metrics = new HubMetrics();
     }
@@ -127,11 +131,16 @@ public final class HubApp implements AutoCloseable {
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
         String token = config.proxy().authToken().isEmpty() ? TokenHashing.newToken() : config.proxy().authToken();
-        ProxyOptions options = ProxyOptions.builder()
+        ProxyOptions.Builder builder = ProxyOptions.builder()
                 .ip(config.proxy().ip()).port(config.proxy().port())
                 .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
                 .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
-                .build();
+                .privateCookie(SessionCookies.COOKIE).privateCookie(LoginFlow.LOGIN_XSRF_COOKIE)
+                .privateCookie(OidcAuthenticator.STATE_COOKIE);
+        if (!config.adminToken().isEmpty()) {
+            builder.privateToken(config.adminToken());
+        }
+        ProxyOptions options = builder.build();
         return ProxyServer.start(vertx, options).compose(started -> {
             proxy = started;
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
@@ -184,8 +193,9 @@ public final class HubApp implements AutoCloseable {
                 startCuller(new HubCullTarget(vertx, store, users, servers, routes, profiles, tokens));
             }
 
-            RequestAuth auth = new RequestAuth(identities, sessions, clock);
+            RequestAuth auth = new RequestAuth(identities, sessions);
             Router router = Router.router(vertx);
+            router.route().handler(new SecurityHeaders(config.hub().headers()));
             // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
             // HTTP client does) must not be parsed as a form.
             BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
@@ -198,13 +208,14 @@ public final class HubApp implements AutoCloseable {
             new UsersHandler(users, store, servers).mount(router);
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
+            new SessionsHandler(users, identities).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
             new ProfilesHandler(profiles, store, clock).mount(router);
             new GroupsHandler(users, store).mount(router);
             new ProxyHandler(routes, servers).mount(router);
             new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
-            new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
+            new LoginFlow(users, auth, sessions, authenticator, metrics::login, null).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);

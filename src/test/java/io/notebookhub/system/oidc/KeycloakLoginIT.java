@@ -82,7 +82,7 @@ class KeycloakLoginIT {
             chrome.waitUpTo(Duration.ofSeconds(120)).until(ExpectedConditions.urlContains("/user/alice/tree"));
             chrome.await(By.id("notebook_list"), Duration.ofSeconds(60));
 
-            chrome.get(hub.baseUrl() + "/hub/logout");
+            chrome.logout(hub.baseUrl());
             chrome.waitUpTo(Duration.ofSeconds(60)).until(ExpectedConditions.urlContains(hub.baseUrl() + "/hub/login"));
             chrome.get(hub.baseUrl() + "/hub/spawn");
             chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/login"));

@@ -30,10 +30,14 @@ public record HubConfig(
         Culler culler,
         Map<String, Object> effectiveRedacted) {
 
-    /** @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false */
+    /**
+     * @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false
+     * @param headers response headers on every hub page and API answer, over the safe defaults (JupyterHub's
+     *     {@code tornado_settings['headers']}); an empty value removes a default
+     */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
-                      boolean authenticatePrometheus) {}
+                      boolean authenticatePrometheus, Map<String, String> headers) {}
 
     /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
@@ -105,7 +109,8 @@ public record HubConfig(
                 Path.of(r.string("hub.profiles_dir", "profiles")),
                 r.list("hub.admin_users", List.of()),
                 r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60),
-                r.bool("hub.authenticate_prometheus", true));
+                r.bool("hub.authenticate_prometheus", true),
+                r.stringMap("hub.headers"));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",

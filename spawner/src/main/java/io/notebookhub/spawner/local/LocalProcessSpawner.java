@@ -103,9 +103,12 @@ public final class LocalProcessSpawner implements Spawner {
         ServerId id = request.server();
         Path home = homeOf(id.user());
         Files.createDirectories(home);
+        PrivateFiles.restrict(home, "rwx------");
         Path logFile = config.serversDir().resolve(".logs").resolve(SafeFolderNames.of(id.user())
                 + (id.isDefault() ? "" : "--" + SafeFolderNames.of(id.serverName())) + ".log");
         Files.createDirectories(logFile.getParent());
+        PrivateFiles.restrict(logFile.getParent(), "rwx------");
+        PrivateFiles.createPrivate(logFile);
         int port = freePort();
         String prefix = request.env().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/user/" + id.user() + "/");
 

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OidcAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(OidcAuthenticator.class);
-    static final String STATE_COOKIE = "nbhub-oauth-state";
+    public static final String STATE_COOKIE = "nbhub-oauth-state";
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -414,8 +414,7 @@ public final class OidcAuthenticator implements Authenticator {
         if (!endProviderSession) {
             return Future.succeededFuture("/hub/login");
         }
-        String user = RequestAuth.principal(ctx).filter(p -> p.isUser()).map(p -> p.name())
-                .or(() -> RequestAuth.session(ctx).map(s -> s.user())).orElse(null);
+        String user = RequestAuth.principal(ctx).filter(p -> p.isUser()).map(p -> p.name()).orElse(null);
         String back = hubBase(ctx) + "/hub/login";
         return client.provider().compose(auth -> ctx.vertx().executeBlocking(() -> user == null ? null
                         : authStates.load(user).map(s -> s.getString("id_token")).orElse(null), false)

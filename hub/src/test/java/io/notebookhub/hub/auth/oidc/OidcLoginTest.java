@@ -370,7 +370,7 @@ class OidcLoginTest {
     void logoutClearsTheHubsAndServersCookiesAndEndsTheProviderSession() throws Exception {
         LoginClient alice = new LoginClient();
         assertThat(signIn(alice, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
-        HttpResponse<String> out = alice.get(base + "/hub/logout");
+        HttpResponse<String> out = alice.logout(base);
         assertThat(out.statusCode()).isEqualTo(302);
         String to = LoginClient.location(out);
         assertThat(to).startsWith(issuer + "/endsession").contains("id_token_hint=")
