@@ -41,6 +41,7 @@ import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
+import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.spawner.Spawner;
@@ -114,10 +115,11 @@ public final class HubApp implements AutoCloseable {
     }
 
     private void openState() throws IOException {
-        DataFolder.secure(config.hub().dataDir(), !config.spawner().local().runAsUser().isEmpty());
+        boolean otherAccounts = "local".equals(config.spawner().type()) && localConfig().serversRunAsOtherAccounts();
+        DataFolder.secure(config.hub().dataDir(), otherAccounts);
         store = H2HubStore.open(config.hub().dataDir());
         // The database files may have been created just now, with the process's umask.
-        DataFolder.tighten(config.hub().dataDir(), !config.spawner().local().runAsUser().isEmpty());
+        DataFolder.tighten(config.hub().dataDir(), otherAccounts);
         closeables.push(store);
         metrics = new HubMetrics();
     }
@@ -135,6 +137,9 @@ public final class HubApp implements AutoCloseable {
                 .ip(config.proxy().ip()).port(config.proxy().port())
                 .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
                 .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
+                .timeoutMillis(config.proxy().timeouts().idle().toMillis())
+                .headersTimeoutMillis(config.proxy().timeouts().headers().toMillis())
+                .requestTimeoutMillis(config.proxy().timeouts().request().toMillis())
                 .privateCookie(SessionCookies.COOKIE).privateCookie(LoginFlow.LOGIN_XSRF_COOKIE)
                 .privateCookie(OidcAuthenticator.STATE_COOKIE);
         if (!config.adminToken().isEmpty()) {
@@ -249,9 +254,22 @@ public final class HubApp implements AutoCloseable {
         if ("kubernetes".equals(config.spawner().type())) {
             return KubernetesSpawner.create(vertx, kubernetesConfig(config.spawner().kubernetes()));
         }
+        LocalSpawnerConfig local = localConfig();
+        if (!config.auth().dev() && "root".equals(System.getProperty("user.name")) && !local.serversRunAsOtherAccounts()) {
+            // A kernel running as root reads the hub's environment (its admin token) and every user's files.
+            throw new ConfigException("users' servers would run as root, which lets every user of a real identity "
+                    + "provider (auth.type: " + config.auth().type() + ") become root and admin: set "
+                    + "'spawner.local.create_system_users: true' (each user's server runs as an OS account of their "
+                    + "own, created on first spawn) or 'spawner.local.run_as_user: <account>', or run the hub as a "
+                    + "user other than root");
+        }
+        return new LocalProcessSpawner(vertx, local);
+    }
+
+    private LocalSpawnerConfig localConfig() {
         HubConfig.Local local = config.spawner().local();
-        return new LocalProcessSpawner(vertx, new LocalSpawnerConfig(config.hub().dataDir().resolve("users"),
-                local.command(), local.allowRoot(), local.runAsUser(), local.environment()));
+        return new LocalSpawnerConfig(config.hub().dataDir().resolve("users"), local.command(), local.allowRoot(),
+                local.runAsUser(), local.environment(), local.createSystemUsers(), local.systemUserPattern());
     }
 
     /** The {@code spawner.kubernetes.*} keys in the Kubernetes spawner's own names; empty strings mean its default. */
@@ -293,8 +311,11 @@ public final class HubApp implements AutoCloseable {
     private Future<Void> startHttp() {
         // JupyterHub reads API bodies as JSON whatever their Content-Type; clients (curl -d, urllib) often label
         // JSON as a form, so a form body up to the 1 MB body limit must decode rather than fail.
-        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
-                        .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024))
+        HubConfig.ClientTimeouts timeouts = config.hub().timeouts();
+        HttpServerOptions options = new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
+                .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024)
+                .setIdleTimeout((int) timeouts.idle().toSeconds());
+        return HttpServers.guarded(vertx, options, timeouts.headers().toMillis(), timeouts.request().toMillis())
                 .requestHandler(router)
                 .listen()
                 .map(server -> {

@@ -32,6 +32,13 @@ class KeycloakLoginIT {
     @BeforeAll
     static void start() throws Exception {
         hub = new HubProcess(temp.resolve("data"), List.of());
+        if ("root".equals(System.getProperty("user.name"))) {
+            // A root hub with a real identity provider runs servers unprivileged (.ci/install-tools creates the
+            // account), which must be able to reach its folder under the data folder.
+            hub.env.put("NBHUB_SPAWNER_LOCAL_RUN_AS_USER", "nbhub-user");
+            java.nio.file.Files.setPosixFilePermissions(temp,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         keycloak = new Keycloak(temp.resolve("keycloak.log")).start(hub.baseUrl(), CLIENT_SECRET);
         hub.env.put("NBHUB_AUTH_TYPE", "keycloak");
         hub.env.put("NBHUB_AUTH_ISSUER_URL", "http://127.0.0.1:" + keycloak.port);

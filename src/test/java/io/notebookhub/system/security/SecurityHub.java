@@ -36,6 +36,11 @@ public final class SecurityHub extends HubProcess {
         // Attack routes added through the proxy's API must stay until the attack is over.
         env.put("NBHUB_PROXY_CHECK_ROUTES_INTERVAL", "3600");
         env.put("NBHUB_CULLER_ENABLED", "false");
+        // Short slow-client timeouts, so SlowlorisIT sees connections closed within seconds.
+        for (String listener : List.of("HUB", "PROXY")) {
+            env.put("NBHUB_" + listener + "_HEADERS_TIMEOUT", "2");
+            env.put("NBHUB_" + listener + "_REQUEST_TIMEOUT", "4");
+        }
     }
 
     @Override

@@ -109,7 +109,7 @@ class OidcLoginTest {
         section.putAll(auth);
         // A "server" that writes down the environment it was given and exits: enough to see what a spawn passes.
         Map<String, Object> spawner = Map.of("start_timeout", 30, "local", Map.of("command",
-                List.of("sh", "-c", "env > \"$HOME/../$JUPYTERHUB_USER.env\"; exit 3", "sh")));
+                List.of("sh", "-c", "env > \"$HOME/spawn.env\"; exit 3", "sh")));
         return InProcessHub.start(temp, name, section, ADMIN_TOKEN, Map.of("spawner", spawner));
     }
 
@@ -401,7 +401,7 @@ class OidcLoginTest {
                 URI.create(base + "/hub/api/users/gina/server")).header("Authorization", "token " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202, 400, 500);
-        Path envFile = temp.resolve("main").resolve("users").resolve("gina.env");
+        Path envFile = temp.resolve("main").resolve("users").resolve("gina").resolve("spawn.env");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(envFile)
                 && Files.readString(envFile).contains("OAUTH_PROVIDER="));
         String env = Files.readString(envFile);
