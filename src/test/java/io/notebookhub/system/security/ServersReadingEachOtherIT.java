@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,17 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Tried with the OS itself: a process as one user's account reading what the other's must keep. The accounts the hub
  * creates are deleted afterwards.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServersReadingEachOtherIT {
     private static final String PATTERN = "nbsec-{username}";
     private static final List<String> USERS = List.of("ann", "ben");
 
     @TempDir
-    Path temp;
-    HubProcess hub;
+    static Path temp;
+    static HubProcess hub;
 
     @BeforeAll
-    void startHubWithAnAccountPerUser() throws Exception {
+    static void startHubWithAnAccountPerUser() throws Exception {
         assumeThat(System.getProperty("user.name")).as("creating OS accounts needs a root hub").isEqualTo("root");
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         hub = new HubProcess(temp.resolve("data"), List.of());
@@ -58,7 +56,7 @@ class ServersReadingEachOtherIT {
     }
 
     @AfterAll
-    void stopHubAndDeleteTheAccounts() throws Exception {
+    static void stopHubAndDeleteTheAccounts() throws Exception {
         if (hub != null) {
             hub.close();
         }
@@ -85,7 +83,7 @@ class ServersReadingEachOtherIT {
         return run(full.toArray(String[]::new));
     }
 
-    private String pid(String user) throws Exception {
+    private static String pid(String user) throws Exception {
         return hub.defaultServer(user).path("state").path("pid").asText();
     }
 
