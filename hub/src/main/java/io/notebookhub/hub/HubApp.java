@@ -220,7 +220,8 @@ public final class HubApp implements AutoCloseable {
             new ProxyHandler(routes, servers).mount(router);
             new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
-            new LoginFlow(users, auth, sessions, authenticator, metrics::login, null).mount(router);
+            new LoginFlow(users, auth, sessions, authenticator, metrics::login,
+                    authenticator instanceof OidcAuthenticator oidc ? oidc.sessionAuthState() : null).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);

@@ -142,6 +142,11 @@ public final class OidcAuthenticator implements Authenticator {
         }
     }
 
+    /** Seals a login's provider tokens for the session it starts (they are kept per session, not per user). */
+    public java.util.function.BiFunction<String, AuthenticatedUser, String> sessionAuthState() {
+        return (user, who) -> who.authState() == null ? null : authStates.seal(who.authState());
+    }
+
     /** Refreshes provider tokens before a spawn and, if configured, passes them to the server. */
     public SpawnEnvironmentHook spawnHook() {
         return authStates;
@@ -247,11 +252,6 @@ public final class OidcAuthenticator implements Authenticator {
                 .recover(e -> Future.failedFuture(new LoginFailure(502, unreachable(e))))
                 .compose(auth -> exchange(auth, code, saved)
                         .compose(user -> identify(auth, user, saved.getString("n"))))
-                .compose(who -> ctx.vertx().executeBlocking(() -> {
-                    users.ensure(who.name());
-                    authStates.save(who.name(), who.authState());
-                    return who;
-                }, false))
                 .onSuccess(who -> completion.complete(ctx, who, next))
                 .onFailure(e -> {
                     if (e instanceof LoginFailure f) {
@@ -414,10 +414,11 @@ public final class OidcAuthenticator implements Authenticator {
         if (!endProviderSession) {
             return Future.succeededFuture("/hub/login");
         }
-        String user = RequestAuth.principal(ctx).filter(p -> p.isUser()).map(p -> p.name()).orElse(null);
+        // The ID token of this browser's own session: another session's would make the provider ask for confirmation.
+        String session = RequestAuth.sessionId(ctx).orElse(null);
         String back = hubBase(ctx) + "/hub/login";
-        return client.provider().compose(auth -> ctx.vertx().executeBlocking(() -> user == null ? null
-                        : authStates.load(user).map(s -> s.getString("id_token")).orElse(null), false)
+        return client.provider().compose(auth -> ctx.vertx().executeBlocking(() -> session == null ? null
+                        : authStates.loadSession(session).map(s -> s.getString("id_token")).orElse(null), false)
                 .map(idToken -> {
                     if (client.endSessionUrl() == null) {
                         return "/hub/login";

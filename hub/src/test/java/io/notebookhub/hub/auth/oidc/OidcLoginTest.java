@@ -383,13 +383,29 @@ class OidcLoginTest {
     }
 
     @Test
+    void eachBrowserLogsOutWithTheIdTokenOfItsOwnSession() throws Exception {
+        LoginClient laptop = new LoginClient();
+        LoginClient phone = new LoginClient();
+        assertThat(signIn(laptop, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
+        assertThat(signIn(phone, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
+
+        String laptopHint = query(LoginClient.location(laptop.logout(base)), "id_token_hint");
+        String phoneHint = query(LoginClient.location(phone.logout(base)), "id_token_hint");
+
+        assertThat(laptopHint).isNotEmpty().isNotEqualTo(phoneHint);
+        assertThat(phoneHint).isNotEmpty();
+    }
+
+    @Test
     void providerTokensAreEncryptedAtRest() throws Exception {
         LoginClient frank = new LoginClient();
         assertThat(signIn(frank, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
         try (H2HubStore store = H2HubStore.open(temp.resolve("main"))) {
-            byte[] sealed = store.authState("alice").orElseThrow();
-            String asText = new String(sealed, StandardCharsets.ISO_8859_1);
-            assertThat(asText).doesNotContain("eyJ").doesNotContain("access_token");
+            assertThat(store.sessions("alice")).isNotEmpty().allSatisfy(session -> {
+                String asText = new String(java.util.Base64.getDecoder().decode(session.authState()),
+                        StandardCharsets.ISO_8859_1);
+                assertThat(asText).doesNotContain("eyJ").doesNotContain("access_token");
+            });
         }
     }
 
