@@ -56,7 +56,14 @@ class SessionReplayAfterLogoutIT {
      * authorize endpoint and comes back with a code, which the server (here: the test, with the server's own
      * credentials read from its process) exchanges for a token that is then kept in the server's cookie.
      */
-    private static String oauthTokenForAlicesServer(SecurityHub hub, Browser alice) throws Exception {
+    static String oauthTokenForAlicesServer(SecurityHub hub, Browser alice) throws Exception {
+        HttpResponse<String> token = exchange(hub, authorizationCode(hub, alice), null);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return SecurityHub.JSON.readTree(token.body()).get("access_token").asText();
+    }
+
+    /** The code the hub gives alice's browser for her server, as the server's OAuth callback would receive it. */
+    static String authorizationCode(SecurityHub hub, Browser alice) throws Exception {
         HttpClient noRedirects = HttpClient.newBuilder().cookieHandler(alice.cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> authorize = noRedirects.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
@@ -66,15 +73,19 @@ class SessionReplayAfterLogoutIT {
         Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(authorize.headers().firstValue("Location")
                 .orElseThrow());
         assertThat(code.find()).isTrue();
+        return code.group(1);
+    }
+
+    /** The server's side of the flow: the code exchanged with the server's own credentials. */
+    static HttpResponse<String> exchange(SecurityHub hub, String code, String redirectUri) throws Exception {
         String secret = hub.serverEnvironment("alice").get("JUPYTERHUB_API_TOKEN");
         String form = "grant_type=authorization_code&client_id=jupyterhub-user-alice&client_secret="
-                + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&code=" + code.group(1);
-        HttpResponse<String> token = noRedirects.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&code=" + code
+                + (redirectUri == null ? "" : "&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
                         + "/hub/api/oauth2/token")).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return SecurityHub.JSON.readTree(token.body()).get("access_token").asText();
     }
 
     @Test
