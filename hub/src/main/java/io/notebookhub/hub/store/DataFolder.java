@@ -59,6 +59,14 @@ public final class DataFolder {
         }
         List<String> fixed = new java.util.ArrayList<>();
         Warner w = warn ? log::warn : (f, a) -> { };
+        if (serversRunAsOtherAccounts) {
+            // A folder made 0700 before servers ran as other accounts must become enterable, or no server starts.
+            enterable(dataDir);
+            Path users = dataDir.resolve("users");
+            if (Files.isDirectory(users, LinkOption.NOFOLLOW_LINKS)) {
+                enterable(users);
+            }
+        }
         narrow(dataDir, dirMode, fixed, w);
         try (Stream<Path> files = Files.list(dataDir)) {
             for (Path f : files.toList()) {
@@ -86,6 +94,18 @@ public final class DataFolder {
     }
 
     /** Removes every permission beyond {@code allowed}; never widens. */
+    private static void enterable(Path dir) throws IOException {
+        Set<PosixFilePermission> now = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (now.containsAll(TRAVERSABLE_DIR)) {
+            return;
+        }
+        Set<PosixFilePermission> wider = EnumSet.noneOf(PosixFilePermission.class);
+        wider.addAll(now);
+        wider.addAll(EnumSet.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+        Files.setPosixFilePermissions(dir, wider);
+        log.info("{}: other accounts may now enter it (not list or read it), to reach their servers' folders", dir);
+    }
+
     private interface Warner {
         void warn(String format, Object arg);
     }
