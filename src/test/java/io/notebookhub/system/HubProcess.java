@@ -123,6 +123,11 @@ public class HubProcess implements AutoCloseable {
         return pb.start();
     }
 
+    /** The hub's process id (the JVM running the jar). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

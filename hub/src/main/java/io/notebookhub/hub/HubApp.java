@@ -11,6 +11,7 @@ import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
+import io.notebookhub.hub.api.SessionsHandler;
 import io.notebookhub.hub.api.TokensHandler;
 import io.notebookhub.hub.api.StoreHandler;
 import io.notebookhub.hub.api.UsersHandler;
@@ -28,9 +29,11 @@ import io.notebookhub.hub.health.HubHealth;
 import io.notebookhub.hub.health.StoreWriteProbe;
 import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.http.SecurityHeaders;
 import io.notebookhub.hub.oauth.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.servers.SpawnEnvironmentHook;
+import io.notebookhub.hub.store.DataFolder;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
@@ -41,6 +44,7 @@ import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
+import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.spawner.Spawner;
@@ -56,7 +60,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -118,9 +121,12 @@ public final class HubApp implements AutoCloseable {
     }
 
     private void openState() throws IOException {
-        Files.createDirectories(config.hub().dataDir());
+        boolean otherAccounts = "local".equals(config.spawner().type()) && localConfig().serversRunAsOtherAccounts();
+        DataFolder.secure(config.hub().dataDir(), otherAccounts);
         store = config.db().embedded() ? H2HubStore.open(config.hub().dataDir())
                 : H2HubStore.openPostgres(config.db().url(), dbPassword(config.db()));
+        // The database files may have been created just now, with the process's umask.
+        DataFolder.tighten(config.hub().dataDir(), otherAccounts);
         closeables.push(store);
         metrics = new HubMetrics();
         storeProbe = new StoreWriteProbe(store, Clock.systemUTC(), Duration.ofSeconds(10));
@@ -147,11 +153,19 @@ public final class HubApp implements AutoCloseable {
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
         String token = config.proxy().authToken().isEmpty() ? TokenHashing.newToken() : config.proxy().authToken();
-        ProxyOptions options = ProxyOptions.builder()
+        ProxyOptions.Builder builder = ProxyOptions.builder()
                 .ip(config.proxy().ip()).port(config.proxy().port())
                 .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
                 .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
-                .build();
+                .timeoutMillis(config.proxy().timeouts().idle().toMillis())
+                .headersTimeoutMillis(config.proxy().timeouts().headers().toMillis())
+                .requestTimeoutMillis(config.proxy().timeouts().request().toMillis())
+                .privateCookie(SessionCookies.COOKIE).privateCookie(LoginFlow.LOGIN_XSRF_COOKIE)
+                .privateCookie(OidcAuthenticator.STATE_COOKIE);
+        if (!config.adminToken().isEmpty()) {
+            builder.privateToken(config.adminToken());
+        }
+        ProxyOptions options = builder.build();
         return ProxyServer.start(vertx, options).compose(started -> {
             proxy = started;
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
@@ -205,8 +219,9 @@ public final class HubApp implements AutoCloseable {
                 startCuller(new HubCullTarget(vertx, store, users, servers, routes, profiles, tokens));
             }
 
-            RequestAuth auth = new RequestAuth(identities, sessions, clock);
+            RequestAuth auth = new RequestAuth(identities, sessions);
             Router router = Router.router(vertx);
+            router.route().handler(new SecurityHeaders(config.hub().headers()));
             // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
             // HTTP client does) must not be parsed as a form.
             BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
@@ -220,13 +235,15 @@ public final class HubApp implements AutoCloseable {
             new UsersHandler(users, store, servers).mount(router);
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
+            new SessionsHandler(users, identities).mount(router);
             new ActivityHandler(users, store, clock).mount(router);
             new ProfilesHandler(profiles, store, clock).mount(router);
             new GroupsHandler(users, store).mount(router);
             new ProxyHandler(routes, servers).mount(router);
             new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
-            new LoginFlow(users, auth, authenticator, metrics::login).mount(router);
+            new LoginFlow(users, auth, sessions, authenticator, metrics::login,
+                    authenticator instanceof OidcAuthenticator oidc ? oidc.sessionAuthState() : null).mount(router);
             new HomePage(store, auth).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);
@@ -260,9 +277,22 @@ public final class HubApp implements AutoCloseable {
         if ("kubernetes".equals(config.spawner().type())) {
             return KubernetesSpawner.create(vertx, kubernetesConfig(config.spawner().kubernetes()));
         }
+        LocalSpawnerConfig local = localConfig();
+        if (!config.auth().dev() && "root".equals(System.getProperty("user.name")) && !local.serversRunAsOtherAccounts()) {
+            // A kernel running as root reads the hub's environment (its admin token) and every user's files.
+            throw new ConfigException("users' servers would run as root, which lets every user of a real identity "
+                    + "provider (auth.type: " + config.auth().type() + ") become root and admin: set "
+                    + "'spawner.local.create_system_users: true' (each user's server runs as an OS account of their "
+                    + "own, created on first spawn) or 'spawner.local.run_as_user: <account>', or run the hub as a "
+                    + "user other than root");
+        }
+        return new LocalProcessSpawner(vertx, local);
+    }
+
+    private LocalSpawnerConfig localConfig() {
         HubConfig.Local local = config.spawner().local();
-        return new LocalProcessSpawner(vertx, new LocalSpawnerConfig(config.hub().dataDir().resolve("users"),
-                local.command(), local.allowRoot(), local.runAsUser(), local.environment()));
+        return new LocalSpawnerConfig(config.hub().dataDir().resolve("users"), local.command(), local.allowRoot(),
+                local.runAsUser(), local.environment(), local.createSystemUsers(), local.systemUserPattern());
     }
 
     /** The {@code spawner.kubernetes.*} keys in the Kubernetes spawner's own names; empty strings mean its default. */
@@ -304,8 +334,11 @@ public final class HubApp implements AutoCloseable {
     private Future<Void> startHttp() {
         // JupyterHub reads API bodies as JSON whatever their Content-Type; clients (curl -d, urllib) often label
         // JSON as a form, so a form body up to the 1 MB body limit must decode rather than fail.
-        return vertx.createHttpServer(new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
-                        .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024))
+        HubConfig.ClientTimeouts timeouts = config.hub().timeouts();
+        HttpServerOptions options = new HttpServerOptions().setHost(config.hub().ip()).setPort(config.hub().port())
+                .setMaxFormAttributeSize(1024 * 1024).setMaxFormBufferedBytes(1024 * 1024)
+                .setIdleTimeout((int) timeouts.idle().toSeconds());
+        return HttpServers.guarded(vertx, options, timeouts.headers().toMillis(), timeouts.request().toMillis())
                 .requestHandler(router)
                 .listen()
                 .map(server -> {

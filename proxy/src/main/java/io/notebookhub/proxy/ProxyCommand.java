@@ -87,6 +87,15 @@ public final class ProxyCommand implements Callable<Integer> {
     String protocolRewrite;
     @Option(names = "--custom-header", description = "Custom header to add to proxied requests ('Name: value'); repeatable")
     List<String> customHeaders = new ArrayList<>();
+    @Option(names = "--headers-timeout", description = "Timeout (in millis) for a client to send a request's headers "
+            + "(default 60000, Node's, which CHP inherits; 0 = none)")
+    long headersTimeout = 60_000;
+    @Option(names = "--request-timeout", description = "Timeout (in millis) for a client to send a whole request "
+            + "(default 300000, Node's; 0 = none)")
+    long requestTimeout = 300_000;
+    @Option(names = "--strip-cookie", description = "Cookie never forwarded to a route other than / (the hub's own "
+            + "login cookies); repeatable. Not a CHP flag")
+    List<String> stripCookies = new ArrayList<>();
     @Option(names = "--insecure", description = "Disable SSL cert verification of targets")
     boolean insecure;
     @Option(names = "--host-routing", description = "Use host routing (host as first level of path)")
@@ -189,6 +198,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 .redirect(redirectPort == null ? -1 : redirectPort, redirectTo == null ? 0 : redirectTo)
                 .metrics(metricsIp == null || metricsIp.isEmpty() ? "0.0.0.0" : metricsIp,
                         metricsPort == null ? -1 : metricsPort);
+        stripCookies.forEach(b::privateCookie);
+        b.headersTimeoutMillis(headersTimeout).requestTimeoutMillis(requestTimeout);
         for (String h : customHeaders) {
             int colon = h.indexOf(':');
             if (colon <= 0) {

@@ -45,6 +45,14 @@ import java.util.Objects;
  * @param redirectTo port named in those redirects ({@code --redirect-to}); 0 = the public port
  * @param metricsIp interface of the Prometheus metrics port ({@code --metrics-ip})
  * @param metricsPort port serving {@code GET /metrics} ({@code --metrics-port}), or -1 for none
+ * @param privateCookies cookies never forwarded to a route other than the default {@code /} one (the hub's own
+ *     login cookies, which a user's server must never see); {@code --strip-cookie}, ours
+ * @param headersTimeoutMillis how long a client may take to send a request's head, from its first byte or from
+ *     opening the connection; 0 = no limit. Node's {@code headersTimeout} (60 s), which CHP inherits
+ * @param requestTimeoutMillis how long a client may take to send a whole request; 0 = no limit. Node's
+ *     {@code requestTimeout} (300 s)
+ * @param privateTokens API tokens whose {@code Authorization} header is never forwarded to such a route (the hub's
+ *     admin token)
  */
 public record ProxyOptions(
         String ip, int port, String apiIp, int apiPort,
@@ -56,9 +64,12 @@ public record ProxyOptions(
         Map<String, String> customHeaders, int maxUrlLength, int maxHeaderSize,
         int eventLoops, int maxConnectionsPerTarget,
         boolean autoRewrite, String protocolRewrite, int redirectPort, int redirectTo,
-        String metricsIp, int metricsPort) {
+        String metricsIp, int metricsPort, java.util.Set<String> privateCookies, java.util.Set<String> privateTokens,
+        long headersTimeoutMillis, long requestTimeoutMillis) {
 
     public ProxyOptions {
+        privateCookies = java.util.Set.copyOf(privateCookies);
+        privateTokens = java.util.Set.copyOf(privateTokens);
         Objects.requireNonNull(ip, "ip");
         Objects.requireNonNull(apiIp, "apiIp");
         customHeaders = Map.copyOf(customHeaders);
@@ -79,6 +90,9 @@ public record ProxyOptions(
         }
         if (redirectPort > 65535 || redirectTo < 0 || redirectTo > 65535 || metricsPort > 65535) {
             throw new IllegalArgumentException("redirect and metrics ports must be 0..65535");
+        }
+        if (headersTimeoutMillis < 0 || requestTimeoutMillis < 0) {
+            throw new IllegalArgumentException("headers and request timeouts must be 0 (none) or more");
         }
         if (protocolRewrite != null && !protocolRewrite.matches("(?i)https?")) {
             throw new IllegalArgumentException("--protocol-rewrite must be http or https, was " + protocolRewrite);
@@ -111,6 +125,9 @@ public record ProxyOptions(
         b.eventLoops = eventLoops; b.maxConnectionsPerTarget = maxConnectionsPerTarget;
         b.autoRewrite = autoRewrite; b.protocolRewrite = protocolRewrite;
         b.redirectPort = redirectPort; b.redirectTo = redirectTo; b.metricsIp = metricsIp; b.metricsPort = metricsPort;
+        b.privateCookies = new java.util.LinkedHashSet<>(privateCookies);
+        b.privateTokens = new java.util.LinkedHashSet<>(privateTokens);
+        b.headersTimeoutMillis = headersTimeoutMillis; b.requestTimeoutMillis = requestTimeoutMillis;
         return b;
     }
 
@@ -151,6 +168,10 @@ public record ProxyOptions(
         private int redirectTo;
         private String metricsIp = "0.0.0.0";
         private int metricsPort = -1;
+        private java.util.Set<String> privateCookies = new java.util.LinkedHashSet<>();
+        private java.util.Set<String> privateTokens = new java.util.LinkedHashSet<>();
+        private long headersTimeoutMillis = 60_000;
+        private long requestTimeoutMillis = 300_000;
 
         private Builder() {}
 
@@ -185,6 +206,10 @@ public record ProxyOptions(
         public Builder protocolRewrite(String v) { protocolRewrite = v; return this; }
         public Builder redirect(int fromPort, int toPort) { redirectPort = fromPort; redirectTo = toPort; return this; }
         public Builder metrics(String ip, int port) { metricsIp = ip; metricsPort = port; return this; }
+        public Builder privateCookie(String name) { privateCookies.add(name); return this; }
+        public Builder privateToken(String token) { privateTokens.add(token); return this; }
+        public Builder headersTimeoutMillis(long v) { headersTimeoutMillis = v; return this; }
+        public Builder requestTimeoutMillis(long v) { requestTimeoutMillis = v; return this; }
 
         public ProxyOptions build() {
             return new ProxyOptions(ip, port, apiIp, apiPort, defaultTarget, errorTarget, errorPath, authToken,
@@ -192,7 +217,8 @@ public record ProxyOptions(
                     xForward, prependPath, includePrefix, hostRouting, changeOrigin,
                     connectTimeoutMillis, proxyTimeoutMillis, timeoutMillis, customHeaders,
                     maxUrlLength, maxHeaderSize, eventLoops, maxConnectionsPerTarget,
-                    autoRewrite, protocolRewrite, redirectPort, redirectTo, metricsIp, metricsPort);
+                    autoRewrite, protocolRewrite, redirectPort, redirectTo, metricsIp, metricsPort,
+                    privateCookies, privateTokens, headersTimeoutMillis, requestTimeoutMillis);
         }
     }
 }

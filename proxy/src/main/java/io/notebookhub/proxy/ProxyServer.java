@@ -160,12 +160,14 @@ public final class ProxyServer {
 
     private static Future<HttpServer> startApi(Vertx vertx, ProxyOptions options, RouteTable table, int port,
                                                ProxyMetrics metrics) {
-        HttpServerOptions so = new HttpServerOptions().setMaxHeaderSize(options.maxHeaderSize());
+        // Without h2c the HTTP/1 pipeline exists from accept, which the slow-client guard needs.
+        HttpServerOptions so = new HttpServerOptions().setMaxHeaderSize(options.maxHeaderSize())
+                .setHttp2ClearTextEnabled(false);
         if (options.apiSslKey() != null) {
             so.setSsl(true).setKeyCertOptions(
                     new PemKeyCertOptions().setKeyPath(options.apiSslKey()).setCertPath(options.apiSslCert()));
         }
-        return vertx.createHttpServer(so)
+        return HttpServers.guarded(vertx, so, options.headersTimeoutMillis(), options.requestTimeoutMillis())
                 .requestHandler(new RoutesApiHandler(table, options.authToken(), metrics))
                 .listen(port, options.apiIp());
     }

@@ -57,6 +57,12 @@ public final class HeadlessChrome implements AutoCloseable {
         driver.findElement(By.id("login_submit")).click();
     }
 
+    /** Logs out as a person does: the logout page, then its confirmation button (a POST with the XSRF token). */
+    public void logout(String baseUrl) {
+        driver.get(baseUrl + "/hub/logout");
+        await(By.id("logout-confirm"), Duration.ofSeconds(30)).click();
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -124,9 +124,11 @@ class ChartK3sTest {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
 
+        String xsrf = io.notebookhub.system.Browser.formXsrf(http.send(HttpRequest.newBuilder(uri("/hub/login"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri("/hub/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=alice&password=k3s-test"))
+                .POST(HttpRequest.BodyPublishers.ofString("_xsrf=" + xsrf + "&username=alice&password=k3s-test"))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(login.statusCode()).as(login.body()).isEqualTo(302);

@@ -115,7 +115,7 @@ class ProfilesEditorPageIT {
             assertThat(chrome.driver.findElements(By.id("reload-error"))).isEmpty();
             assertThat(chrome.driver.findElement(By.id("in-force")).getText()).contains("typo");
 
-            chrome.get(hub.baseUrl() + "/hub/logout");
+            chrome.logout(hub.baseUrl());
             chrome.devLogin(hub.baseUrl(), "bob");
             chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
             chrome.get(hub.baseUrl() + "/hub/admin/profiles");

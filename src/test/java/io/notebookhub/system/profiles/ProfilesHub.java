@@ -154,7 +154,8 @@ final class ProfilesHub extends HubProcess {
     /** A cookie-keeping client logged in through the dev login form, like a browser without JavaScript. */
     Session login(String user) throws Exception {
         Session s = new Session();
-        HttpResponse<String> r = s.postForm("/hub/login", "username=" + enc(user) + "&password=pw");
+        String xsrf = io.notebookhub.system.Browser.formXsrf(s.get("/hub/login").body());
+        HttpResponse<String> r = s.postForm("/hub/login", "_xsrf=" + xsrf + "&username=" + enc(user) + "&password=pw");
         assertThat(r.uri().getPath()).as(r.body()).isEqualTo("/hub/home");
         return s;
     }

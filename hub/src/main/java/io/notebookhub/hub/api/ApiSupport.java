@@ -108,6 +108,26 @@ final class ApiSupport {
         throw HttpError.badRequest("The request body must be a JSON object");
     }
 
+    /**
+     * A whole number in a JSON body within [min, max], or null when absent; anything else (a fraction, a string, a
+     * number too large for any clock such as 1e30) is a 400 naming the field.
+     */
+    static Long wholeNumber(JsonObject body, String key, long min, long max, String unit) {
+        Object v = body.getValue(key);
+        if (v == null) {
+            return null;
+        }
+        String range = "'" + key + "' must be a whole number" + unit + " between " + min + " and " + max;
+        if (!(v instanceof Number n)) {
+            throw HttpError.badRequest(range + ", not '" + v + "'");
+        }
+        double d = n.doubleValue();
+        if (Double.isNaN(d) || d != Math.rint(d) || d < min || d > max) {
+            throw HttpError.badRequest(range + ", not " + v);
+        }
+        return n.longValue();
+    }
+
     static JsonArray stringArray(JsonObject body, String key) {
         Object v = body.getValue(key);
         if (v == null) {

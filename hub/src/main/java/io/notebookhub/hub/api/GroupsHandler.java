@@ -93,7 +93,8 @@ public final class GroupsHandler {
             List<GroupRecord> visible = store.groups(0, Integer.MAX_VALUE).stream()
                     .filter(g -> p.scopes().allowsGroup("list:groups", g.name())).toList();
             total = visible.size();
-            page = visible.subList(Math.min(offset, visible.size()), Math.min(offset + limit, visible.size()));
+            page = visible.subList(Math.min(offset, visible.size()), (int) Math.min((long) offset + limit,
+                    visible.size()));
         }
         JsonArray items = new JsonArray();
         page.forEach(g -> items.add(model(g, p)));

@@ -119,13 +119,17 @@ public final class ProxyHandler {
             int port = old.getPort();
             if (body.containsKey("port")) {
                 Object raw = body.getValue("port");
-                try {
-                    port = raw instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(raw));
-                } catch (NumberFormatException e) {
-                    throw HttpError.badRequest("'port' must be a number, not '" + raw + "'");
-                }
-                if (port < 1 || port > 65535) {
-                    throw HttpError.badRequest("'port' must be between 1 and 65535, not " + port);
+                if (raw instanceof Number) {
+                    port = ApiSupport.wholeNumber(body, "port", 1, 65535, "").intValue();
+                } else {
+                    try {
+                        port = Integer.parseInt(String.valueOf(raw));
+                    } catch (NumberFormatException e) {
+                        throw HttpError.badRequest("'port' must be a number, not '" + raw + "'");
+                    }
+                    if (port < 1 || port > 65535) {
+                        throw HttpError.badRequest("'port' must be between 1 and 65535, not " + port);
+                    }
                 }
             }
             return new URI(scheme, null, host, port, old.getPath(), null, null);

@@ -24,6 +24,8 @@ import java.util.Set;
 
 /** A user's API tokens: list, create (scopes, expiry, note), read, revoke. */
 public final class TokensHandler {
+    /** A hundred years: longer is "never", which leaving out expires_in says. */
+    static final long MAX_EXPIRES_IN = 100L * 365 * 24 * 3600;
     private final Users users;
     private final HubStore store;
     private final Tokens tokens;
@@ -94,14 +96,8 @@ public final class TokensHandler {
             throw HttpError.forbidden("only " + u.name() + " or an admin may create a token with all of "
                     + u.name() + "'s permissions; ask for specific scopes");
         }
-        Duration expiresIn = null;
-        Object exp = body.getValue("expires_in");
-        if (exp != null) {
-            if (!(exp instanceof Number n) || n.longValue() <= 0) {
-                throw HttpError.badRequest("'expires_in' must be a positive number of seconds");
-            }
-            expiresIn = Duration.ofSeconds(n.longValue());
-        }
+        Long seconds = ApiSupport.wholeNumber(body, "expires_in", 1, MAX_EXPIRES_IN, " of seconds");
+        Duration expiresIn = seconds == null ? null : Duration.ofSeconds(seconds);
         Object note = body.getValue("note");
         if (note != null && !(note instanceof String)) {
             throw HttpError.badRequest("'note' must be a string");

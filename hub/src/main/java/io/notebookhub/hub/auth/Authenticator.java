@@ -24,9 +24,14 @@ public interface Authenticator {
         return Future.succeededFuture("/hub/login");
     }
 
-    /** Finishes a login the authenticator accepted. */
-    @FunctionalInterface
+    /** Finishes a login the authenticator accepted, and guards login forms against cross-site submission. */
     interface LoginCompletion {
         void complete(RoutingContext ctx, AuthenticatedUser user, String next);
+
+        /** The XSRF token a login form must carry back (sets the browser's login cookie if it has none). */
+        String loginXsrf(RoutingContext ctx);
+
+        /** True when a posted login form carries the XSRF token that matches this browser's login cookie. */
+        boolean loginXsrfValid(RoutingContext ctx);
     }
 }

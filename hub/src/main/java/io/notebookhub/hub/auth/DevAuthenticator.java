@@ -18,17 +18,23 @@ public final class DevAuthenticator implements Authenticator {
 
     @Override
     public void mount(Router router, LoginCompletion completion) {
-        router.get("/hub/login").handler(ctx -> form(ctx, 200, ""));
+        router.get("/hub/login").handler(ctx -> form(ctx, 200, "", completion.loginXsrf(ctx)));
         router.post("/hub/login").handler(ctx -> {
+            if (!completion.loginXsrfValid(ctx)) {
+                // A form posted from another site, or a page older than this browser's login cookie.
+                form(ctx, 403, "This sign-in form has expired or was not sent from this hub; please sign in again",
+                        completion.loginXsrf(ctx));
+                return;
+            }
             String raw = ctx.request().getFormAttribute("username");
             String name = UserNames.normalize(raw);
             var problem = UserNames.problem(name);
             if (problem.isPresent()) {
-                form(ctx, 400, "Invalid username: " + problem.get());
+                form(ctx, 400, "Invalid username: " + problem.get(), completion.loginXsrf(ctx));
                 return;
             }
             if (ctx.request().getFormAttribute("password") == null) {
-                form(ctx, 400, "The password field is missing");
+                form(ctx, 400, "The password field is missing", completion.loginXsrf(ctx));
                 return;
             }
             completion.complete(ctx, new AuthenticatedUser(name, null, null, null),
@@ -36,13 +42,14 @@ public final class DevAuthenticator implements Authenticator {
         });
     }
 
-    private static void form(RoutingContext ctx, int status, String error) {
+    private static void form(RoutingContext ctx, int status, String error, String xsrf) {
         String next = ctx.request().getParam("next", "");
         String body = "<p class=\"notice\" id=\"dev-login-notice\"><strong>Development login.</strong> Any user name "
                 + "and password are accepted. This is for development only: configure an identity provider "
                 + "(<code>auth.type</code>) before anyone else can reach this hub.</p>"
                 + (error.isEmpty() ? "" : "<p class=\"error\" id=\"login-error\">" + Html.escape(error) + "</p>")
-                + "<form method=\"post\" action=\"/hub/login\"><input type=\"hidden\" name=\"next\" value=\""
+                + "<form method=\"post\" action=\"/hub/login\"><input type=\"hidden\" name=\"_xsrf\" value=\""
+                + Html.escape(xsrf) + "\"><input type=\"hidden\" name=\"next\" value=\""
                 + Html.escape(next) + "\"><p><label>Username <input name=\"username\" id=\"username_input\" "
                 + "autofocus required></label></p><p><label>Password <input type=\"password\" name=\"password\" "
                 + "id=\"password_input\"></label></p><p><input type=\"submit\" id=\"login_submit\" value=\"Sign in\">"

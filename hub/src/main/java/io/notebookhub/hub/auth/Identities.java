@@ -4,19 +4,22 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.SessionRecord;
 import io.notebookhub.hub.store.TokenRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.Users;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a presented token or session into a {@link Principal}. Token look-ups are cached by hash (a hub answers
- * whoami for every notebook request); deleting a token through {@link #forget(String)} or {@link #forgetAll()}
- * takes effect at once.
+ * Turns a presented token or session into a {@link Principal}. Token and session look-ups are cached (a hub answers
+ * whoami for every notebook request); every way a credential goes — a token revoked, a session ended, the user
+ * deleted or changed — drops what the caches derived from it, so it takes effect at once.
  */
 public final class Identities {
     /** The identity behind {@code NBHUB_ADMIN_TOKEN}: a service with the admin role. */
@@ -31,6 +34,7 @@ public final class Identities {
     private final Cache<String, Resolved> principals;
     /** User name to the expanded scopes they hold, shared by their sessions and tokens. */
     private final Cache<String, ScopeSet> ownerScopes;
+    private final Sessions sessions;
 
     private record Resolved(TokenRecord token, Principal principal) {}
 
@@ -55,6 +59,7 @@ public final class Identities {
                 .build(store::tokenByHash);
         this.principals = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5)).build();
         this.ownerScopes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+        this.sessions = new Sessions(store, clock);
         users.onIdentityChange(this::forgetUser);
     }
 
@@ -87,9 +92,17 @@ public final class Identities {
         return CachedAnswer.UNKNOWN;
     }
 
-    /** The session's principal if the user cache can answer without touching the store; never blocks. */
-    public CachedAnswer cachedSession(SessionCookies.Session session) {
-        return users.cached(session.user()).map(owner -> CachedAnswer.of(owner.map(o -> sessionPrincipal(o, session))))
+    /** The session's principal if the caches can answer without touching the store; never blocks. */
+    public CachedAnswer cachedSession(String sessionId) {
+        Optional<Optional<SessionRecord>> session = sessions.cached(sessionId);
+        if (session.isEmpty()) {
+            return CachedAnswer.UNKNOWN;
+        }
+        if (session.get().isEmpty()) {
+            return CachedAnswer.of(Optional.empty());
+        }
+        SessionRecord s = session.get().get();
+        return users.cached(s.user()).map(owner -> CachedAnswer.of(owner.map(o -> sessionPrincipal(o, s))))
                 .orElse(CachedAnswer.UNKNOWN);
     }
 
@@ -139,19 +152,46 @@ public final class Identities {
     }
 
     /** The session's principal; reads the store on a cache miss, so callers on the event loop use a worker. */
-    public Optional<Principal> fromSession(SessionCookies.Session session) {
-        return users.find(session.user()).map(owner -> sessionPrincipal(owner, session));
+    public Optional<Principal> fromSession(String sessionId) {
+        return sessions.find(sessionId).flatMap(s -> users.find(s.user()).map(owner -> sessionPrincipal(owner, s)));
     }
 
-    private Principal sessionPrincipal(UserRecord owner, SessionCookies.Session session) {
+    private Principal sessionPrincipal(UserRecord owner, SessionRecord session) {
         return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopesOf(owner), null,
-                session.sessionId(), true);
+                session.id(), true);
     }
 
-    /** Drops everything derived from one user's permissions (they changed). */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** Blocking: ends one session and the tokens minted through it (a logout). */
+    public void endSession(String sessionId) {
+        forgetTokenIds(sessions.end(sessionId));
+    }
+
+    /** Blocking: ends every session of the user and the tokens minted through them ("log out everywhere"). */
+    public void endSessions(String user) {
+        forgetTokenIds(sessions.endAll(user));
+    }
+
+    private void forgetTokenIds(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            Set<Long> gone = new HashSet<>(ids);
+            forgetTokens(t -> gone.contains(t.id()));
+        }
+    }
+
+    /**
+     * Drops everything derived from one user: their permissions changed, or they were deleted, in which case the
+     * store has already deleted their tokens and sessions and no cached copy may outlive them (a user of the same
+     * name created later must not inherit them).
+     */
     public void forgetUser(String name) {
         ownerScopes.invalidate(name);
-        principals.asMap().values().removeIf(r -> r.principal().name().equals(name));
+        principals.asMap().values().removeIf(r -> r.principal().name().equals(name) || r.token().user().equals(name));
+        tokens.asMap().values().removeIf(t -> t.isPresent() && t.get().user().equals(name));
+        sessions.forgetUser(name);
     }
 
     /** Drops a token from the cache after it was deleted. */

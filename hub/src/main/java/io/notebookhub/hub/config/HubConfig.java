@@ -31,10 +31,20 @@ public record HubConfig(
         Culler culler,
         Map<String, Object> effectiveRedacted) {
 
-    /** @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false */
+    /**
+     * @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false
+     * @param headers response headers on every hub page and API answer, over the safe defaults (JupyterHub's
+     *     {@code tornado_settings['headers']}); an empty value removes a default
+     */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
-                      boolean authenticatePrometheus) {}
+                      boolean authenticatePrometheus, Map<String, String> headers, ClientTimeouts timeouts) {}
+
+    /**
+     * How long a client of a listener may take (slowloris): to send a request's head, to send a whole request, and
+     * to stay silent on an open connection. Zero means no limit.
+     */
+    public record ClientTimeouts(Duration headers, Duration request, Duration idle) {}
 
     /**
      * Where the hub's state lives: empty {@code url} is the embedded store in {@code hub.data_dir}; otherwise a
@@ -51,7 +61,7 @@ public record HubConfig(
 
     /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
-                        Duration checkRoutesInterval) {
+                        Duration checkRoutesInterval, ClientTimeouts timeouts) {
         public boolean embedded() {
             return "embedded".equals(mode);
         }
@@ -71,7 +81,8 @@ public record HubConfig(
      * @param allowRoot pass {@code --allow-root} when the hub runs as root and no runAsUser is set
      * @param runAsUser when set (and the hub is root), servers run as this unprivileged OS user
      */
-    public record Local(List<String> command, boolean allowRoot, String runAsUser, Map<String, String> environment) {}
+    public record Local(List<String> command, boolean allowRoot, String runAsUser, Map<String, String> environment,
+                        boolean createSystemUsers, String systemUserPattern) {}
 
     public record Auth(String type, String clientId, String clientSecret, String clientSecretFile, String issuerUrl,
                        String callbackUrl, List<String> scopes, String usernameClaim, String groupsClaim,
@@ -119,7 +130,10 @@ public record HubConfig(
                 Path.of(r.string("hub.profiles_dir", "profiles")),
                 r.list("hub.admin_users", List.of()),
                 r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60),
-                r.bool("hub.authenticate_prometheus", true));
+                r.bool("hub.authenticate_prometheus", true),
+                r.stringMap("hub.headers"),
+                new ClientTimeouts(r.seconds("hub.headers_timeout", 60, 0), r.seconds("hub.request_timeout", 300, 0),
+                        r.seconds("hub.idle_timeout", 600, 0)));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
@@ -141,7 +155,10 @@ public record HubConfig(
                 r.port("proxy.api_port", 8001),
                 r.string("proxy.api_url", ""),
                 r.secret("proxy.auth_token", ""),
-                r.seconds("proxy.check_routes_interval", 60, 1));
+                r.seconds("proxy.check_routes_interval", 60, 1),
+                // Node's headersTimeout and requestTimeout, which configurable-http-proxy inherits; CHP's --timeout.
+                new ClientTimeouts(r.seconds("proxy.headers_timeout", 60, 0), r.seconds("proxy.request_timeout", 300, 0),
+                        r.seconds("proxy.timeout", 0, 0)));
         checkUrl(r, "proxy.api_url", proxy.apiUrl());
         r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
 
@@ -149,8 +166,14 @@ public record HubConfig(
                 r.list("spawner.local.command", List.of("jupyterhub-singleuser")),
                 r.bool("spawner.local.allow_root", true),
                 r.string("spawner.local.run_as_user", ""),
-                r.stringMap("spawner.local.environment"));
+                r.stringMap("spawner.local.environment"),
+                r.bool("spawner.local.create_system_users", false),
+                r.string("spawner.local.system_user_pattern", "nb-{username}"));
         r.check(!local.command().isEmpty(), "spawner.local.command", "must name the single-user server command");
+        r.check(local.systemUserPattern().contains("{username}")
+                        && local.systemUserPattern().matches("[a-z_][a-z0-9_-]*\\{username}[a-z0-9_-]*"),
+                "spawner.local.system_user_pattern", "must contain {username} and otherwise only a-z, 0-9, '_' and "
+                        + "'-', starting with a letter or '_', e.g. nb-{username}");
         Spawner spawner = new Spawner(
                 r.oneOf("spawner.type", "local", Set.of("local", "kubernetes")),
                 r.seconds("spawner.start_timeout", 120, 1),

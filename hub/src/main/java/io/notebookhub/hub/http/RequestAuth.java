@@ -3,32 +3,28 @@ package io.notebookhub.hub.http;
 import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.SessionCookies;
+import io.notebookhub.hub.auth.Sessions;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Finds who sent a request: an API token ({@code Authorization: token|bearer X}, or {@code ?token=X}), else the
- * session cookie. Cookie-authenticated requests that change state must carry the session's XSRF token
+ * session cookie, which names a server-side session. Cookie-authenticated requests that change state must carry the session's XSRF token
  * ({@code X-XSRFToken} header or {@code _xsrf} form field), or they count as anonymous.
  */
 public final class RequestAuth implements Handler<RoutingContext> {
     private static final String PRINCIPAL = "nbhub.principal";
-    private static final String SESSION = "nbhub.session";
 
     private final Identities identities;
-    private final SessionCookies sessions;
-    private final Clock clock;
+    private final SessionCookies cookies;
 
-    public RequestAuth(Identities identities, SessionCookies sessions, Clock clock) {
+    public RequestAuth(Identities identities, SessionCookies cookies) {
         this.identities = identities;
-        this.sessions = sessions;
-        this.clock = clock;
+        this.cookies = cookies;
     }
 
     /**
@@ -68,22 +64,18 @@ public final class RequestAuth implements Handler<RoutingContext> {
             return new Lookup(() -> identities.cachedToken(token), () -> identities.fromToken(token));
         }
         Cookie cookie = ctx.request().getCookie(SessionCookies.COOKIE);
-        if (cookie == null) {
+        String sessionId = cookie == null ? null : Sessions.idOf(cookie.getValue());
+        if (sessionId == null) {
             return null;
         }
-        Optional<SessionCookies.Session> session = sessions.decode(cookie.getValue(), clock.instant());
-        if (session.isEmpty()) {
-            return null;
-        }
-        ctx.put(SESSION, session.get());
         boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD
                 || ctx.request().method() == HttpMethod.OPTIONS;
-        if (!safe && !sessions.xsrfValid(session.get().sessionId(), presentedXsrf(ctx))) {
+        // The XSRF token derives from the cookie alone, so a forged request is refused without a store read.
+        if (!safe && !cookies.xsrfValid(sessionId, presentedXsrf(ctx))) {
             ctx.put("nbhub.xsrf-missing", true);
             return null;
         }
-        SessionCookies.Session s = session.get();
-        return new Lookup(() -> identities.cachedSession(s), () -> identities.fromSession(s));
+        return new Lookup(() -> identities.cachedSession(sessionId), () -> identities.fromSession(sessionId));
     }
 
     private static String presentedToken(RoutingContext ctx) {
@@ -121,25 +113,34 @@ public final class RequestAuth implements Handler<RoutingContext> {
         return p;
     }
 
-    public static Optional<SessionCookies.Session> session(RoutingContext ctx) {
-        return Optional.ofNullable(ctx.get(SESSION));
+    /** The id of the request's live browser session, when it was authenticated by one. */
+    public static Optional<String> sessionId(RoutingContext ctx) {
+        return principal(ctx).filter(Principal::viaCookie).map(Principal::sessionId);
     }
 
     /** The XSRF token of the request's session, for forms and scripts on pages. */
     public String xsrfFor(RoutingContext ctx) {
-        return session(ctx).map(s -> sessions.xsrfToken(s.sessionId())).orElse("");
+        return sessionId(ctx).map(cookies::xsrfToken).orElse("");
     }
 
-    public void login(RoutingContext ctx, String user, boolean secure) {
-        SessionCookies.Session session = sessions.newSession(user, clock.instant());
-        ctx.response().addCookie(Cookie.cookie(SessionCookies.COOKIE, sessions.encode(session))
-                .setPath("/").setHttpOnly(true).setSecure(secure).setSameSite(CookieSameSite.LAX)
-                .setMaxAge(sessions.maxAge().toSeconds()));
+    /** Blocking: starts a session for {@code user}; set its cookie with {@link #setSessionCookie}. */
+    public Sessions.Started startSession(String user, String sealedAuthState) {
+        return identities.sessions().start(user, cookies.maxAge(), sealedAuthState);
     }
 
-    public void logout(RoutingContext ctx, String user) {
-        ctx.response().addCookie(Cookie.cookie(SessionCookies.COOKIE, "").setPath("/").setMaxAge(0).setHttpOnly(true)
-                .setSameSite(CookieSameSite.LAX));
+    public void setSessionCookie(RoutingContext ctx, Sessions.Started started, boolean secure) {
+        SessionCookies.clearing().stream().filter(c -> c.getPath().equals("/")).forEach(ctx.response()::addCookie);
+        ctx.response().addCookie(cookies.cookie(started.cookieValue(), secure));
+    }
+
+    /** Blocking: ends the request's session and the tokens minted through it. */
+    public void endSession(RoutingContext ctx) {
+        sessionId(ctx).ifPresent(identities::endSession);
+    }
+
+    /** Clears the hub's cookie and the user's notebook servers' login cookies in this browser. */
+    public void clearCookies(RoutingContext ctx, String user) {
+        SessionCookies.clearing().forEach(ctx.response()::addCookie);
         if (user != null) {
             // The notebook servers' own login cookies are named after their OAuth client and scoped to the server.
             String prefix = UrlPaths.serverPrefix(user, "");

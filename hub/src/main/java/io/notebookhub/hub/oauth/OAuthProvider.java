@@ -38,7 +38,9 @@ public final class OAuthProvider {
     private final Duration tokenLifetime;
     private final Cache<String, PendingCode> codes = Caffeine.newBuilder().expireAfterWrite(CODE_LIFETIME).build();
 
-    private record PendingCode(String clientId, String user, String redirectUri, String challenge, String scope) {}
+    /** {@code sessionId}: the browser session the code was given to, whose end ends the token too; or null. */
+    private record PendingCode(String clientId, String user, String redirectUri, String challenge, String scope,
+                               String sessionId) {}
 
     public OAuthProvider(HubStore store, Users users, Tokens tokens, Duration tokenLifetime) {
         this.store = store;
@@ -82,7 +84,8 @@ public final class OAuthProvider {
         }
         String code = TokenHashing.newToken();
         codes.put(TokenHashing.hash(code), new PendingCode(clientId, p.name(), client.redirectUri(), challenge,
-                "access:servers!server=" + client.user() + "/" + client.serverName()));
+                "access:servers!server=" + client.user() + "/" + client.serverName(),
+                p.viaCookie() ? p.sessionId() : null));
         String state = q.getParam("state");
         String target = client.redirectUri() + (client.redirectUri().contains("?") ? "&" : "?") + "code=" + code
                 + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8));
@@ -116,10 +119,21 @@ public final class OAuthProvider {
         if (pending.challenge() != null && !pkceMatches(pending.challenge(), form.getFormAttribute("code_verifier"))) {
             throw HttpError.badRequest("invalid_grant: code_verifier does not match the code_challenge");
         }
+        if (pending.sessionId() != null && store.session(pending.sessionId()).isEmpty()) {
+            throw HttpError.badRequest("invalid_grant: the browser session behind the code has ended");
+        }
         Set<String> scopes = Set.of(pending.scope(), "read:users:name!user=" + pending.user(),
                 "read:users:groups!user=" + pending.user());
         Tokens.Issued issued = tokens.issue(pending.user(), "oauth", client.serverName(), client.id(), scopes,
                 "OAuth token for " + client.id(), tokenLifetime);
+        if (pending.sessionId() != null) {
+            store.bindTokenToSession(issued.record().id(), pending.sessionId());
+            if (store.session(pending.sessionId()).isEmpty()) {
+                // The session ended between the check above and the binding: its logout missed this token.
+                tokens.revoke(issued.record().id());
+                throw HttpError.badRequest("invalid_grant: the browser session behind the code has ended");
+            }
+        }
         // The server's owner may differ from the browser's user (an admin visiting); tie revocation to the server.
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                 .end(new JsonObject().put("access_token", issued.token()).put("token_type", "Bearer")

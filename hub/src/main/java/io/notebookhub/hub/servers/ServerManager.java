@@ -117,6 +117,12 @@ public final class ServerManager {
      * @param options JupyterHub's user options: {@code profile} and the profile's option choices
      */
     public Future<ServerRecord> start(UserRecord user, String serverName, Map<String, String> options) {
+        // Every way to start a server (REST API, spawn form, admin page) comes through here: one rule for names.
+        var badName = io.notebookhub.hub.users.UserNames.serverNameProblem(serverName);
+        if (badName.isPresent()) {
+            return Future.failedFuture(HttpError.badRequest("Invalid server name '" + serverName + "': "
+                    + badName.get()));
+        }
         ServerId id = new ServerId(user.name(), serverName);
         if (!busy.add(id)) {
             return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));

@@ -42,6 +42,7 @@ public final class H2HubStore implements HubStore {
     private final OAuthClientTable oauthClients;
     private final SecretTable secrets;
     private final Path embeddedFile;
+    private final SessionTable sessions;
 
     private H2HubStore(DataSource pool, StoreDialect dialect, AutoCloseable closer, Path embeddedFile) {
         this.closer = closer;
@@ -55,6 +56,7 @@ public final class H2HubStore implements HubStore {
         this.tokens = new TokenTable(sql);
         this.oauthClients = new OAuthClientTable(sql);
         this.secrets = new SecretTable(sql);
+        this.sessions = new SessionTable(sql);
         users.loadIndex();
         servers.loadIndex();
     }
@@ -300,6 +302,48 @@ public final class H2HubStore implements HubStore {
     @Override
     public void touchToken(long id, Instant when) {
         tokens.touchToken(id, when);
+    }
+
+    @Override
+    public void bindTokenToSession(long tokenId, String sessionId) {
+        sessions.bindTokenToSession(tokenId, sessionId);
+    }
+
+    // browser sessions
+
+    @Override
+    public void createSession(SessionRecord session) {
+        sessions.createSession(session);
+    }
+
+    @Override
+    public Optional<SessionRecord> session(String id) {
+        return sessions.session(id);
+    }
+
+    @Override
+    public List<SessionRecord> sessions(String user) {
+        return sessions.sessions(user);
+    }
+
+    @Override
+    public void setSessionAuthState(String id, String sealedAuthState) {
+        sessions.setSessionAuthState(id, sealedAuthState);
+    }
+
+    @Override
+    public List<Long> deleteSession(String id) {
+        return sessions.deleteSession(id);
+    }
+
+    @Override
+    public List<Long> deleteSessions(String user) {
+        return sessions.deleteSessions(user);
+    }
+
+    @Override
+    public int deleteExpiredSessions(Instant now) {
+        return sessions.deleteExpiredSessions(now);
     }
 
     // OAuth clients

@@ -105,6 +105,27 @@ public interface HubStore extends AutoCloseable {
 
     void touchToken(long id, Instant when);
 
+    /** Marks a token as minted through a browser session, so that ending the session ends the token. */
+    void bindTokenToSession(long tokenId, String sessionId);
+
+    // browser sessions
+    void createSession(SessionRecord session);
+
+    Optional<SessionRecord> session(String id);
+
+    /** The user's sessions, oldest first. */
+    List<SessionRecord> sessions(String user);
+
+    void setSessionAuthState(String id, String sealedAuthState);
+
+    /** Ends the session and deletes the tokens minted through it; returns the ids of those tokens. */
+    List<Long> deleteSession(String id);
+
+    /** Ends every session of the user and the tokens minted through them; returns the ids of those tokens. */
+    List<Long> deleteSessions(String user);
+
+    int deleteExpiredSessions(Instant now);
+
     // OAuth clients of single-user servers
     void saveOAuthClient(OAuthClientRecord client);
 

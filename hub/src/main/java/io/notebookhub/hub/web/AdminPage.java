@@ -129,8 +129,9 @@ public final class AdminPage {
         String userCells = "<td class=\"name\">" + Html.escape(u.name()) + "</td><td class=\"admin\">"
                 + (u.admin() ? "admin" : "") + "</td>";
         String userActions = "<button class=\"toggle-admin\" data-admin=\"" + u.admin() + "\">"
-                + (u.admin() ? "Revoke admin" : "Make admin") + "</button> <button class=\"delete-user\">Delete user"
-                + "</button>";
+                + (u.admin() ? "Revoke admin" : "Make admin") + "</button> <button class=\"logout-everywhere\" title=\"End "
+                + "every browser session of this user now\">Log out everywhere</button> <button class=\"delete-user\">"
+                + "Delete user</button>";
         ServerRecord def = servers.stream().filter(s -> s.name().isEmpty()).findFirst().orElse(null);
         StringBuilder out = new StringBuilder();
         out.append("<tr class=\"user\" data-user=\"").append(Html.escape(u.name())).append("\" data-api=\"")
@@ -193,6 +194,8 @@ public final class AdminPage {
                 + "await settle(tr);});"
                 + "act('button.toggle-admin',async(tr,b)=>{await call('PATCH',tr.dataset.api,"
                 + "{admin:b.dataset.admin!=='true'});location.reload();});"
+                + "act('button.logout-everywhere',async(tr,b)=>{await call('DELETE',tr.dataset.api+'/sessions');"
+                + "b.textContent='Logged out';});"
                 + "act('button.delete-user',async(tr,b)=>{if(!confirm('Delete user '+tr.dataset.user+'?')){"
                 + "b.disabled=false;return;}await call('DELETE',tr.dataset.api);location.reload();});"
                 + "document.getElementById('add-users').onclick=async()=>{const names=document.getElementById("

@@ -8,6 +8,7 @@ import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
+import io.notebookhub.hub.users.UserNames;
 import io.notebookhub.hub.users.Users;
 import io.notebookhub.profiles.Profile;
 import io.notebookhub.profiles.ProfileCatalog;
@@ -57,6 +58,9 @@ public final class SpawnPages {
         }
         String name = ctx.pathParam("user") == null ? p.name() : ctx.pathParam("user");
         String server = ctx.pathParam("server") == null ? "" : ctx.pathParam("server");
+        UserNames.serverNameProblem(server).ifPresent(problem -> {
+            throw HttpError.badRequest("Invalid server name '" + server + "': " + problem);
+        });
         UserRecord u = users.find(name).orElseThrow(() -> HttpError.notFound("No such user: " + name));
         if (!p.scopes().allowsServer("servers", name, server, u.groups())) {
             throw HttpError.forbidden(p.name() + " may not start servers for " + name);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.SessionCookies;
+import io.notebookhub.hub.auth.Sessions;
 import io.notebookhub.hub.auth.Tokens;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
@@ -49,6 +50,8 @@ class RequestAuthTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private H2HubStore h2;
     private Tokens tokens;
+    private Identities identities;
+    private Users users;
     private Vertx vertx;
     private HttpServer server;
     /** Set while the handler before RequestAuth is on the stack: a synchronous ctx.next() finds it true. */
@@ -58,11 +61,12 @@ class RequestAuthTest {
     void start() throws Exception {
         h2 = H2HubStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         HubStore store = recording(h2);
-        Users users = new Users(store, clock, Set.of());
+        users = new Users(store, clock, Set.of());
         Identities identities = new Identities(store, users, clock, "the-admin-token");
         tokens = new Tokens(store, identities, clock);
         users.ensureAll(List.of("alice"), false);
-        RequestAuth auth = new RequestAuth(identities, sessions, clock);
+        this.identities = identities;
+        RequestAuth auth = new RequestAuth(identities, sessions);
 
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
@@ -118,7 +122,7 @@ class RequestAuthTest {
     }
 
     private String sessionCookie(String user) {
-        return SessionCookies.COOKIE + "=" + sessions.encode(sessions.newSession(user, clock.instant()));
+        return SessionCookies.COOKIE + "=" + identities.sessions().start(user, Duration.ofHours(1), null).cookieValue();
     }
 
     @Test
@@ -184,7 +188,7 @@ class RequestAuthTest {
         reads.clear();
 
         assertThat(get("Cookie", cookie)).isEqualTo("alice");
-        assertThat(reads).extracting(StoreRead::method).containsExactly("user");
+        assertThat(reads).extracting(StoreRead::method).containsExactly("session", "user");
         assertThat(reads).extracting(StoreRead::onEventLoop).containsOnly(false);
         assertThat(seen).singleElement().extracting(Seen::onEventLoop).isEqualTo(true);
         reads.clear();
@@ -219,10 +223,54 @@ class RequestAuthTest {
         assertThat(send("POST", Map.of("Cookie", cookie))).isEqualTo("anonymous");
         assertThat(reads).isEmpty();
 
-        String sessionId = sessions.decode(cookie.substring(cookie.indexOf('=') + 1), clock.instant()).orElseThrow()
-                .sessionId();
+        String sessionId = Sessions.idOf(cookie.substring(cookie.indexOf('=') + 1));
         assertThat(send("POST", Map.of("Cookie", cookie, "X-XSRFToken", sessions.xsrfToken(sessionId))))
                 .isEqualTo("alice");
+    }
+
+    @Test
+    void anEndedSessionStopsWorkingAtOnceThoughItWasCached() throws Exception {
+        String cookie = sessionCookie("alice");
+        assertThat(get("Cookie", cookie)).isEqualTo("alice");
+        assertThat(get("Cookie", cookie)).isEqualTo("alice");
+
+        identities.endSession(Sessions.idOf(cookie.substring(cookie.indexOf('=') + 1)));
+
+        assertThat(get("Cookie", cookie)).isEqualTo("anonymous");
+    }
+
+    @Test
+    void everySessionOfAUserEndsAtOnceWhenAnAdminLogsThemOutEverywhere() throws Exception {
+        String first = sessionCookie("alice");
+        String second = sessionCookie("alice");
+        assertThat(get("Cookie", first)).isEqualTo("alice");
+        assertThat(get("Cookie", second)).isEqualTo("alice");
+
+        identities.endSessions("alice");
+
+        assertThat(get("Cookie", first)).isEqualTo("anonymous");
+        assertThat(get("Cookie", second)).isEqualTo("anonymous");
+    }
+
+    @Test
+    void aDeletedUsersCachedSessionAndTokenDoNotComeBackWhenTheNameIsCreatedAgain() throws Exception {
+        String cookie = sessionCookie("alice");
+        String token = tokens.issue("alice", "api", null, null, Set.of("inherit"), "test", null).token();
+        assertThat(get("Cookie", cookie)).isEqualTo("alice");
+        assertThat(get("Authorization", "token " + token)).isEqualTo("alice");
+
+        users.delete("alice");
+        users.ensureAll(List.of("alice"), false);
+
+        assertThat(get("Cookie", cookie)).isEqualTo("anonymous");
+        assertThat(get("Authorization", "token " + token)).isEqualTo("anonymous");
+    }
+
+    @Test
+    void aCookieThatIsNotASessionTokenIsAnonymousWithoutAStoreRead() throws Exception {
+        reads.clear();
+        assertThat(get("Cookie", SessionCookies.COOKIE + "=forged-or-old-sealed-cookie")).isEqualTo("anonymous");
+        assertThat(reads).isEmpty();
     }
 
     @Test

@@ -51,7 +51,8 @@ public final class ForwardVerticle extends AbstractVerticle {
         tunnels = new UpgradeTunnel(vertx, options);
         HttpForwarder forwarder = new HttpForwarder(options, routes, connections, errors, failures, tunnels, metrics);
         HttpServerOptions serverOptions = serverOptions(options);
-        server = StrictRequestDecoder.createServer(vertx, serverOptions);
+        server = StrictRequestDecoder.createServer(vertx, serverOptions, options.headersTimeoutMillis(),
+                options.requestTimeoutMillis());
         server.invalidRequestHandler(ForwardVerticle::refuseInvalid)
                 .requestHandler(forwarder)
                 .listen(port, options.ip())

@@ -27,6 +27,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     private final UpgradeTunnel tunnels;
     private final ProxyMetrics metrics;
     private final ForwardedExchange.Lane lane;
+    private final PrivateCredentials privateCredentials;
     /** Scratch for RouteTable.match; safe because a forwarder only ever runs on its own event loop. */
     private final int[] matchEnd = new int[1];
 
@@ -37,6 +38,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
         this.lane = new ForwardedExchange.Lane(connections, this::upstreamFailed, metrics,
                 new RedirectRewrite(options.autoRewrite(), options.protocolRewrite()));
         this.options = options;
+        this.privateCredentials = new PrivateCredentials(options.privateCookies(), options.privateTokens());
         this.routes = routes;
         this.errors = errors;
         this.failures = failures;
@@ -90,7 +92,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
         boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         boolean hasBody = chunked || req.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
-        HeadersMultiMap headers = upstreamHeaders(req, entry.parsedTarget(), false);
+        HeadersMultiMap headers = upstreamHeaders(req, entry, false);
         if (chunked) {
             headers.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
         }
@@ -100,13 +102,18 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     }
 
     private void tunnel(HttpServerRequest req, RouteEntry entry, String uri) {
-        tunnels.open(req, entry, uri, upstreamHeaders(req, entry.parsedTarget(), true),
+        tunnels.open(req, entry, uri, upstreamHeaders(req, entry, true),
                 (e, cause) -> upstreamFailed(req, e, cause));
     }
 
-    private HeadersMultiMap upstreamHeaders(HttpServerRequest req, Target t, boolean upgrade) {
+    private HeadersMultiMap upstreamHeaders(HttpServerRequest req, RouteEntry entry, boolean upgrade) {
+        Target t = entry.parsedTarget();
         HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
         HopHeaders.copy(req.headers(), headers, "expect");
+        // Only the default route (the hub) may see the hub's own credentials.
+        if (entry.pathPrefixLength() > 0 && !privateCredentials.isEmpty()) {
+            privateCredentials.strip(headers);
+        }
         if (upgrade) {
             headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
             headers.set(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET);

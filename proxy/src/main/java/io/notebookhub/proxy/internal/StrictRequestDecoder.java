@@ -44,13 +44,24 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
 
     static HttpServer createServer(Vertx vertx, HttpServerOptions options) {
+        return createServer(vertx, options, 0, 0);
+    }
+
+    /**
+     * A server with the strict decoder and, when a timeout is above 0, a {@link SlowClientGuard} on every
+     * connection.
+     */
+    static HttpServer createServer(Vertx vertx, HttpServerOptions options, long headersTimeoutMillis,
+                                   long requestTimeoutMillis) {
         return new HttpServerImpl((VertxInternal) vertx, options) {
             @Override
             protected BiConsumer<Channel, SslChannelProvider> childHandler(ContextInternal context, SocketAddress address,
                                                                           GlobalTrafficShapingHandler shaper) {
                 BiConsumer<Channel, SslChannelProvider> vertxInit = super.childHandler(context, address, shaper);
                 return (channel, ssl) -> {
-                    channel.pipeline().addFirst("nbhubStrictInstaller", new Installer(options));
+                    SlowClientGuard guard = headersTimeoutMillis > 0 || requestTimeoutMillis > 0
+                            ? SlowClientGuard.install(channel, headersTimeoutMillis, requestTimeoutMillis) : null;
+                    channel.pipeline().addFirst("nbhubStrictInstaller", new Installer(options, guard));
                     vertxInit.accept(channel, ssl);
                 };
             }
@@ -59,9 +70,11 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     private static final class Installer extends ChannelInboundHandlerAdapter {
         private final HttpServerOptions options;
+        private final SlowClientGuard guard;
 
-        Installer(HttpServerOptions options) {
+        Installer(HttpServerOptions options, SlowClientGuard guard) {
             this.options = options;
+            this.guard = guard;
         }
 
         @Override
@@ -70,6 +83,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             if (ctx.pipeline().get(DECODER) instanceof VertxHttpRequestDecoder decoder) {
                 if (!(decoder instanceof StrictRequestDecoder)) {
                     ctx.pipeline().replace(DECODER, DECODER, new StrictRequestDecoder(options));
+                }
+                if (guard != null) {
+                    guard.watchMessagesAfter(DECODER);
                 }
                 ctx.pipeline().remove(this);
             }

@@ -142,24 +142,26 @@ public final class LocalProcessSpawner implements Spawner {
         ServerId id = request.server();
         Path home = homeOf(id.user());
         Files.createDirectories(home);
+        PrivateFiles.restrict(home, "rwx------");
         Path logFile = logFileOf(id);
         Files.createDirectories(logFile.getParent());
+        PrivateFiles.restrict(logFile.getParent(), "rwx------");
+        PrivateFiles.createPrivate(logFile);
         int port = freePort();
         String prefix = request.env().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/user/" + id.user() + "/");
 
         List<String> command = new ArrayList<>();
         command.add("setsid");
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (!config.runAsUser().isEmpty()) {
-            // setpriv execs in place, so the pid (and process group) stay the server's own.
-            command.addAll(List.of("setpriv", "--reuid=" + config.runAsUser(), "--regid=" + primaryGroup(config.runAsUser()),
-                    "--init-groups", "--"));
-            chown(home, config.runAsUser());
+        String account = new ServerAccounts(config, root).accountFor(id.user(), home);
+        if (account != null) {
+            command.addAll(ServerAccounts.switchTo(account));
+            ServerAccounts.giveHome(home, account);
         }
         command.addAll(config.command());
         command.add("--ip=127.0.0.1");
         command.add("--port=" + port);
-        if (root && config.runAsUser().isEmpty() && config.allowRoot()) {
+        if (root && account == null && config.allowRoot()) {
             command.add("--allow-root");
         }
 
@@ -167,8 +169,8 @@ public final class LocalProcessSpawner implements Spawner {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("JUPYTERHUB_") || k.startsWith("NBHUB_")
-                || k.equals("CONFIGPROXY_AUTH_TOKEN"));
+        env.clear();
+        env.putAll(ServerEnvironmentPolicy.base(config.command(), home, account));
         env.putAll(config.environment());
         env.putAll(serverEnvironment(request, marker, port, prefix));
         env.put("HOME", home.toAbsolutePath().toString());
@@ -205,32 +207,6 @@ public final class LocalProcessSpawner implements Spawner {
     private static void putIfSet(Map<String, String> env, String key, String value) {
         if (value != null) {
             env.put(key, value);
-        }
-    }
-
-    private static void chown(Path dir, String user) throws IOException {
-        try {
-            Process p = new ProcessBuilder("chown", user, dir.toString()).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IOException("chown " + user + " " + dir + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static String primaryGroup(String user) throws IOException {
-        Process id = new ProcessBuilder("id", "-g", user).redirectErrorStream(true).start();
-        try {
-            String out = new String(id.getInputStream().readAllBytes()).trim();
-            if (id.waitFor() != 0 || !out.matches("\\d+")) {
-                throw new IOException("run_as_user '" + user + "' is not a user on this machine: " + out);
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 

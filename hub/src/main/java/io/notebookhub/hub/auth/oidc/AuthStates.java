@@ -6,7 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
+import io.notebookhub.hub.store.SessionRecord;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider's tokens per user ({@code auth_state}): encrypted with their own key before they reach the
- * store, refreshed before a spawn when they are about to expire, and optionally handed to the server.
+ * The provider's tokens ({@code auth_state}), kept per browser session: encrypted with their own key before they
+ * reach the store, refreshed before a spawn when they are about to expire (with the newest session's tokens that
+ * still work), and optionally handed to the server. Per session, because two browsers of one user hold two
+ * provider sessions: logout must send the provider the ID token of the session that ends, and a refresh token used
+ * by one must not be replaced by the other's.
  */
 final class AuthStates implements SpawnEnvironmentHook {
     private static final Logger log = LoggerFactory.getLogger(AuthStates.class);
@@ -65,28 +73,72 @@ final class AuthStates implements SpawnEnvironmentHook {
         return state;
     }
 
-    /** Blocking: stores the state encrypted; the user must exist. */
-    void save(String user, JsonObject state) {
-        store.setAuthState(user, sealer.sealJson(state));
+    /** The state sealed for a session record (text, so that it fits every store's columns). */
+    String seal(JsonObject state) {
+        return Base64.getEncoder().encodeToString(sealer.sealJson(state));
     }
 
-    /** Blocking: the user's state, or empty when there is none or it was sealed with another key. */
+    private Optional<JsonObject> open(String sealed) {
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        try {
+            return sealer.openJson(Base64.getDecoder().decode(sealed));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Blocking: the state kept with one session, or empty. */
+    Optional<JsonObject> loadSession(String sessionId) {
+        return store.session(sessionId).flatMap(s -> open(s.authState()));
+    }
+
+    /** A session's state, as found. */
+    private record Held(String sessionId, JsonObject state) {}
+
+    /**
+     * Blocking: the user's states, newest session first; then the per-user state an older hub kept, if any (it has
+     * no session of its own).
+     */
+    private List<Held> held(String user) {
+        List<SessionRecord> sessions = new ArrayList<>(store.sessions(user));
+        sessions.sort(Comparator.comparing(SessionRecord::created).reversed());
+        List<Held> out = new ArrayList<>();
+        for (SessionRecord s : sessions) {
+            if (!s.expired(clock.instant())) {
+                open(s.authState()).ifPresent(state -> out.add(new Held(s.id(), state)));
+            }
+        }
+        store.authState(user).flatMap(sealer::openJson).ifPresent(state -> out.add(new Held(null, state)));
+        return out;
+    }
+
+    /** Blocking: the newest state of the user, or empty when there is none or it was sealed with another key. */
     Optional<JsonObject> load(String user) {
-        return store.authState(user).flatMap(sealer::openJson);
+        return held(user).stream().findFirst().map(Held::state);
     }
 
     @Override
     public Future<Map<String, String>> environment(String user) {
-        return vertx.executeBlocking(() -> load(user), false).compose(state -> {
-            if (state.isEmpty()) {
+        return vertx.executeBlocking(() -> held(user), false).compose(held -> {
+            if (held.isEmpty()) {
                 // E.g. an admin starts the server of someone who has not logged in since the hub kept tokens.
                 return Future.succeededFuture(Map.of());
             }
-            return fresh(user, state.get()).map(this::environmentOf);
+            return freshest(user, held, 0).map(this::environmentOf);
         });
     }
 
-    private Future<JsonObject> fresh(String user, JsonObject state) {
+    /** The newest session's tokens, refreshed if needed; when its refresh fails, the next newest session's. */
+    private Future<JsonObject> freshest(String user, List<Held> held, int index) {
+        Held h = held.get(index);
+        return fresh(user, h).recover(e -> index + 1 < held.size() ? freshest(user, held, index + 1)
+                : Future.failedFuture(e));
+    }
+
+    private Future<JsonObject> fresh(String user, Held held) {
+        JsonObject state = held.state();
         Long expiresAt = state.getLong("expires_at");
         long now = clock.instant().getEpochSecond();
         if (expiresAt == null || expiresAt - REFRESH_MARGIN_SECONDS > now) {
@@ -101,7 +153,11 @@ final class AuthStates implements SpawnEnvironmentHook {
                 .map(User::principal)
                 .compose(principal -> vertx.executeBlocking(() -> {
                     JsonObject refreshed = fromTokens(principal, state);
-                    save(user, refreshed);
+                    if (held.sessionId() != null) {
+                        store.setSessionAuthState(held.sessionId(), seal(refreshed));
+                    } else {
+                        store.setAuthState(user, sealer.sealJson(refreshed));
+                    }
                     log.info("refreshed the {} tokens of {}", settings.displayName(), user);
                     return refreshed;
                 }, false))

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OidcAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(OidcAuthenticator.class);
-    static final String STATE_COOKIE = "nbhub-oauth-state";
+    public static final String STATE_COOKIE = "nbhub-oauth-state";
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -140,6 +140,11 @@ public final class OidcAuthenticator implements Authenticator {
             throw new ConfigException("'auth.client_secret_file' " + auth.clientSecretFile() + " cannot be read: "
                     + e.getMessage());
         }
+    }
+
+    /** Seals a login's provider tokens for the session it starts (they are kept per session, not per user). */
+    public java.util.function.BiFunction<String, AuthenticatedUser, String> sessionAuthState() {
+        return (user, who) -> who.authState() == null ? null : authStates.seal(who.authState());
     }
 
     /** Refreshes provider tokens before a spawn and, if configured, passes them to the server. */
@@ -247,11 +252,6 @@ public final class OidcAuthenticator implements Authenticator {
                 .recover(e -> Future.failedFuture(new LoginFailure(502, unreachable(e))))
                 .compose(auth -> exchange(auth, code, saved)
                         .compose(user -> identify(auth, user, saved.getString("n"))))
-                .compose(who -> ctx.vertx().executeBlocking(() -> {
-                    users.ensure(who.name());
-                    authStates.save(who.name(), who.authState());
-                    return who;
-                }, false))
                 .onSuccess(who -> completion.complete(ctx, who, next))
                 .onFailure(e -> {
                     if (e instanceof LoginFailure f) {
@@ -414,11 +414,11 @@ public final class OidcAuthenticator implements Authenticator {
         if (!endProviderSession) {
             return Future.succeededFuture("/hub/login");
         }
-        String user = RequestAuth.principal(ctx).filter(p -> p.isUser()).map(p -> p.name())
-                .or(() -> RequestAuth.session(ctx).map(s -> s.user())).orElse(null);
+        // The ID token of this browser's own session: another session's would make the provider ask for confirmation.
+        String session = RequestAuth.sessionId(ctx).orElse(null);
         String back = hubBase(ctx) + "/hub/login";
-        return client.provider().compose(auth -> ctx.vertx().executeBlocking(() -> user == null ? null
-                        : authStates.load(user).map(s -> s.getString("id_token")).orElse(null), false)
+        return client.provider().compose(auth -> ctx.vertx().executeBlocking(() -> session == null ? null
+                        : authStates.loadSession(session).map(s -> s.getString("id_token")).orElse(null), false)
                 .map(idToken -> {
                     if (client.endSessionUrl() == null) {
                         return "/hub/login";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.store.H2HubStore;
+import io.notebookhub.hub.store.SessionRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,6 +90,14 @@ class AuthStatesRefreshTest {
                 .get(30, TimeUnit.SECONDS).principal();
     }
 
+    /** A browser session of alice's holding these tokens, as a login leaves it; returns its id. */
+    String session(AuthStates states, JsonObject tokens, Instant created) {
+        String id = "session-" + System.nanoTime();
+        store.createSession(new SessionRecord(id, "alice", created, created.plus(Duration.ofDays(14)),
+                states.seal(states.fromTokens(tokens, null))));
+        return id;
+    }
+
     Map<String, String> environment(AuthStates states) throws Exception {
         return states.environment("alice").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -97,25 +106,25 @@ class AuthStatesRefreshTest {
     void freshTokensArePassedToTheServerAsTheyAre() throws Exception {
         AuthStates states = states(true);
         JsonObject tokens = tokens();
-        states.save("alice", states.fromTokens(tokens, null));
+        String id = session(states, tokens, clock.instant());
         Map<String, String> env = environment(states);
         assertThat(env).containsEntry("OAUTH_ACCESS_TOKEN", tokens.getString("access_token"))
                 .containsEntry("OAUTH_ID_TOKEN", tokens.getString("id_token"))
                 .containsEntry("OAUTH_PROVIDER", "oidc").containsKey("OAUTH_ACCESS_TOKEN_EXPIRES_AT");
         assertThat(env).doesNotContainKey("OAUTH_REFRESH_TOKEN");
-        assertThat(new String(store.authState("alice").orElseThrow(), StandardCharsets.ISO_8859_1))
-                .doesNotContain(tokens.getString("access_token").substring(0, 20));
+        assertThat(new String(java.util.Base64.getDecoder().decode(store.session(id).orElseThrow().authState()),
+                StandardCharsets.ISO_8859_1)).doesNotContain(tokens.getString("access_token").substring(0, 20));
     }
 
     @Test
     void expiringTokensAreRefreshedBeforeTheSpawnAndStored() throws Exception {
         AuthStates states = states(true);
         JsonObject tokens = tokens();
-        states.save("alice", states.fromTokens(tokens, null));
+        String id = session(states, tokens, clock.instant());
         clock.advance(Duration.ofMinutes(58));
         Map<String, String> env = environment(states);
         assertThat(env.get("OAUTH_ACCESS_TOKEN")).isNotBlank().isNotEqualTo(tokens.getString("access_token"));
-        JsonObject stored = states.load("alice").orElseThrow();
+        JsonObject stored = states.loadSession(id).orElseThrow();
         assertThat(stored.getString("access_token")).isEqualTo(env.get("OAUTH_ACCESS_TOKEN"));
         assertThat(stored.getLong("expires_at")).isGreaterThan(clock.instant().getEpochSecond() + 600);
         assertThat(stored.getString("refresh_token")).isNotBlank();
@@ -126,7 +135,7 @@ class AuthStatesRefreshTest {
         AuthStates states = states(true);
         JsonObject tokens = tokens();
         tokens.remove("refresh_token");
-        states.save("alice", states.fromTokens(tokens, null));
+        session(states, tokens, clock.instant());
         clock.advance(Duration.ofHours(2));
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> environment(states));
@@ -134,6 +143,19 @@ class AuthStatesRefreshTest {
 
         AuthStates notPassed = states(false);
         assertThat(environment(notPassed)).as("the hub itself does not need the tokens").isEmpty();
+    }
+
+    @Test
+    void theNewestSessionsTokensAreUsedAndAnOlderSessionsAreLeftAlone() throws Exception {
+        AuthStates states = states(true);
+        JsonObject older = tokens();
+        JsonObject newer = tokens();
+        String olderId = session(states, older, clock.instant().minus(Duration.ofMinutes(5)));
+        session(states, newer, clock.instant());
+
+        assertThat(environment(states)).containsEntry("OAUTH_ACCESS_TOKEN", newer.getString("access_token"));
+        assertThat(states.loadSession(olderId).orElseThrow().getString("refresh_token"))
+                .isEqualTo(older.getString("refresh_token"));
     }
 
     static final class MutableClock extends Clock {

@@ -23,6 +23,22 @@ final class InProcessHub {
         }
     }
 
+    /**
+     * A root hub with a real identity provider refuses to run servers as root: tests running as root (CI) run them as
+     * the unprivileged account .ci/install-tools creates, unless a test says otherwise.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> unprivilegedWhenRoot(Object spawnerSection) {
+        Map<String, Object> spawner = new LinkedHashMap<>(spawnerSection == null ? Map.of()
+                : (Map<String, Object>) spawnerSection);
+        if ("root".equals(System.getProperty("user.name"))) {
+            Map<String, Object> local = new LinkedHashMap<>((Map<String, Object>) spawner.getOrDefault("local", Map.of()));
+            local.putIfAbsent("run_as_user", "nbhub-user");
+            spawner.put("local", local);
+        }
+        return spawner;
+    }
+
     /** The callback URL is set to the proxy's address, where tests send the browser. */
     static HubApp start(Path temp, String name, Map<String, Object> auth, String adminToken) throws Exception {
         return start(temp, name, auth, adminToken, Map.of());
@@ -35,6 +51,11 @@ final class InProcessHub {
         Map<String, Object> section = new LinkedHashMap<>(auth);
         section.putIfAbsent("callback_url", "http://127.0.0.1:" + proxyPort + "/hub/oauth_callback");
         Map<String, Object> yaml = new LinkedHashMap<>(sections);
+        yaml.put("spawner", unprivilegedWhenRoot(sections.get("spawner")));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // The unprivileged account must reach its folder under the data folder.
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         yaml.putAll(Map.of(
                 "hub", Map.of("ip", "127.0.0.1", "port", freePort(), "data_dir", temp.resolve(name).toString(),
                         "profiles_dir", Path.of("..", "profiles").toAbsolutePath().normalize().toString()),

@@ -31,6 +31,17 @@ final class LoginClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Logs out as a browser does: the confirmation page, then its form posted with the page's XSRF token. */
+    HttpResponse<String> logout(String base) throws IOException, InterruptedException {
+        HttpResponse<String> page = get(base + "/hub/logout");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_xsrf\" value=\"([0-9a-f]+)\"")
+                .matcher(page.body());
+        if (page.statusCode() != 200 || !m.find()) {
+            throw new AssertionError("no logout form: " + page.statusCode() + " " + page.body());
+        }
+        return post(base + "/hub/logout", "_xsrf=" + m.group(1), null);
+    }
+
     /** The redirect target of a response, resolved against its URL. */
     static String location(HttpResponse<?> r) {
         String loc = r.headers().firstValue("Location").orElseThrow(() -> new AssertionError(

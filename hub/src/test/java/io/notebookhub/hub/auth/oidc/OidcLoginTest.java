@@ -109,7 +109,7 @@ class OidcLoginTest {
         section.putAll(auth);
         // A "server" that writes down the environment it was given and exits: enough to see what a spawn passes.
         Map<String, Object> spawner = Map.of("start_timeout", 30, "local", Map.of("command",
-                List.of("sh", "-c", "env > \"$HOME/../$JUPYTERHUB_USER.env\"; exit 3", "sh")));
+                List.of("sh", "-c", "env > \"$HOME/spawn.env\"; exit 3", "sh")));
         return InProcessHub.start(temp, name, section, ADMIN_TOKEN, Map.of("spawner", spawner));
     }
 
@@ -370,7 +370,7 @@ class OidcLoginTest {
     void logoutClearsTheHubsAndServersCookiesAndEndsTheProviderSession() throws Exception {
         LoginClient alice = new LoginClient();
         assertThat(signIn(alice, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
-        HttpResponse<String> out = alice.get(base + "/hub/logout");
+        HttpResponse<String> out = alice.logout(base);
         assertThat(out.statusCode()).isEqualTo(302);
         String to = LoginClient.location(out);
         assertThat(to).startsWith(issuer + "/endsession").contains("id_token_hint=")
@@ -383,13 +383,29 @@ class OidcLoginTest {
     }
 
     @Test
+    void eachBrowserLogsOutWithTheIdTokenOfItsOwnSession() throws Exception {
+        LoginClient laptop = new LoginClient();
+        LoginClient phone = new LoginClient();
+        assertThat(signIn(laptop, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
+        assertThat(signIn(phone, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
+
+        String laptopHint = query(LoginClient.location(laptop.logout(base)), "id_token_hint");
+        String phoneHint = query(LoginClient.location(phone.logout(base)), "id_token_hint");
+
+        assertThat(laptopHint).isNotEmpty().isNotEqualTo(phoneHint);
+        assertThat(phoneHint).isNotEmpty();
+    }
+
+    @Test
     void providerTokensAreEncryptedAtRest() throws Exception {
         LoginClient frank = new LoginClient();
         assertThat(signIn(frank, "alice", List.of(), "/hub/home").statusCode()).isEqualTo(302);
         try (H2HubStore store = H2HubStore.open(temp.resolve("main"))) {
-            byte[] sealed = store.authState("alice").orElseThrow();
-            String asText = new String(sealed, StandardCharsets.ISO_8859_1);
-            assertThat(asText).doesNotContain("eyJ").doesNotContain("access_token");
+            assertThat(store.sessions("alice")).isNotEmpty().allSatisfy(session -> {
+                String asText = new String(java.util.Base64.getDecoder().decode(session.authState()),
+                        StandardCharsets.ISO_8859_1);
+                assertThat(asText).doesNotContain("eyJ").doesNotContain("access_token");
+            });
         }
     }
 
@@ -401,7 +417,7 @@ class OidcLoginTest {
                 URI.create(base + "/hub/api/users/gina/server")).header("Authorization", "token " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202, 400, 500);
-        Path envFile = temp.resolve("main").resolve("users").resolve("gina.env");
+        Path envFile = temp.resolve("main").resolve("users").resolve("gina").resolve("spawn.env");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(envFile)
                 && Files.readString(envFile).contains("OAUTH_PROVIDER="));
         String env = Files.readString(envFile);
