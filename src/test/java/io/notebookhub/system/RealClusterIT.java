@@ -62,8 +62,8 @@ class RealClusterIT {
         admin = cluster.admin();
         var gpuTaint = new TaintBuilder().withKey("nvidia.com/gpu").withEffect("NoSchedule").build();
         kubelet = new ProcessKubelet(admin, temp.resolve("kubelet"))
-                .addNode("cpu-1", Map.of("pool", "cpu"), Map.of("cpu", "8", "memory", "32Gi"), List.of())
-                .addNode("cpu-2", Map.of("pool", "cpu"), Map.of("cpu", "8", "memory", "32Gi"), List.of())
+                .addNode("cpu-1", Map.of("pool", "cpu"), Map.of("cpu", "64", "memory", "256Gi"), List.of())
+                .addNode("cpu-2", Map.of("pool", "cpu"), Map.of("cpu", "64", "memory", "256Gi"), List.of())
                 .addNode("gpu-1", Map.of("pool", "gpu", "nvidia.com/gpu.present", "true"),
                         Map.of("cpu", "8", "memory", "64Gi", "nvidia.com/gpu", "1"), List.of(gpuTaint))
                 .start();
@@ -382,5 +382,58 @@ class RealClusterIT {
         hub.serverStopped("carol");
         await("health to recover").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> hub.call("GET", "/hub/health", null, null).statusCode() == 200);
+    }
+
+    @Test
+    @Order(10)
+    void aHubKilledWithFiftyPodsRunningAdoptsRoutesAndReachesEveryOne() throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            users.add("k" + i);
+        }
+        assertThat(hub.call("POST", "/hub/api/users", HubProcess.JSON.writeValueAsString(Map.of("usernames", users)),
+                HubProcess.ADMIN_TOKEN).statusCode()).isEqualTo(201);
+        for (String user : users) {
+            HttpResponse<String> spawn = hub.call("POST", "/hub/api/users/" + user + "/server", "{}",
+                    HubProcess.ADMIN_TOKEN);
+            assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202);
+        }
+        try {
+            await("50 servers").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> users.stream().filter(RealClusterIT::ready).count() == users.size());
+
+            hub.kill9();
+            hub.start();
+
+            await("every server adopted and routed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        JsonNode routes = HubApi.adminGet(hub, "/hub/api/proxy");
+                        for (String user : users) {
+                            assertThat(ready(user)).as(user + " adopted").isTrue();
+                            assertThat(routes.path("/user/" + user + "/").path("target").asText())
+                                    .isEqualTo("http://" + podOf(user).getStatus().getPodIP() + ":8888");
+                        }
+                    });
+            Browser anyone = new Browser(proxyUrl());
+            for (String user : users) {
+                HttpResponse<String> api = anyone.get("/user/" + user + "/api");
+                assertThat(api.statusCode()).as(user + "'s server through the proxy").isEqualTo(200);
+                assertThat(api.body()).contains("\"version\"");
+            }
+        } finally {
+            for (String user : users) {
+                hub.call("DELETE", "/hub/api/users/" + user + "/server", null, HubProcess.ADMIN_TOKEN);
+            }
+            await("the pods to go").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> users.stream().allMatch(u -> podOf(u) == null));
+        }
+    }
+
+    private static boolean ready(String user) {
+        try {
+            return server(user).path("ready").asBoolean(false);
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

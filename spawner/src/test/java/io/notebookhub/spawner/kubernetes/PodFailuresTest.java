@@ -48,6 +48,16 @@ class PodFailuresTest {
     }
 
     @Test
+    void keepsWaitingWhileTheSchedulerHasNotYetSeenTheNewlyBoundVolume() {
+        // A real scheduler, seen right after the claim was bound: its volume cache lags the PV controller.
+        Pod pod = new PodBuilder(unschedulable()).editStatus().editCondition(0).withMessage(
+                "0/3 nodes are available: persistentvolume \"pvc-04d8e1a2\" not found. not found").endCondition()
+                .endStatus().build();
+
+        assertThat(PodFailures.classify(pod, List.of(), true)).isEmpty();
+    }
+
+    @Test
     void namesTheImageThatCannotBePulled() {
         Pod pod = pod().withNewStatus().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
                 .withName("notebook").withImage("nope:1").withNewState().withNewWaiting().withReason("ImagePullBackOff")

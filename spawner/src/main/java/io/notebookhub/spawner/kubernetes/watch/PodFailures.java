@@ -63,11 +63,12 @@ public final class PodFailures {
 
     /**
      * A new user's PVC may still be provisioning when the scheduler first looks at the pod ("pod has unbound
-     * immediate PersistentVolumeClaims"); the scheduler retries by itself, so that is not a failure.
+     * immediate PersistentVolumeClaims"), or just bound to a volume the scheduler's cache has not seen yet
+     * ("persistentvolume ... not found"); the scheduler retries by itself, so neither is a failure.
      */
     private static boolean waitsForVolume(String message) {
         String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("persistentvolumeclaim") || m.contains("volume binding");
+        return m.contains("persistentvolume") || m.contains("volume binding");
     }
 
     /** The address of the server when the pod is Running, its container ready and its IP known. */
