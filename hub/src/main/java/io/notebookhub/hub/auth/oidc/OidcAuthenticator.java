@@ -19,7 +19,9 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
@@ -286,20 +288,10 @@ public final class OidcAuthenticator implements Authenticator {
         String accessToken = user.principal().getString("access_token");
         Future<JsonObject> claims;
         if (settings.oidc()) {
-            JsonObject idToken;
-            try {
-                idToken = verifiedIdToken(user, nonce);
-            } catch (LoginFailure f) {
-                return Future.failedFuture(f);
-            }
-            boolean needUserinfo = claim(idToken, settings.usernameClaim()) == null
-                    || (settings.groupSource() == ProviderSettings.GroupSource.CLAIM && policy.usesGroups()
-                    && !idToken.containsKey(settings.groupsClaim()));
-            claims = needUserinfo
-                    ? auth.userInfo(user).map(info -> info.copy().mergeIn(idToken)).recover(e -> Future.failedFuture(
-                    new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
-                            + e.getMessage())))
-                    : Future.succeededFuture(idToken);
+            claims = idTokenClaims(auth, user).compose(idToken -> {
+                checkIdToken(idToken, nonce);
+                return profile(auth, user, idToken);
+            });
         } else {
             claims = client.githubUser(accessToken).recover(e -> Future.failedFuture(
                     new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
@@ -308,19 +300,58 @@ public final class OidcAuthenticator implements Authenticator {
         return claims.compose(c -> groups(c, accessToken).map(groups -> decide(c, groups, user)));
     }
 
-    private JsonObject verifiedIdToken(User user, String nonce) {
-        if (user.principal().getString("id_token") == null) {
-            throw new LoginFailure(403, settings.displayName() + " returned no ID token (is the openid scope "
-                    + "allowed for this client?)");
+    /** The ID token's claims, with the profile from the userinfo endpoint when they lack what the hub needs. */
+    private Future<JsonObject> profile(OAuth2Auth auth, User user, JsonObject idToken) {
+        boolean needUserinfo = claim(idToken, settings.usernameClaim()) == null
+                || (settings.groupSource() == ProviderSettings.GroupSource.CLAIM && policy.usesGroups()
+                && !idToken.containsKey(settings.groupsClaim()));
+        return needUserinfo
+                ? auth.userInfo(user).map(info -> info.copy().mergeIn(idToken)).recover(e -> Future.failedFuture(
+                new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
+                        + e.getMessage())))
+                : Future.succeededFuture(idToken);
+    }
+
+    /**
+     * The ID token's claims once its signature, issuer and audience check out. Vert.x leaves the ID token out when they
+     * do not, and names the key id when the provider's keys (as last fetched) lack it: then the keys are fetched once
+     * more (providers rotate them) and the same token is checked against them.
+     */
+    private Future<JsonObject> idTokenClaims(OAuth2Auth auth, User user) {
+        String raw = user.principal().getString("id_token");
+        if (raw == null) {
+            return Future.failedFuture(new LoginFailure(403, settings.displayName() + " returned no ID token (is the "
+                    + "openid scope allowed for this client?)"));
         }
         JsonObject idToken = user.attributes().getJsonObject("idToken");
-        if (idToken == null) {
-            // Vert.x leaves the ID token out when its signature, audience or issuer does not check out.
-            String kid = user.attributes().getString("missing-kid");
-            throw new LoginFailure(403, kid != null
-                    ? "The ID token is signed with a key " + settings.displayName() + " does not publish (yet); "
-                    + "try again in a moment."
-                    : "The ID token could not be verified: its signature, audience or issuer is wrong.");
+        if (idToken != null) {
+            return Future.succeededFuture(idToken);
+        }
+        if (user.attributes().getString("missing-kid") == null) {
+            return Future.failedFuture(notVerified());
+        }
+        // As a bearer token, Vert.x checks the signature, issuer and audience (this client) with the keys it holds.
+        return client.refreshKeys(auth).compose(v -> auth.authenticate(new TokenCredentials(raw)))
+                .transform(ar -> {
+                    JsonObject claims = ar.succeeded() ? ar.result().attributes().getJsonObject("accessToken") : null;
+                    if (claims != null && raw.equals(ar.result().principal().getString("access_token"))) {
+                        return Future.succeededFuture(claims);
+                    }
+                    return Future.failedFuture(ar.cause() instanceof NoSuchKeyIdException ? new LoginFailure(403,
+                            "The ID token is signed with a key " + settings.displayName() + " does not publish (yet); "
+                                    + "try again in a moment.") : notVerified());
+                });
+    }
+
+    private static LoginFailure notVerified() {
+        return new LoginFailure(403, "The ID token could not be verified: its signature, audience or issuer is wrong.");
+    }
+
+    /** What Vert.x does not check: nonce, expiry and issue time (with leeway), the authorised party. */
+    private void checkIdToken(JsonObject idToken, String nonce) {
+        Object azp = idToken.getValue("azp");
+        if (azp != null && !clientId.equals(azp)) {
+            throw new LoginFailure(403, "The ID token was issued to another client (azp).");
         }
         if (!TokenHashing.constantTimeEquals(nonce, String.valueOf(idToken.getValue("nonce")))) {
             throw new LoginFailure(403, "The ID token does not carry the nonce this sign-in started with.");
@@ -335,7 +366,6 @@ public final class OidcAuthenticator implements Authenticator {
             throw new LoginFailure(403, "The ID token was issued in the future (check the clocks of the hub and "
                     + "the provider).");
         }
-        return idToken;
     }
 
     private Future<Set<String>> groups(JsonObject claims, String accessToken) {
