@@ -19,9 +19,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
@@ -54,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * GitLab, GitHub): authorization code with PKCE, state bound to the browser by a sealed cookie, nonce and ID
  * token checked for OIDC, then the hub's allow/block/admin rules. Vert.x Auth OAuth2 does discovery, the token
  * exchange, the ID token's signature, audience and issuer, refresh and the end-session URL; this class adds what
- * it leaves out (state cookie, nonce, ID token expiry, group look-ups, error pages, encrypted auth_state).
+ * it leaves out (state cookie, nonce and ID token expiry and a key fetch after a key rotation in {@link IdTokens},
+ * group look-ups, error pages, encrypted auth_state).
  */
 public final class OidcAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(OidcAuthenticator.class);
@@ -74,6 +73,7 @@ public final class OidcAuthenticator implements Authenticator {
     private final boolean endProviderSession;
     private final boolean autoLogin;
     private final String clientId;
+    private final IdTokens idTokens;
     private final Cache<String, Boolean> usedStates = Caffeine.newBuilder()
             .expireAfterWrite(STATE_LIFETIME.plusMinutes(5)).maximumSize(100_000).build();
 
@@ -92,6 +92,7 @@ public final class OidcAuthenticator implements Authenticator {
         this.endProviderSession = auth.endProviderSession();
         this.autoLogin = auth.autoLogin();
         this.clientId = auth.clientId();
+        this.idTokens = new IdTokens(settings.displayName(), auth.clientId(), client, clock);
     }
 
     /**
@@ -288,8 +289,8 @@ public final class OidcAuthenticator implements Authenticator {
         String accessToken = user.principal().getString("access_token");
         Future<JsonObject> claims;
         if (settings.oidc()) {
-            claims = idTokenClaims(auth, user).compose(idToken -> {
-                checkIdToken(idToken, nonce);
+            claims = idTokens.claims(auth, user).compose(idToken -> {
+                idTokens.check(idToken, nonce);
                 return profile(auth, user, idToken);
             });
         } else {
@@ -310,62 +311,6 @@ public final class OidcAuthenticator implements Authenticator {
                 new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
                         + e.getMessage())))
                 : Future.succeededFuture(idToken);
-    }
-
-    /**
-     * The ID token's claims once its signature, issuer and audience check out. Vert.x leaves the ID token out when they
-     * do not, and names the key id when the provider's keys (as last fetched) lack it: then the keys are fetched once
-     * more (providers rotate them) and the same token is checked against them.
-     */
-    private Future<JsonObject> idTokenClaims(OAuth2Auth auth, User user) {
-        String raw = user.principal().getString("id_token");
-        if (raw == null) {
-            return Future.failedFuture(new LoginFailure(403, settings.displayName() + " returned no ID token (is the "
-                    + "openid scope allowed for this client?)"));
-        }
-        JsonObject idToken = user.attributes().getJsonObject("idToken");
-        if (idToken != null) {
-            return Future.succeededFuture(idToken);
-        }
-        if (user.attributes().getString("missing-kid") == null) {
-            return Future.failedFuture(notVerified());
-        }
-        // As a bearer token, Vert.x checks the signature, issuer and audience (this client) with the keys it holds.
-        return client.refreshKeys(auth).compose(v -> auth.authenticate(new TokenCredentials(raw)))
-                .transform(ar -> {
-                    JsonObject claims = ar.succeeded() ? ar.result().attributes().getJsonObject("accessToken") : null;
-                    if (claims != null && raw.equals(ar.result().principal().getString("access_token"))) {
-                        return Future.succeededFuture(claims);
-                    }
-                    return Future.failedFuture(ar.cause() instanceof NoSuchKeyIdException ? new LoginFailure(403,
-                            "The ID token is signed with a key " + settings.displayName() + " does not publish (yet); "
-                                    + "try again in a moment.") : notVerified());
-                });
-    }
-
-    private static LoginFailure notVerified() {
-        return new LoginFailure(403, "The ID token could not be verified: its signature, audience or issuer is wrong.");
-    }
-
-    /** What Vert.x does not check: nonce, expiry and issue time (with leeway), the authorised party. */
-    private void checkIdToken(JsonObject idToken, String nonce) {
-        Object azp = idToken.getValue("azp");
-        if (azp != null && !clientId.equals(azp)) {
-            throw new LoginFailure(403, "The ID token was issued to another client (azp).");
-        }
-        if (!TokenHashing.constantTimeEquals(nonce, String.valueOf(idToken.getValue("nonce")))) {
-            throw new LoginFailure(403, "The ID token does not carry the nonce this sign-in started with.");
-        }
-        long now = clock.instant().getEpochSecond();
-        Long exp = number(idToken, "exp");
-        if (exp == null || now > exp + ProviderClient.LEEWAY_SECONDS) {
-            throw new LoginFailure(403, "The ID token has expired (check the clocks of the hub and the provider).");
-        }
-        Long iat = number(idToken, "iat");
-        if (iat != null && iat > now + ProviderClient.LEEWAY_SECONDS) {
-            throw new LoginFailure(403, "The ID token was issued in the future (check the clocks of the hub and "
-                    + "the provider).");
-        }
     }
 
     private Future<Set<String>> groups(JsonObject claims, String accessToken) {
@@ -429,11 +374,6 @@ public final class OidcAuthenticator implements Authenticator {
             current = o.getValue(part);
         }
         return current;
-    }
-
-    private static Long number(JsonObject o, String key) {
-        Object v = o.getValue(key);
-        return v instanceof Number n ? n.longValue() : null;
     }
 
     @Override
