@@ -112,7 +112,7 @@ final class ProviderClient {
         return OpenIDConnectAuth.discover(vertx, options).compose(discovered -> {
             endSessionUrl = options.getLogoutPath();
             // The hub never introspects tokens; without an introspection endpoint, an ID token checked again after
-            // a key fetch (OidcAuthenticator) is judged on the provider's keys alone.
+            // a key fetch (IdTokens) is judged on the provider's keys alone.
             boolean rebuild = options.getIntrospectionPath() != null;
             options.setIntrospectionPath(null);
             if (!settings.authorizeUrl().isEmpty()) {
@@ -130,6 +130,8 @@ final class ProviderClient {
             if (!rebuild) {
                 return Future.succeededFuture(discovered);
             }
+            // The discovered instance is replaced: its key-refresh timer (if the keys came with a max-age) must stop.
+            discovered.close();
             OAuth2Auth auth = OAuth2Auth.create(vertx, options);
             return auth.jWKSet().map(auth);
         }).map(auth -> {
