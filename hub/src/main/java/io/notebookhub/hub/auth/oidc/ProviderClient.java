@@ -72,7 +72,8 @@ final class ProviderClient {
         }
         long now = System.nanoTime();
         if (keyRefresh != null && now - keyRefreshStarted < KEY_REFRESH_INTERVAL_SECONDS * 1_000_000_000L) {
-            log.info("not fetching {}'s keys again: they were fetched less than {} s ago", settings.displayName(),
+            // Debug only: a flood of tokens with made-up key ids must not flood the log either.
+            log.debug("not fetching {}'s keys again: they were fetched less than {} s ago", settings.displayName(),
                     KEY_REFRESH_INTERVAL_SECONDS);
             return Future.succeededFuture();
         }
