@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * GitLab, GitHub): authorization code with PKCE, state bound to the browser by a sealed cookie, nonce and ID
  * token checked for OIDC, then the hub's allow/block/admin rules. Vert.x Auth OAuth2 does discovery, the token
  * exchange, the ID token's signature, audience and issuer, refresh and the end-session URL; this class adds what
- * it leaves out (state cookie, nonce, ID token expiry, group look-ups, error pages, encrypted auth_state).
+ * it leaves out (state cookie, nonce and ID token expiry and a key fetch after a key rotation in {@link IdTokens},
+ * group look-ups, error pages, encrypted auth_state).
  */
 public final class OidcAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(OidcAuthenticator.class);
@@ -72,6 +73,7 @@ public final class OidcAuthenticator implements Authenticator {
     private final boolean endProviderSession;
     private final boolean autoLogin;
     private final String clientId;
+    private final IdTokens idTokens;
     private final Cache<String, Boolean> usedStates = Caffeine.newBuilder()
             .expireAfterWrite(STATE_LIFETIME.plusMinutes(5)).maximumSize(100_000).build();
 
@@ -90,6 +92,7 @@ public final class OidcAuthenticator implements Authenticator {
         this.endProviderSession = auth.endProviderSession();
         this.autoLogin = auth.autoLogin();
         this.clientId = auth.clientId();
+        this.idTokens = new IdTokens(settings.displayName(), auth.clientId(), client, clock);
     }
 
     /**
@@ -286,20 +289,10 @@ public final class OidcAuthenticator implements Authenticator {
         String accessToken = user.principal().getString("access_token");
         Future<JsonObject> claims;
         if (settings.oidc()) {
-            JsonObject idToken;
-            try {
-                idToken = verifiedIdToken(user, nonce);
-            } catch (LoginFailure f) {
-                return Future.failedFuture(f);
-            }
-            boolean needUserinfo = claim(idToken, settings.usernameClaim()) == null
-                    || (settings.groupSource() == ProviderSettings.GroupSource.CLAIM && policy.usesGroups()
-                    && !idToken.containsKey(settings.groupsClaim()));
-            claims = needUserinfo
-                    ? auth.userInfo(user).map(info -> info.copy().mergeIn(idToken)).recover(e -> Future.failedFuture(
-                    new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
-                            + e.getMessage())))
-                    : Future.succeededFuture(idToken);
+            claims = idTokens.claims(auth, user).compose(idToken -> {
+                idTokens.check(idToken, nonce);
+                return profile(auth, user, idToken);
+            });
         } else {
             claims = client.githubUser(accessToken).recover(e -> Future.failedFuture(
                     new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
@@ -308,34 +301,16 @@ public final class OidcAuthenticator implements Authenticator {
         return claims.compose(c -> groups(c, accessToken).map(groups -> decide(c, groups, user)));
     }
 
-    private JsonObject verifiedIdToken(User user, String nonce) {
-        if (user.principal().getString("id_token") == null) {
-            throw new LoginFailure(403, settings.displayName() + " returned no ID token (is the openid scope "
-                    + "allowed for this client?)");
-        }
-        JsonObject idToken = user.attributes().getJsonObject("idToken");
-        if (idToken == null) {
-            // Vert.x leaves the ID token out when its signature, audience or issuer does not check out.
-            String kid = user.attributes().getString("missing-kid");
-            throw new LoginFailure(403, kid != null
-                    ? "The ID token is signed with a key " + settings.displayName() + " does not publish (yet); "
-                    + "try again in a moment."
-                    : "The ID token could not be verified: its signature, audience or issuer is wrong.");
-        }
-        if (!TokenHashing.constantTimeEquals(nonce, String.valueOf(idToken.getValue("nonce")))) {
-            throw new LoginFailure(403, "The ID token does not carry the nonce this sign-in started with.");
-        }
-        long now = clock.instant().getEpochSecond();
-        Long exp = number(idToken, "exp");
-        if (exp == null || now > exp + ProviderClient.LEEWAY_SECONDS) {
-            throw new LoginFailure(403, "The ID token has expired (check the clocks of the hub and the provider).");
-        }
-        Long iat = number(idToken, "iat");
-        if (iat != null && iat > now + ProviderClient.LEEWAY_SECONDS) {
-            throw new LoginFailure(403, "The ID token was issued in the future (check the clocks of the hub and "
-                    + "the provider).");
-        }
-        return idToken;
+    /** The ID token's claims, with the profile from the userinfo endpoint when they lack what the hub needs. */
+    private Future<JsonObject> profile(OAuth2Auth auth, User user, JsonObject idToken) {
+        boolean needUserinfo = claim(idToken, settings.usernameClaim()) == null
+                || (settings.groupSource() == ProviderSettings.GroupSource.CLAIM && policy.usesGroups()
+                && !idToken.containsKey(settings.groupsClaim()));
+        return needUserinfo
+                ? auth.userInfo(user).map(info -> info.copy().mergeIn(idToken)).recover(e -> Future.failedFuture(
+                new LoginFailure(502, "Cannot read your profile from " + settings.displayName() + ": "
+                        + e.getMessage())))
+                : Future.succeededFuture(idToken);
     }
 
     private Future<Set<String>> groups(JsonObject claims, String accessToken) {
@@ -399,11 +374,6 @@ public final class OidcAuthenticator implements Authenticator {
             current = o.getValue(part);
         }
         return current;
-    }
-
-    private static Long number(JsonObject o, String key) {
-        Object v = o.getValue(key);
-        return v instanceof Number n ? n.longValue() : null;
     }
 
     @Override

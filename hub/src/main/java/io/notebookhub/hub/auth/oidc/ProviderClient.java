@@ -29,6 +29,9 @@ final class ProviderClient {
     private static final Logger log = LoggerFactory.getLogger(ProviderClient.class);
     /** Clock skew tolerated between the hub and the provider, in seconds. */
     static final int LEEWAY_SECONDS = 120;
+    /** Fewest seconds between two key fetches asked for by logins, so tokens with made-up key ids cannot make the hub
+     * fetch keys in a loop. */
+    static final long KEY_REFRESH_INTERVAL_SECONDS = 10;
 
     private final Vertx vertx;
     private final ProviderSettings settings;
@@ -37,6 +40,8 @@ final class ProviderClient {
     private final WebClient web;
     private Future<OAuth2Auth> provider;
     private volatile String endSessionUrl;
+    private Future<Void> keyRefresh;
+    private long keyRefreshStarted;
 
     ProviderClient(Vertx vertx, ProviderSettings settings, String clientId, String clientSecret) {
         this.vertx = vertx;
@@ -53,6 +58,32 @@ final class ProviderClient {
             provider = load();
         }
         return provider;
+    }
+
+    /**
+     * Fetches the provider's keys again after a login met a key id the hub does not know (the provider rotated its
+     * keys). Logins at the same time share one fetch, and a fetch starts at most every
+     * {@link #KEY_REFRESH_INTERVAL_SECONDS}; otherwise the keys stay as they are. Never fails: with the keys unchanged
+     * the login is refused for its unknown key.
+     */
+    synchronized Future<Void> refreshKeys(OAuth2Auth auth) {
+        if (keyRefresh != null && !keyRefresh.isComplete()) {
+            return keyRefresh;
+        }
+        long now = System.nanoTime();
+        if (keyRefresh != null && now - keyRefreshStarted < KEY_REFRESH_INTERVAL_SECONDS * 1_000_000_000L) {
+            // Debug only: a flood of tokens with made-up key ids must not flood the log either.
+            log.debug("not fetching {}'s keys again: they were fetched less than {} s ago", settings.displayName(),
+                    KEY_REFRESH_INTERVAL_SECONDS);
+            return Future.succeededFuture();
+        }
+        keyRefreshStarted = now;
+        log.info("an ID token names a key the hub does not know: fetching {}'s keys again", settings.displayName());
+        keyRefresh = auth.jWKSet().recover(e -> {
+            log.warn("cannot refresh {}'s keys: {}", settings.displayName(), e.getMessage());
+            return Future.succeededFuture();
+        });
+        return keyRefresh;
     }
 
     /** The provider's end-session endpoint, known after discovery; null when it has none. */
@@ -81,28 +112,31 @@ final class ProviderClient {
         // Discovery fills the endpoints into the options it is given; explicit endpoints then replace them.
         return OpenIDConnectAuth.discover(vertx, options).compose(discovered -> {
             endSessionUrl = options.getLogoutPath();
-            boolean overridden = false;
+            // The hub never introspects tokens; without an introspection endpoint, an ID token checked again after
+            // a key fetch (IdTokens) is judged on the provider's keys alone.
+            boolean rebuild = options.getIntrospectionPath() != null;
+            options.setIntrospectionPath(null);
             if (!settings.authorizeUrl().isEmpty()) {
                 options.setAuthorizationPath(settings.authorizeUrl());
-                overridden = true;
+                rebuild = true;
             }
             if (!settings.tokenUrl().isEmpty()) {
                 options.setTokenPath(settings.tokenUrl());
-                overridden = true;
+                rebuild = true;
             }
             if (!settings.userinfoUrl().isEmpty()) {
                 options.setUserInfoPath(settings.userinfoUrl());
-                overridden = true;
+                rebuild = true;
             }
-            if (!overridden) {
+            if (!rebuild) {
                 return Future.succeededFuture(discovered);
             }
+            // The discovered instance is replaced: its key-refresh timer (if the keys came with a max-age) must stop.
+            discovered.close();
             OAuth2Auth auth = OAuth2Auth.create(vertx, options);
             return auth.jWKSet().map(auth);
         }).map(auth -> {
-            // A key the hub has not seen means the provider rotated its keys: fetch them again for the next login.
-            auth.missingKeyHandler(kid -> auth.jWKSet().onFailure(e -> log.warn("cannot refresh the provider's "
-                    + "keys: {}", e.getMessage())));
+            // No missingKeyHandler: a login that meets an unknown key id fetches the keys itself (refreshKeys).
             log.info("identity provider {} ready ({})", settings.displayName(), settings.issuer().isEmpty()
                     ? settings.authorizeUrl() : settings.issuer());
             return auth;
