@@ -30,10 +30,13 @@ public record HubConfig(
         Culler culler,
         Map<String, Object> effectiveRedacted) {
 
-    /** @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false */
+    /**
+     * @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false
+     * @param logoFile the image served at /hub/logo (JupyterHub's logo_file); empty for the one in the jar
+     */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
-                      boolean authenticatePrometheus) {}
+                      boolean authenticatePrometheus, String logoFile) {}
 
     /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
@@ -105,9 +108,13 @@ public record HubConfig(
                 Path.of(r.string("hub.profiles_dir", "profiles")),
                 r.list("hub.admin_users", List.of()),
                 r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60),
-                r.bool("hub.authenticate_prometheus", true));
+                r.bool("hub.authenticate_prometheus", true),
+                r.string("hub.logo_file", ""));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
+        r.check(hub.logoFile().isEmpty() || Files.isRegularFile(Path.of(hub.logoFile()))
+                && Files.isReadable(Path.of(hub.logoFile())), "hub.logo_file",
+                "must be a readable image file, not '" + hub.logoFile() + "'");
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
         r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
@@ -127,7 +134,7 @@ public record HubConfig(
         r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
 
         Local local = new Local(
-                r.list("spawner.local.command", List.of("jupyterhub-singleuser")),
+                r.list("spawner.local.command", DefaultServerCommand.in(Path.of(""))),
                 r.bool("spawner.local.allow_root", true),
                 r.string("spawner.local.run_as_user", ""),
                 r.stringMap("spawner.local.environment"));

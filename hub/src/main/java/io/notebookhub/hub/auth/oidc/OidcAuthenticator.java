@@ -142,6 +142,11 @@ public final class OidcAuthenticator implements Authenticator {
         }
     }
 
+    @Override
+    public java.util.Optional<JsonObject> authState(String user) {
+        return authStates.load(user);
+    }
+
     /** Refreshes provider tokens before a spawn and, if configured, passes them to the server. */
     public SpawnEnvironmentHook spawnHook() {
         return authStates;
