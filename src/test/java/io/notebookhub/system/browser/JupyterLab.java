@@ -1,0 +1,62 @@
+package io.notebookhub.system.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/** JupyterLab 4 in Chromium, driven as a person does: the launcher, a notebook cell, the File menu. */
+public final class JupyterLab {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HeadlessChrome chrome;
+
+    private JupyterLab(HeadlessChrome chrome) {
+        this.chrome = chrome;
+    }
+
+    /** Waits until the browser shows JupyterLab at {@code path} with its launcher ready. */
+    public static JupyterLab awaitOpen(HeadlessChrome chrome, String path, Duration timeout) {
+        chrome.waitUpTo(timeout).until(ExpectedConditions.urlContains(path));
+        chrome.await(By.cssSelector(".jp-LauncherCard"), timeout);
+        return new JupyterLab(chrome);
+    }
+
+    /** The page configuration JupyterLab's server writes into the page (appVersion, hubPrefix, hubUser, ...). */
+    public JsonNode pageConfig() throws Exception {
+        String text = (String) chrome.driver.executeScript(
+                "return document.getElementById('jupyter-config-data').textContent;");
+        return JSON.readTree(text);
+    }
+
+    public String version() throws Exception {
+        return pageConfig().path("appVersion").asText();
+    }
+
+    /** Opens a Python notebook from the launcher, runs {@code code} in its first cell and returns the output. */
+    public String runInNewNotebook(String code, Duration timeout) {
+        chrome.driver.findElement(By.cssSelector(".jp-LauncherCard[data-category=\"Notebook\"]")).click();
+        WebElement editor = chrome.await(By.cssSelector(".jp-NotebookPanel .jp-Cell .cm-content"), timeout);
+        editor.click();
+        editor.sendKeys(code);
+        editor.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        return chrome.waitUpTo(timeout).until(d -> {
+            List<String> outputs = new ArrayList<>();
+            d.findElements(By.cssSelector(".jp-NotebookPanel .jp-OutputArea-output"))
+                    .forEach(o -> outputs.add(o.getText().trim()));
+            return outputs.isEmpty() || outputs.get(0).isEmpty() ? null : outputs.get(0);
+        });
+    }
+
+    /** Clicks an item of the File menu, found by its command (e.g. {@code hub:control-panel}, {@code hub:logout}). */
+    public void fileMenu(String command) {
+        chrome.driver.findElements(By.cssSelector(".lm-MenuBar-item")).stream()
+                .filter(item -> item.getText().trim().equals("File")).findFirst()
+                .orElseThrow(() -> new AssertionError("JupyterLab shows no File menu")).click();
+        chrome.await(By.cssSelector(".lm-Menu-item[data-command=\"" + command + "\"]"), Duration.ofSeconds(10)).click();
+    }
+}
