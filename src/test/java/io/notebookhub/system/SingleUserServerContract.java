@@ -38,7 +38,6 @@ abstract class SingleUserServerContract {
             "notebookhub_api_request_duration_seconds_count\\{[^}]*route=\"/hub/api/users/:name/activity\"[^}]*"
                     + "status=\"[45]\\d\\d\"");
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path temp;
     HubProcess hub;
     Browser alice;
@@ -67,7 +66,8 @@ abstract class SingleUserServerContract {
     }
 
     @BeforeAll
-    void startHub() throws Exception {
+    void startHub(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        temp = dir;
         hub = newHub(temp.resolve("data")).start();
         hub.stopServerOnClose("alice");
         alice = new Browser(hub.baseUrl());
