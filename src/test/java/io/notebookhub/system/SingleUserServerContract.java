@@ -33,10 +33,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 abstract class SingleUserServerContract {
     private static final Pattern ACTIVITY_OK = Pattern.compile(
             "notebookhub_api_request_duration_seconds_count\\{[^}]*route=\"/hub/api/users/:name/activity\"[^}]*"
-                    + "status=\"2\\d\\d\"[^}]*} [1-9]");
+                    + "status=\"2xx\"[^}]*} [1-9]");
     private static final Pattern ACTIVITY_REFUSED = Pattern.compile(
             "notebookhub_api_request_duration_seconds_count\\{[^}]*route=\"/hub/api/users/:name/activity\"[^}]*"
-                    + "status=\"[45]\\d\\d\"");
+                    + "status=\"[45]xx\"");
 
     Path temp;
     HubProcess hub;
@@ -99,7 +99,7 @@ abstract class SingleUserServerContract {
 
         HttpResponse<String> page = alice.get("/user/alice/");
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-        assertThat(page.uri().getPath()).isEqualTo(ui("alice"));
+        assertThat(page.uri().getPath()).isIn(ui("alice"), ui("alice") + "/");
         HttpResponse<String> status = alice.get("/user/alice/api/status");
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(HubApi.JSON.readTree(status.body()).has("kernels")).isTrue();
@@ -140,7 +140,7 @@ abstract class SingleUserServerContract {
             awaitReady(hub, "alice", "second");
             HttpResponse<String> page = alice.get("/user/alice/second/");
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-            assertThat(page.uri().getPath()).isEqualTo("/user/alice/second/" + server().ui);
+            assertThat(page.uri().getPath()).startsWith("/user/alice/second/" + server().ui);
             assertThat(alice.cookie("jupyterhub-user-alice-second")).as("the named server's own cookie").isNotNull();
             try (KernelSession kernel = KernelSession.open(alice, hub.baseUrl(), "/user/alice/second/")) {
                 assertThat(kernel.execute("'second'.upper()", Duration.ofSeconds(60))).isEqualTo("'SECOND'");
