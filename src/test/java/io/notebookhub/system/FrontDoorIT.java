@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,7 +25,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * pointed at the address the hub prints.
  */
 class FrontDoorIT {
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path temp;
     static HubProcess hub;
 

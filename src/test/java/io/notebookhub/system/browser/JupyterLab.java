@@ -41,15 +41,34 @@ public final class JupyterLab {
     public String runInNewNotebook(String code, Duration timeout) {
         chrome.driver.findElement(By.cssSelector(".jp-LauncherCard[data-category=\"Notebook\"]")).click();
         WebElement editor = chrome.await(By.cssSelector(".jp-NotebookPanel .jp-Cell .cm-content"), timeout);
+        awaitIdleKernel(timeout);
         editor.click();
         editor.sendKeys(code);
+        chrome.waitUpTo(Duration.ofSeconds(10)).until(d -> editor.getText().trim().equals(code));
         editor.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
-        return chrome.waitUpTo(timeout).until(d -> {
-            List<String> outputs = new ArrayList<>();
-            d.findElements(By.cssSelector(".jp-NotebookPanel .jp-OutputArea-output"))
-                    .forEach(o -> outputs.add(o.getText().trim()));
-            return outputs.isEmpty() || outputs.get(0).isEmpty() ? null : outputs.get(0);
-        });
+        try {
+            return chrome.waitUpTo(timeout).until(d -> firstOutput());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no output in JupyterLab within " + timeout + "; the notebook shows:\n"
+                    + chrome.driver.findElement(By.cssSelector(".jp-NotebookPanel")).getText() + "\nstatus bar: "
+                    + chrome.driver.findElements(By.cssSelector(".jp-StatusBar-Widget")).stream()
+                    .map(WebElement::getText).toList(), e);
+        }
+    }
+
+    private String firstOutput() {
+        List<String> outputs = new ArrayList<>();
+        chrome.driver.findElements(By.cssSelector(".jp-NotebookPanel .jp-OutputArea-output"))
+                .forEach(o -> outputs.add(o.getText().trim()));
+        return outputs.isEmpty() || outputs.get(0).isEmpty() ? null : outputs.get(0);
+    }
+
+    /** Waits until the notebook's kernel is connected and idle, as its toolbar and status bar show. */
+    private void awaitIdleKernel(Duration timeout) {
+        chrome.waitUpTo(timeout).until(d -> !d.findElements(
+                By.cssSelector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]")).isEmpty()
+                || d.findElements(By.cssSelector(".jp-StatusBar-Widget")).stream()
+                        .anyMatch(w -> w.getText().contains("| Idle")));
     }
 
     /** Clicks an item of the File menu, found by its command (e.g. {@code hub:control-panel}, {@code hub:logout}). */
