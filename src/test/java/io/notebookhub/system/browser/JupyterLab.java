@@ -45,7 +45,17 @@ public final class JupyterLab {
         editor.click();
         editor.sendKeys(code);
         chrome.waitUpTo(Duration.ofSeconds(10)).until(d -> editor.getText().trim().equals(code));
-        editor.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        // JupyterLab runs nothing (the prompt stays "[ ]:") when Shift+Enter comes while the new notebook's
+        // document is still being set up; a person would press it again, and so does this.
+        for (int attempt = 0; attempt < 3 && !executed(); attempt++) {
+            editor.click();
+            editor.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+            try {
+                chrome.waitUpTo(Duration.ofSeconds(15)).until(d -> executed());
+            } catch (org.openqa.selenium.TimeoutException notYet) {
+                // pressed too early; again
+            }
+        }
         try {
             return chrome.waitUpTo(timeout).until(d -> firstOutput());
         } catch (org.openqa.selenium.TimeoutException e) {
@@ -54,6 +64,12 @@ public final class JupyterLab {
                     + chrome.driver.findElements(By.cssSelector(".jp-StatusBar-Widget")).stream()
                     .map(WebElement::getText).toList(), e);
         }
+    }
+
+    /** The first cell's prompt shows it queued, running or run: "[*]:" or "[1]:". */
+    private boolean executed() {
+        return chrome.driver.findElements(By.cssSelector(".jp-NotebookPanel .jp-Cell .jp-InputPrompt")).stream()
+                .findFirst().map(p -> p.getText().matches("\\[(\\*|\\d+)\\]:?")).orElse(false);
     }
 
     private String firstOutput() {
