@@ -66,6 +66,14 @@ public final class Browser {
                 .map(HttpCookie::getValue).findFirst().orElse(null);
     }
 
+    /** The cookie a browser would send to {@code path} under this name: the one with the longest matching path. */
+    String cookieFor(String path, String name) {
+        return cookies.getCookieStore().get(URI.create(base + path)).stream().filter(c -> c.getName().equals(name))
+                .filter(c -> c.getPath() == null || path.startsWith(c.getPath()))
+                .max(java.util.Comparator.comparingInt(c -> c.getPath() == null ? 0 : c.getPath().length()))
+                .map(HttpCookie::getValue).orElse(null);
+    }
+
     /** The Cookie header a browser would send to {@code path}. */
     public String cookieHeader(String path) {
         StringBuilder sb = new StringBuilder();

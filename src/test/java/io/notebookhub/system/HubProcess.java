@@ -43,6 +43,7 @@ public class HubProcess implements AutoCloseable {
     private final List<String> extraArgs;
     private final Set<String> serversToStop = new LinkedHashSet<>();
     private boolean externalProxy;
+    private Path workingDir;
     private Process process;
     private Path log;
 
@@ -84,6 +85,22 @@ public class HubProcess implements AutoCloseable {
         return this;
     }
 
+    /** Starts servers with this single-user server's command ({@code spawner.local.command}). */
+    public HubProcess singleUser(SingleUserServer server) {
+        env.put("NBHUB_SPAWNER_LOCAL_COMMAND", server.command().toString());
+        return this;
+    }
+
+    /**
+     * Runs the jar from the repository's folder and with its default notebook server, as {@code bash .ci/start}
+     * runs it; without this the jar runs in the build's folder with the command configured by the test.
+     */
+    public HubProcess asReadmeStartsIt() {
+        workingDir = repo();
+        env.remove("NBHUB_SPAWNER_LOCAL_COMMAND");
+        return this;
+    }
+
     /** Makes these dev-login users admins ({@code hub.admin_users}). */
     public HubProcess adminUsers(String... names) {
         env.put("NBHUB_HUB_ADMIN_USERS", String.join(",", names));
@@ -116,7 +133,8 @@ public class HubProcess implements AutoCloseable {
         log = dataDir.resolveSibling(dataDir.getFileName() + "-hub.log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
         cmd.addAll(extraArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir == null ? null : workingDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_"));
         pb.environment().putAll(env);

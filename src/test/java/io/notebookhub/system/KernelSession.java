@@ -30,7 +30,8 @@ final class KernelSession implements AutoCloseable {
 
     /** Starts a kernel on {@code prefix} (e.g. /user/alice/) with the browser's cookies and opens its channels. */
     static KernelSession open(Browser browser, String baseUrl, String prefix) throws Exception {
-        String xsrf = browser.cookie("_xsrf");
+        // Each server sets its own _xsrf cookie on its own path; a browser sends the most specific one first.
+        String xsrf = browser.cookieFor(prefix + "api/kernels", "_xsrf");
         HttpResponse<String> created = browser.client.send(HttpRequest.newBuilder(URI.create(baseUrl + prefix + "api/kernels"))
                 .header("X-XSRFToken", xsrf == null ? "" : xsrf).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(60)).build(),

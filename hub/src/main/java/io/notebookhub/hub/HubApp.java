@@ -40,6 +40,7 @@ import io.notebookhub.hub.users.Users;
 import io.notebookhub.hub.web.AdminPage;
 import io.notebookhub.hub.web.HomePage;
 import io.notebookhub.hub.web.LoginFlow;
+import io.notebookhub.hub.web.LogoHandler;
 import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
 import io.notebookhub.hub.web.UserRedirects;
@@ -233,7 +234,7 @@ public final class HubApp implements AutoCloseable {
             metrics.mount(router, config.hub().authenticatePrometheus());
             new InfoHandler(users, store, spawner.id(), health).mount(router);
             new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
-            new UsersHandler(users, store, servers).mount(router);
+            new UsersHandler(users, store, servers, authenticator).mount(router);
             new ServersHandler(users, store, servers).mount(router);
             new TokensHandler(users, store, tokens).mount(router);
             new SessionsHandler(users, identities).mount(router);
@@ -249,6 +250,7 @@ public final class HubApp implements AutoCloseable {
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);
             new UserRedirects(store, servers).mount(router);
+            LogoHandler.of(config.hub().logoFile()).mount(router);
             router.route("/hub/api/*").last().handler(ctx -> ctx.fail(404));
             router.route().last().handler(ctx -> ctx.fail(404));
             router.route().failureHandler(ErrorHandling::handle);

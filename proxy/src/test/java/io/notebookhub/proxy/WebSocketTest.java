@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,6 +108,26 @@ class WebSocketTest {
         assertThat(echoes).containsExactlyInAnyOrder("alice:m0", "alice:m1", "alice:m2", "alice:m3", "alice:m4", "alice:m5");
         // Plain requests still find a pooled connection while the tunnels are open.
         assertThat(f.get("/user/alice/lab").bodyAsJsonObject().getString("backend")).isEqualTo("alice");
+    }
+
+    @Test
+    void neverOffersACompressionTheTargetDidNotAgreeTo() {
+        // Like Jupyter Server: a target that accepts WebSockets but negotiates no extension.
+        var plain = await(vertx.createHttpServer(new HttpServerOptions().setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false))
+                .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage)).listen(0, "127.0.0.1"));
+        f.route("/user/dave", "http://127.0.0.1:" + plain.actualPort());
+        NetSocket socket = await(vertx.createNetClient().connect(f.proxy.publicPort(), "127.0.0.1"));
+        Buffer answer = Buffer.buffer();
+        socket.handler(answer::appendBuffer);
+        // Chromium offers permessage-deflate on every WebSocket it opens.
+        socket.write("GET /user/dave/api/kernels/k1/channels HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> answer.toString().contains("\r\n\r\n"));
+        String head = answer.toString().toLowerCase(java.util.Locale.ROOT);
+        assertThat(head).startsWith("http/1.1 101").doesNotContain("sec-websocket-extensions");
+        socket.close();
     }
 
     @Test

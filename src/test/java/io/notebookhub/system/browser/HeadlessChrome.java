@@ -52,6 +52,11 @@ public final class HeadlessChrome implements AutoCloseable {
     /** Logs in through the hub's dev login form. */
     public void devLogin(String baseUrl, String user) {
         driver.get(baseUrl + "/hub/login");
+        submitDevLoginForm(user);
+    }
+
+    /** Fills in and submits the dev login form of the page the browser shows (any password is accepted). */
+    public void submitDevLoginForm(String user) {
         driver.findElement(By.id("username_input")).sendKeys(user);
         driver.findElement(By.id("password_input")).sendKeys("pw");
         driver.findElement(By.id("login_submit")).click();
@@ -61,6 +66,19 @@ public final class HeadlessChrome implements AutoCloseable {
     public void logout(String baseUrl) {
         driver.get(baseUrl + "/hub/logout");
         await(By.id("logout-confirm"), Duration.ofSeconds(30)).click();
+    }
+
+    /**
+     * When the hub answers a logout with a page that asks to confirm it (a form posting to /hub/logout), confirms;
+     * otherwise the logout is already done. Waits for either.
+     */
+    public void confirmLogoutIfAsked() {
+        By confirm = By.cssSelector("form[action$=\"/hub/logout\"] [type=submit], form[action$=\"/hub/logout\"] button");
+        waitUpTo(Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/hub/login")
+                || !d.findElements(confirm).isEmpty());
+        if (!driver.getCurrentUrl().contains("/hub/login")) {
+            driver.findElement(confirm).click();
+        }
     }
 
     @Override

@@ -59,6 +59,10 @@ public final class Models {
         } else if (caller.scopes().allowsUser("read:users:activity", u.name(), u.groups())) {
             o.put("last_activity", iso(u.lastActivity()));
         }
+        if (caller.scopes().allowsUser("admin:auth_state", u.name(), u.groups())) {
+            // A placeholder, as in JupyterHub's model; GET /hub/api/users/<name> fills it in.
+            o.put("auth_state", null);
+        }
         if (caller.scopes().allowsUser("read:servers", u.name(), u.groups())) {
             ServerRecord def = servers.stream().filter(s -> s.name().isEmpty()).findFirst().orElse(null);
             o.put("server", def != null && ServerRecord.RUNNING.equals(def.status())

@@ -3,6 +3,7 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
+import io.notebookhub.hub.auth.Authenticator;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
@@ -32,11 +33,13 @@ public final class UsersHandler {
     private final Users users;
     private final HubStore store;
     private final ServerManager servers;
+    private final Authenticator authenticator;
 
-    public UsersHandler(Users users, HubStore store, ServerManager servers) {
+    public UsersHandler(Users users, HubStore store, ServerManager servers, Authenticator authenticator) {
         this.users = users;
         this.store = store;
         this.servers = servers;
+        this.authenticator = authenticator;
     }
 
     public void mount(Router router) {
@@ -153,8 +156,12 @@ public final class UsersHandler {
         if (u == null) {
             throw HttpError.notFound("No such user: " + name);
         }
-        json(ctx, 200, Models.user(u, store.servers(u.name()), p,
-                flag(ctx, "include_stopped_servers")));
+        JsonObject model = Models.user(u, store.servers(u.name()), p, flag(ctx, "include_stopped_servers"));
+        if (model.containsKey("auth_state")) {
+            // As JupyterHub: the list shows the placeholder, the single user's model the decrypted state.
+            model.put("auth_state", authenticator.authState(u.name()).orElse(null));
+        }
+        json(ctx, 200, model);
     }
 
     private static String validName(String raw) {

@@ -1,8 +1,10 @@
 package io.notebookhub.hub.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 
 /**
  * How people log in. One implementation is chosen by {@code auth.type} at start-up: the dev form, or an
@@ -22,6 +24,14 @@ public interface Authenticator {
     /** Where the browser goes after the hub's own logout (e.g. the provider's end-session page). */
     default Future<String> afterLogout(RoutingContext ctx) {
         return Future.succeededFuture("/hub/login");
+    }
+
+    /**
+     * Blocking: the user's {@code auth_state} (the provider's tokens) in clear, for callers holding
+     * {@code admin:auth_state}; empty when this authenticator keeps none or the user has none.
+     */
+    default Optional<JsonObject> authState(String user) {
+        return Optional.empty();
     }
 
     /** Finishes a login the authenticator accepted, and guards login forms against cross-site submission. */

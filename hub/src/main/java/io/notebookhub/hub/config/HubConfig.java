@@ -35,10 +35,12 @@ public record HubConfig(
      * @param authenticatePrometheus JupyterHub's: /hub/metrics needs the read:metrics scope unless false
      * @param headers response headers on every hub page and API answer, over the safe defaults (JupyterHub's
      *     {@code tornado_settings['headers']}); an empty value removes a default
+     * @param logoFile the image served at /hub/logo (JupyterHub's logo_file); empty for the one in the jar
      */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
-                      boolean authenticatePrometheus, Map<String, String> headers, ClientTimeouts timeouts) {}
+                      boolean authenticatePrometheus, Map<String, String> headers, ClientTimeouts timeouts,
+                      String logoFile) {}
 
     /**
      * How long a client of a listener may take (slowloris): to send a request's head, to send a whole request, and
@@ -133,9 +135,13 @@ public record HubConfig(
                 r.bool("hub.authenticate_prometheus", true),
                 r.stringMap("hub.headers"),
                 new ClientTimeouts(r.seconds("hub.headers_timeout", 60, 0), r.seconds("hub.request_timeout", 300, 0),
-                        r.seconds("hub.idle_timeout", 600, 0)));
+                        r.seconds("hub.idle_timeout", 600, 0)),
+                r.string("hub.logo_file", ""));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
+        r.check(hub.logoFile().isEmpty() || Files.isRegularFile(Path.of(hub.logoFile()))
+                && Files.isReadable(Path.of(hub.logoFile())), "hub.logo_file",
+                "must be a readable image file, not '" + hub.logoFile() + "'");
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
         Db db = new Db(r.string("hub.db.url", ""), r.secret("hub.db.password", ""),
@@ -163,7 +169,7 @@ public record HubConfig(
         r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
 
         Local local = new Local(
-                r.list("spawner.local.command", List.of("jupyterhub-singleuser")),
+                r.list("spawner.local.command", DefaultServerCommand.in(Path.of(""))),
                 r.bool("spawner.local.allow_root", true),
                 r.string("spawner.local.run_as_user", ""),
                 r.stringMap("spawner.local.environment"),

@@ -2,6 +2,7 @@ package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.ErrorHandling;
+import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.UrlPaths;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.HubStore;
@@ -9,6 +10,7 @@ import io.notebookhub.hub.store.ServerRecord;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,12 +28,34 @@ public final class UserRedirects {
     }
 
     public void mount(Router router) {
+        // "/" and "/hub" lead to "/hub/", where the hub's session cookie is sent. Vert.x matches the route "/hub"
+        // for "/hub/" too, so the handler must tell them apart, or "/hub/" would redirect to itself forever.
         router.get("/").handler(ctx -> ctx.redirect("/hub/"));
-        router.get("/hub").handler(ctx -> ctx.redirect("/hub/"));
-        router.get("/hub/").handler(ctx -> ctx.redirect("/hub/home"));
+        router.get("/hub").blockingHandler(ctx -> {
+            if (ctx.request().path().equals("/hub/")) {
+                frontDoor(ctx);
+            } else {
+                ctx.redirect("/hub/");
+            }
+        }, false);
         router.route("/user/*").handler(ctx -> ctx.redirect("/hub" + ctx.request().uri()));
         router.get("/hub/user/*").blockingHandler(this::userUrl, false);
         router.route("/hub/error/:code").blockingHandler(this::proxyError, false);
+    }
+
+    /**
+     * {@code /hub/}: the login page for a stranger; for a user, their default server
+     * when it runs (JupyterHub's redirect_to_server), else their home page.
+     */
+    private void frontDoor(RoutingContext ctx) {
+        Principal p = RequestAuth.principal(ctx).orElse(null);
+        if (p == null) {
+            ctx.redirect("/hub/login?next=" + URLEncoder.encode("/hub/", StandardCharsets.UTF_8));
+            return;
+        }
+        boolean running = p.isUser() && store.server(p.name(), "")
+                .filter(s -> ServerRecord.RUNNING.equals(s.status())).isPresent();
+        ctx.redirect(running ? UrlPaths.serverPrefix(p.name(), "") : "/hub/home");
     }
 
     private record Target(String user, String server, String rest) {}

@@ -26,7 +26,7 @@ class OpenApiDocumentTest {
     private Set<String> mounted() {
         Router router = Router.router(vertx);
         new InfoHandler(null, null, "test", new io.notebookhub.hub.health.HubHealth()).mount(router);
-        new UsersHandler(null, null, null).mount(router);
+        new UsersHandler(null, null, null, null).mount(router);
         new ServersHandler(null, null, null).mount(router);
         new TokensHandler(null, null, null).mount(router);
         new ActivityHandler(null, null, null).mount(router);

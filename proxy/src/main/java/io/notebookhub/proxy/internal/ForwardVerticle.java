@@ -92,6 +92,12 @@ public final class ForwardVerticle extends AbstractVerticle {
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
+                // Upgrades are spliced as raw bytes, so only the target may negotiate WebSocket extensions. With
+                // these on, Netty's extension handler would add "permessage-deflate" to the target's 101 answer:
+                // Chromium then compresses frames the target never agreed to, and Jupyter Server closes the
+                // connection (JupyterLab 4 reconnects in a loop, its kernel never ready).
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
                 .setIdleTimeout((int) o.timeoutMillis())

@@ -150,6 +150,12 @@ public final class OidcAuthenticator implements Authenticator {
         return (user, who) -> who.authState() == null ? null : authStates.seal(who.authState());
     }
 
+    /** The newest provider tokens of the user (from their newest session), for {@code admin:auth_state}. */
+    @Override
+    public java.util.Optional<JsonObject> authState(String user) {
+        return authStates.load(user);
+    }
+
     /** Refreshes provider tokens before a spawn and, if configured, passes them to the server. */
     public SpawnEnvironmentHook spawnHook() {
         return authStates;

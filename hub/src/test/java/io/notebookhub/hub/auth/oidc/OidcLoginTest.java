@@ -443,6 +443,41 @@ class OidcLoginTest {
         }
     }
 
+    @Test
+    void theUserModelCarriesTheDecryptedAuthStateOnlyForCallersHoldingAdminAuthState() throws Exception {
+        LoginClient hana = new LoginClient();
+        assertThat(signIn(hana, "hana", List.of("gpu-users"), "/hub/home").statusCode()).isEqualTo(302);
+
+        JsonNode model = adminGet("/hub/api/users/hana");
+        JsonNode state = model.path("auth_state");
+        assertThat(state.isObject()).as(model.toString()).isTrue();
+        assertThat(state.path("access_token").asText()).startsWith("eyJ");
+        assertThat(state.path("id_token").asText()).startsWith("eyJ");
+        assertThat(state.path("provider").asText()).isEqualTo("oidc");
+        // As JupyterHub: listings carry the placeholder only.
+        JsonNode listed = null;
+        for (JsonNode u : adminGet("/hub/api/users?name_filter=hana")) {
+            listed = u;
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.has("auth_state")).isTrue();
+        assertThat(listed.path("auth_state").isNull()).isTrue();
+
+        // A user with no provider tokens: null, not missing.
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create(base + "/hub/api/users/ivo")).header("Authorization", "token "
+                + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode ivo = adminGet("/hub/api/users/ivo");
+        assertThat(ivo.has("auth_state")).isTrue();
+        assertThat(ivo.path("auth_state").isNull()).isTrue();
+
+        // hana may read her own model, but not her provider tokens: she lacks admin:auth_state.
+        HttpResponse<String> own = hana.get(base + "/hub/api/users/hana");
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(own.body()).has("auth_state")).isFalse();
+        assertThat(own.body()).doesNotContain(state.path("access_token").asText());
+    }
+
     static String query(String url, String name) {
         for (String pair : URI.create(url).getRawQuery().split("&")) {
             if (pair.startsWith(name + "=")) {
