@@ -429,6 +429,23 @@ class RealClusterIT {
         }
     }
 
+    @Test
+    @Order(11)
+    void everyValuesScenarioOfTheChartTestsInstallsIntoTheRealApiServer() throws Exception {
+        List<String> scenarios = List.of("gpu-profiles.yaml", "oidc-existing-secret.yaml", "ingress-tls.yaml",
+                "nodeport.yaml", "netpol-off.yaml", "proxy-https.yaml", "postgres.yaml");
+        Path values = HubProcess.repo().resolve("src/test/resources/chart");
+        for (int i = 0; i < scenarios.size(); i++) {
+            String namespace = "scenario-" + i;
+            Helm.Result install = Helm.run("install", "s" + i, Helm.chart().toString(), "--namespace", namespace,
+                    "--create-namespace", "--kubeconfig", cluster.adminKubeconfig().toString(),
+                    "--values", values.resolve(scenarios.get(i)).toString());
+            assertThat(install.succeeded()).as(scenarios.get(i) + ": " + install.describe()).isTrue();
+            assertThat(admin.apps().deployments().inNamespace(namespace).list().getItems())
+                    .as(scenarios.get(i)).hasSize(2);
+        }
+    }
+
     private static boolean ready(String user) {
         try {
             return server(user).path("ready").asBoolean(false);
