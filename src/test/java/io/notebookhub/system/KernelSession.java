@@ -78,22 +78,52 @@ final class KernelSession implements AutoCloseable {
         }, "kernel-pump");
         pump.setDaemon(true);
         pump.start();
+        holder[0].awaitKernelInfo(Duration.ofSeconds(60));
         return holder[0];
+    }
+
+    /** Sends a message on the shell channel; returns its msg_id. */
+    private String send(String type, ObjectNode content) throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        ObjectNode msg = JSON.createObjectNode();
+        msg.putObject("header").put("msg_id", msgId).put("username", "test").put("session", session)
+                .put("msg_type", type).put("version", "5.3");
+        msg.putObject("parent_header");
+        msg.putObject("metadata");
+        msg.set("content", content);
+        msg.put("channel", "shell");
+        msg.putArray("buffers");
+        socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
+        return msgId;
+    }
+
+    /**
+     * What Jupyter's own clients do before anything else: ask for kernel_info until the kernel replies. A message
+     * sent before the server has wired the new channels to the kernel can be dropped (seen with notebook 6.4), and a
+     * dropped execute request would leave the kernel idle while the test believes it busy.
+     */
+    private void awaitKernelInfo(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String msgId = send("kernel_info_request", JSON.createObjectNode());
+            long retry = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < retry) {
+                JsonNode m = messages.poll(200, TimeUnit.MILLISECONDS);
+                if (m != null && msgId.equals(m.path("parent_header").path("msg_id").asText())
+                        && "kernel_info_reply".equals(m.path("header").path("msg_type").asText())) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("the kernel did not answer kernel_info within " + timeout);
     }
 
     /** Executes {@code code} and returns the text/plain of its execute_result. */
     String execute(String code, Duration timeout) throws Exception {
-        String msgId = UUID.randomUUID().toString();
-        ObjectNode msg = JSON.createObjectNode();
-        msg.putObject("header").put("msg_id", msgId).put("username", "test").put("session", session)
-                .put("msg_type", "execute_request").put("version", "5.3");
-        msg.putObject("parent_header");
-        msg.putObject("metadata");
-        msg.putObject("content").put("code", code).put("silent", false).put("store_history", true)
-                .put("allow_stdin", false).put("stop_on_error", true).putObject("user_expressions");
-        msg.put("channel", "shell");
-        msg.putArray("buffers");
-        socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
+        ObjectNode content = JSON.createObjectNode().put("code", code).put("silent", false).put("store_history", true)
+                .put("allow_stdin", false).put("stop_on_error", true);
+        content.putObject("user_expressions");
+        String msgId = send("execute_request", content);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode m = messages.poll(1, TimeUnit.SECONDS);
