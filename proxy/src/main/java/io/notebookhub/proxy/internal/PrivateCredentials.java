@@ -25,7 +25,7 @@ final class PrivateCredentials {
     }
 
     void strip(MultiMap headers) {
-        if (!cookies.isEmpty()) {
+        if (!cookies.isEmpty() && mentionsPrivateCookie(headers.getAll(HttpHeaders.COOKIE))) {
             List<String> kept = new ArrayList<>();
             for (String header : headers.getAll(HttpHeaders.COOKIE)) {
                 String rest = withoutPrivate(header);
@@ -47,6 +47,21 @@ final class PrivateCredentials {
                 }
             }
         }
+    }
+
+    /**
+     * Most requests carry no hub cookie (it is scoped to /hub/), so the forwarding path rebuilds the Cookie header
+     * only when a private name appears in it at all.
+     */
+    private boolean mentionsPrivateCookie(List<String> headers) {
+        for (String header : headers) {
+            for (String name : cookies) {
+                if (header.contains(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private String withoutPrivate(String header) {
