@@ -13,6 +13,8 @@ import io.notebookhub.hub.api.ProfilesHandler;
 import io.notebookhub.hub.api.ServersHandler;
 import io.notebookhub.hub.api.SessionsHandler;
 import io.notebookhub.hub.api.TokensHandler;
+import io.notebookhub.hub.api.ServicesHandler;
+import io.notebookhub.hub.api.ShutdownHandler;
 import io.notebookhub.hub.api.StoreHandler;
 import io.notebookhub.hub.api.UsersHandler;
 import io.notebookhub.hub.auth.Authenticator;
@@ -33,6 +35,8 @@ import io.notebookhub.hub.http.SecurityHeaders;
 import io.notebookhub.hub.oauth.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.servers.SpawnEnvironmentHook;
+import io.notebookhub.hub.services.ServiceProcesses;
+import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.store.DataFolder;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
@@ -184,7 +188,13 @@ public final class HubApp implements AutoCloseable {
                     ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
             SessionCookies sessions = new SessionCookies(cookieSecret, config.hub().cookieMaxAge());
             Users users = new Users(store, clock, Set.copyOf(config.hub().adminUsers()));
-            Identities identities = new Identities(store, users, clock, config.adminToken());
+            services = new Services(config.services());
+            Identities identities = new Identities(store, users, clock, config.adminToken(), config.services().roles(),
+                    services);
+            serviceProcesses = new ServiceProcesses(services, config.hubConnectUrl() + "/hub/api",
+                    config.hub().publicUrl(), config.hub().dataDir().resolve("services"));
+            closeables.push(serviceProcesses);
+            this.routes = routes;
             Tokens tokens = new Tokens(store, identities, clock);
 
             ProfileDirectory profiles = ProfileDirectory.openOrDefaults(config.hub().profilesDir()).start();
@@ -232,7 +242,9 @@ public final class HubApp implements AutoCloseable {
             }
             router.route().handler(auth);
             metrics.mount(router, config.hub().authenticatePrometheus());
-            new InfoHandler(users, store, spawner.id(), health).mount(router);
+            new InfoHandler(users, store, spawner.id(), health).withServices(services).mount(router);
+            new ServicesHandler(services, serviceProcesses).mount(router);
+            new ShutdownHandler(this::shutdown).mount(router);
             new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
             new UsersHandler(users, store, servers, authenticator).mount(router);
             new ServersHandler(users, store, servers).mount(router);
@@ -243,10 +255,10 @@ public final class HubApp implements AutoCloseable {
             new GroupsHandler(users, store).mount(router);
             new ProxyHandler(routes, servers).mount(router);
             new AdminPage(store, auth).mount(router);
-            new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge()).mount(router);
+            new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge(), services, auth).mount(router);
             new LoginFlow(users, auth, sessions, authenticator, metrics::login,
                     authenticator instanceof OidcAuthenticator oidc ? oidc.sessionAuthState() : null).mount(router);
-            new HomePage(store, auth).mount(router);
+            new HomePage(store, auth, services).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);
             new UserRedirects(store, servers).mount(router);
@@ -260,6 +272,24 @@ public final class HubApp implements AutoCloseable {
     }
 
     private Router router;
+    private Services services;
+    private ServiceProcesses serviceProcesses;
+    private ProxyRoutes routes;
+
+    /**
+     * {@code POST /hub/api/shutdown}: stops users' servers first when asked, then ends the process, whose shutdown
+     * hook closes the hub (and with it the embedded proxy and the managed services).
+     */
+    private void shutdown(boolean stopServers) {
+        Future<Void> first = !stopServers ? Future.succeededFuture() : vertx.executeBlocking(store::activeServers)
+                .compose(active -> Future.join(active.stream().map(s -> servers.stop(s.user(), s.name(),
+                        "the hub was shut down through the API")).toList()).<Void>mapEmpty())
+                .recover(e -> {
+                    log.warn("shutdown: not every server stopped: {}", e.getMessage());
+                    return Future.succeededFuture();
+                });
+        first.onComplete(done -> new Thread(() -> System.exit(0), "api-shutdown").start());
+    }
 
     private void startCuller(HubCullTarget target) {
         HubConfig.Culler c = config.culler();
@@ -362,7 +392,10 @@ public final class HubApp implements AutoCloseable {
         }, false));
         Duration every = config.proxy().checkRoutesInterval();
         routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> servers.syncRoutes()
+                .compose(v -> services.syncRoutes(routes))
                 .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
+        services.syncRoutes(routes).onFailure(e -> log.warn("could not route the services: {}", e.getMessage()));
+        serviceProcesses.start();
         log.info("Notebook Hub is up: hub on {}:{}, public URL {}, {} server(s) adopted", config.hub().ip(),
                 httpServer.actualPort(), publicUrl(), adopted);
     }

@@ -34,6 +34,14 @@ public final class InfoHandler {
         this.health = health;
     }
 
+    private io.notebookhub.hub.services.Services services;
+
+    /** The hub's configured services, so that whoami names a service's roles. */
+    public InfoHandler withServices(io.notebookhub.hub.services.Services services) {
+        this.services = services;
+        return this;
+    }
+
     public void mount(Router router) {
         router.route("/hub/api*").handler(ctx -> {
             ctx.response().putHeader("X-JupyterHub-Version", JUPYTERHUB_VERSION);
@@ -86,8 +94,11 @@ public final class InfoHandler {
         Principal p = RequestAuth.require(ctx);
         JsonArray scopes = new JsonArray(List.copyOf(new TreeSet<>(p.scopes().scopes())));
         if (!p.isUser()) {
+            List<String> roles = services == null ? List.of() : services.find(p.name())
+                    .map(io.notebookhub.hub.services.Services.Service::roles).orElse(List.of("admin"));
             json(ctx, 200, new JsonObject().put("kind", "service").put("name", p.name()).put("admin", p.admin())
-                    .put("roles", new JsonArray().add("admin")).put("scopes", scopes));
+                    .put("roles", new JsonArray(roles.isEmpty() && services == null ? List.of("admin") : roles))
+                    .put("scopes", scopes));
             return;
         }
         var u = users.find(p.name()).orElseThrow();

@@ -35,6 +35,8 @@ public final class Identities {
     /** User name to the expanded scopes they hold, shared by their sessions and tokens. */
     private final Cache<String, ScopeSet> ownerScopes;
     private final Sessions sessions;
+    private final RoleGrants roles;
+    private final ServiceTokens services;
 
     private record Resolved(TokenRecord token, Principal principal) {}
 
@@ -51,6 +53,14 @@ public final class Identities {
     }
 
     public Identities(HubStore store, Users users, Clock clock, String adminToken) {
+        this(store, users, clock, adminToken, RoleGrants.NONE, ServiceTokens.NONE);
+    }
+
+    /** With the roles of {@code hub.load_roles} and the tokens of the hub's services. */
+    public Identities(HubStore store, Users users, Clock clock, String adminToken, RoleGrants roles,
+                      ServiceTokens services) {
+        this.roles = roles;
+        this.services = services;
         this.store = store;
         this.users = users;
         this.clock = clock;
@@ -80,6 +90,10 @@ public final class Identities {
         String hash = TokenHashing.hash(token);
         if (isAdminToken(hash)) {
             return CachedAnswer.of(Optional.of(ADMIN_PRINCIPAL));
+        }
+        Optional<Principal> service = services.principal(hash);
+        if (service.isPresent()) {
+            return CachedAnswer.of(service);
         }
         Resolved resolved = principals.getIfPresent(hash);
         if (resolved != null) {
@@ -120,6 +134,10 @@ public final class Identities {
         if (isAdminToken(hash)) {
             return Optional.of(ADMIN_PRINCIPAL);
         }
+        Optional<Principal> service = services.principal(hash);
+        if (service.isPresent()) {
+            return service;
+        }
         Resolved resolved = principals.getIfPresent(hash);
         if (resolved == null) {
             Optional<TokenRecord> record = tokens.get(hash);
@@ -148,7 +166,7 @@ public final class Identities {
             ADMIN_SCOPES, null, null, false);
 
     private ScopeSet scopesOf(UserRecord owner) {
-        return ownerScopes.get(owner.name(), n -> ownerScopes(owner));
+        return ownerScopes.get(owner.name(), n -> ScopeSet.of(roles.userScopes(owner)));
     }
 
     /** The session's principal; reads the store on a cache miss, so callers on the event loop use a worker. */

@@ -44,6 +44,11 @@ public final class ScopeSet {
         return allows(scope, user, user + "/" + serverName, groups);
     }
 
+    /** Holds {@code scope} for this service (JupyterHub's {@code !service=NAME} filter). */
+    public boolean allowsService(String scope, String service) {
+        return expanded.contains(scope) || expanded.contains(scope + "!service=" + service);
+    }
+
     public boolean allowsGroup(String scope, String group) {
         return expanded.contains(scope) || expanded.contains(scope + "!group=" + group);
     }

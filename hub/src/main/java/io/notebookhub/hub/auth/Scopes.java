@@ -31,6 +31,7 @@ public final class Scopes {
             Map.entry("groups", List.of("read:groups", "list:groups")),
             Map.entry("list:groups", List.of("read:groups:name")),
             Map.entry("read:groups", List.of("read:groups:name")),
+            Map.entry("admin:services", List.of("list:services", "read:services", "read:roles:services")),
             Map.entry("list:services", List.of("read:services:name")),
             Map.entry("read:services", List.of("read:services:name")));
 
@@ -42,7 +43,7 @@ public final class Scopes {
             "admin:server_state", "servers", "read:servers", "delete:servers", "tokens", "read:tokens",
             "admin:groups", "groups", "read:groups", "list:groups", "read:groups:name", "delete:groups",
             "list:services", "read:services", "read:services:name", "read:hub", "access:servers",
-            "access:services", "proxy", "shutdown", "read:metrics", "admin:profiles");
+            "access:services", "proxy", "shutdown", "read:metrics", "admin:profiles", "admin:services");
 
     /** JupyterHub's admin role. */
     public static final Set<String> ADMIN_ROLE = Set.of("admin-ui", "admin:users", "admin:servers", "tokens",
@@ -102,6 +103,6 @@ public final class Scopes {
         if (!KNOWN.contains(base(scope))) {
             return false;
         }
-        return f == null || f.matches("(user|group)=[^!/]+|server=[^!/]+/[^!/]*");
+        return f == null || f.matches("(user|group|service)=[^!/]+|server=[^!/]+/[^!/]*");
     }
 }

@@ -188,6 +188,35 @@ public final class ConfigReader {
         }
     }
 
+    /**
+     * A list or mapping read whole as a tree, for a parser that checks its items itself (so their keys are not
+     * reported as unknown here); a missing node when unset. From the environment, the variable holds YAML or JSON.
+     */
+    public JsonNode tree(String path) {
+        declared.add(path);
+        String fromEnv = env.get(envName(path));
+        JsonNode node;
+        if (fromEnv != null) {
+            try {
+                node = new ObjectMapper(new YAMLFactory()).readTree(fromEnv);
+            } catch (JsonProcessingException e) {
+                problems.add(describe(path) + " is not valid YAML or JSON: " + e.getOriginalMessage());
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+        } else {
+            node = node(path);
+        }
+        if (node == null || node.isNull()) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        return node;
+    }
+
+    /** Records what a {@link #tree} parser made of its key for the start-up log; the parser redacts its secrets. */
+    public void effective(String path, Object redactedValue) {
+        effective.put(path, redactedValue);
+    }
+
     /** Adds a problem found by a cross-field check. */
     public void check(boolean ok, String path, String message) {
         if (!ok) {

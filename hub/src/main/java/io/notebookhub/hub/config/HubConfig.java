@@ -29,6 +29,7 @@ public record HubConfig(
         Spawner spawner,
         Auth auth,
         Culler culler,
+        io.notebookhub.hub.services.ServicesConfig services,
         Map<String, Object> effectiveRedacted) {
 
     /**
@@ -254,8 +255,10 @@ public record HubConfig(
                 r.oneOf("culler.policy", "activity", Set.of("activity", "traffic")),
                 r.list("culler.exempt", List.of()));
 
+        io.notebookhub.hub.services.ServicesConfig services = io.notebookhub.hub.services.ServicesConfig.read(r);
+
         r.finish();
-        return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, r.effectiveRedacted());
+        return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, services, r.effectiveRedacted());
     }
 
     private static ProfileOverrides profileDefaults(ConfigReader r) {

@@ -7,9 +7,8 @@ import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
-import io.notebookhub.hub.http.UrlPaths;
 import io.notebookhub.hub.store.HubStore;
-import io.notebookhub.hub.store.OAuthClientRecord;
+import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.users.Users;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,18 +38,26 @@ public final class OAuthProvider {
     private final Cache<String, PendingCode> codes = Caffeine.newBuilder().expireAfterWrite(CODE_LIFETIME).build();
 
     /** {@code sessionId}: the browser session the code was given to, whose end ends the token too; or null. */
-    private record PendingCode(String clientId, String user, String redirectUri, String challenge, String scope,
+    private record PendingCode(String clientId, String user, String redirectUri, String challenge, Set<String> scopes,
                                String sessionId) {}
 
-    public OAuthProvider(HubStore store, Users users, Tokens tokens, Duration tokenLifetime) {
+    private final OAuthClients clients;
+    private final RequestAuth auth;
+
+    public OAuthProvider(HubStore store, Users users, Tokens tokens, Duration tokenLifetime, Services services,
+                         RequestAuth auth) {
         this.store = store;
         this.users = users;
         this.tokens = tokens;
         this.tokenLifetime = tokenLifetime;
+        this.clients = new OAuthClients(store, services);
+        this.auth = auth;
     }
 
     public void mount(Router router) {
         router.get("/hub/api/oauth2/authorize").blockingHandler(this::authorize, false);
+        // The consent form of a service posts back here, with the request's parameters in its query.
+        router.post("/hub/api/oauth2/authorize").blockingHandler(this::authorize, false);
         router.post("/hub/api/oauth2/token").blockingHandler(this::token, false);
     }
 
@@ -61,30 +68,33 @@ public final class OAuthProvider {
         if (clientId == null || !"code".equals(q.getParam("response_type"))) {
             throw HttpError.badRequest("an OAuth request needs client_id and response_type=code");
         }
-        OAuthClientRecord client = store.oauthClient(clientId)
+        OAuthClients.Client client = clients.find(clientId)
                 .orElseThrow(() -> HttpError.badRequest("unknown OAuth client '" + clientId + "'"));
         if (redirectUri != null && !redirectUri.equals(client.redirectUri())) {
             throw HttpError.badRequest("redirect_uri does not match the one registered for " + clientId);
         }
-        Principal p = RequestAuth.principal(ctx).orElse(null);
+        boolean confirmed = q.method() == io.vertx.core.http.HttpMethod.POST;
+        Principal p = confirmed ? RequestAuth.require(ctx) : RequestAuth.principal(ctx).orElse(null);
         if (p == null) {
             String next = q.uri();
             ctx.redirect("/hub/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
             return;
         }
-        Set<String> ownerGroups = users.find(client.user()).map(u -> u.groups()).orElse(Set.of());
-        if (!p.scopes().allowsServer("access:servers", client.user(), client.serverName(), ownerGroups)) {
-            log.info("refused {} access to the server of {}", p.name(), client.user());
-            throw HttpError.forbidden("User " + p.name() + " is not allowed to access the server "
-                    + UrlPaths.serverPrefix(client.user(), client.serverName()));
+        if (!client.allows(p, users)) {
+            log.info("refused {} access to {}", p.name(), client.description());
+            throw HttpError.forbidden("User " + p.name() + " is not allowed to access " + client.description());
         }
         String challenge = q.getParam("code_challenge");
         if (challenge != null && !"S256".equals(q.getParam("code_challenge_method", "S256"))) {
             throw HttpError.badRequest("only the S256 code_challenge_method is supported");
         }
+        Set<String> scopes = client.scopes(p.name());
+        if (!confirmed && clients.needsConsent(client, p.name(), scopes)) {
+            ConsentPage.render(ctx, client, p.name(), auth.xsrfFor(ctx));
+            return;
+        }
         String code = TokenHashing.newToken();
-        codes.put(TokenHashing.hash(code), new PendingCode(clientId, p.name(), client.redirectUri(), challenge,
-                "access:servers!server=" + client.user() + "/" + client.serverName(),
+        codes.put(TokenHashing.hash(code), new PendingCode(clientId, p.name(), client.redirectUri(), challenge, scopes,
                 p.viaCookie() ? p.sessionId() : null));
         String state = q.getParam("state");
         String target = client.redirectUri() + (client.redirectUri().contains("?") ? "&" : "?") + "code=" + code
@@ -104,7 +114,7 @@ public final class OAuthProvider {
         if (clientId == null || secret == null || code == null) {
             throw HttpError.badRequest("client_id, client_secret and code are required");
         }
-        OAuthClientRecord client = store.oauthClient(clientId)
+        OAuthClients.Client client = clients.find(clientId)
                 .filter(c -> TokenHashing.constantTimeEquals(c.secretHash(), TokenHashing.hash(secret)))
                 .orElseThrow(() -> HttpError.forbidden("invalid client credentials"));
         String codeHash = TokenHashing.hash(code);
@@ -122,8 +132,7 @@ public final class OAuthProvider {
         if (pending.sessionId() != null && store.session(pending.sessionId()).isEmpty()) {
             throw HttpError.badRequest("invalid_grant: the browser session behind the code has ended");
         }
-        Set<String> scopes = Set.of(pending.scope(), "read:users:name!user=" + pending.user(),
-                "read:users:groups!user=" + pending.user());
+        Set<String> scopes = pending.scopes();
         Tokens.Issued issued = tokens.issue(pending.user(), "oauth", client.serverName(), client.id(), scopes,
                 "OAuth token for " + client.id(), tokenLifetime);
         if (pending.sessionId() != null) {

@@ -3,6 +3,7 @@ package io.notebookhub.hub.web;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
 import io.vertx.ext.web.Router;
@@ -13,10 +14,12 @@ import java.util.List;
 public final class HomePage {
     private final HubStore store;
     private final RequestAuth auth;
+    private final Services services;
 
-    public HomePage(HubStore store, RequestAuth auth) {
+    public HomePage(HubStore store, RequestAuth auth, Services services) {
         this.store = store;
         this.auth = auth;
+        this.services = services;
     }
 
     public void mount(Router router) {
@@ -44,9 +47,23 @@ public final class HomePage {
                 + "<a id=\"new-server\" href=\"#\" onclick=\"const n=document.getElementById('new-server-name').value;"
                 + "if(n)window.location.href='/hub/spawn/" + Html.escape(UrlPaths.escape(p.name()))
                 + "/'+encodeURIComponent(n);return false;\">Add new server</a></p>"
+                + servicesList(p)
                 + (p.scopes().hasUnfiltered("admin-ui") ? "<p><a id=\"admin-link\" href=\"/hub/admin\">Admin</a></p>" : "")
                 + script(auth.xsrfFor(ctx));
         Pages.html(ctx, 200, Html.page("Your servers", body, p.name()));
+    }
+
+    /** JupyterHub's Services menu: the services with {@code display} and a url that this user may access. */
+    private String servicesList(Principal p) {
+        StringBuilder links = new StringBuilder();
+        for (Services.Service s : services.all()) {
+            String name = s.spec().name();
+            if (s.spec().display() && !s.spec().url().isEmpty() && p.scopes().allowsService("access:services", name)) {
+                links.append("<li><a class=\"service\" id=\"service-").append(Html.escape(name)).append("\" href=\"")
+                        .append(Html.escape(s.spec().prefix())).append("\">").append(Html.escape(name)).append("</a></li>");
+            }
+        }
+        return links.length() == 0 ? "" : "<h2>Services</h2><ul id=\"services\">" + links + "</ul>";
     }
 
     private static String row(String user, String name, ServerRecord s) {

@@ -73,11 +73,11 @@ public final class SpawnPages {
         if (t != null) {
             ServerRecord s = store.server(t.user.name(), t.server).orElse(null);
             if (s != null && ServerRecord.RUNNING.equals(s.status())) {
-                ctx.redirect(UrlPaths.serverPrefix(t.user.name(), t.server));
+                ctx.redirect(UrlPaths.safeNext(ctx.request().getParam("next"), UrlPaths.serverPrefix(t.user.name(), t.server)));
                 return;
             }
             if (s != null && s.active()) {
-                ctx.redirect(pendingUrl(t));
+                ctx.redirect(pendingUrl(t, ctx));
                 return;
             }
             render(ctx, t, 200, "");
@@ -206,12 +206,15 @@ public final class SpawnPages {
             render(ctx, t, status, e.getMessage());
             return;
         }
-        ctx.redirect(pendingUrl(t));
+        ctx.redirect(pendingUrl(t, ctx));
     }
 
-    private static String pendingUrl(Target t) {
+    /** The pending page, keeping JupyterHub's {@code next}: where to go once the server is ready. */
+    private static String pendingUrl(Target t, RoutingContext ctx) {
+        String next = UrlPaths.safeNext(ctx.request().getParam("next"), "");
         return "/hub/spawn-pending/" + UrlPaths.escape(t.user.name())
-                + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server));
+                + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server))
+                + (next.isEmpty() ? "" : "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void pending(RoutingContext ctx) {
@@ -222,6 +225,7 @@ public final class SpawnPages {
         ServerRecord s = store.server(t.user.name(), t.server)
                 .orElseThrow(() -> HttpError.notFound("No server has been requested for " + t.user.name()));
         String url = UrlPaths.serverPrefix(t.user.name(), t.server);
+        String next = UrlPaths.safeNext(ctx.request().getParam("next"), "");
         String progressUrl = "/hub/api/users/" + UrlPaths.escape(t.user.name())
                 + (t.server.isEmpty() ? "/server/progress" : "/servers/" + UrlPaths.escape(t.server) + "/progress");
         String body = "<p id=\"status\">Your server is starting up. You will be redirected when it is ready.</p>"
@@ -232,7 +236,8 @@ public final class SpawnPages {
                 + "const log=document.getElementById('log');es.onmessage=m=>{const e=JSON.parse(m.data);"
                 + "document.getElementById('progress').value=e.progress||0;"
                 + "log.textContent+=(e.message||'')+'\\n';"
-                + "if(e.ready){es.close();window.location.href=e.url||" + Pages.jsString(url) + ";}"
+                + "if(e.ready){es.close();window.location.href=" + (next.isEmpty() ? "e.url||" + Pages.jsString(url)
+                : Pages.jsString(next)) + ";}"
                 + "else if(e.failed){es.close();const err=document.getElementById('spawn-error');err.hidden=false;"
                 + "err.textContent=e.message;document.getElementById('status').textContent='Your server did not start.';}};"
                 + "</script><p><a href=\"/hub/home\">Home</a></p>";

@@ -40,6 +40,7 @@ public final class UserRedirects {
         }, false);
         router.route("/user/*").handler(ctx -> ctx.redirect("/hub" + ctx.request().uri()));
         router.get("/hub/user/*").blockingHandler(this::userUrl, false);
+        router.get("/hub/user-redirect/*").handler(this::userRedirect);
         router.route("/hub/error/:code").blockingHandler(this::proxyError, false);
     }
 
@@ -93,7 +94,9 @@ public final class UserRedirects {
             return;
         }
         if (p.isUser() && p.name().equals(t.user)) {
-            String spawn = "/hub/spawn/" + UrlPaths.escape(t.user) + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server));
+            // As JupyterHub's not_running page: the launch link comes back to this URL once the server is ready.
+            String spawn = "/hub/spawn/" + UrlPaths.escape(t.user) + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server))
+                    + "?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8);
             Pages.html(ctx, 424, Html.page("Server not running", "<p id=\"not-running\">Your server "
                     + Html.escape(UrlPaths.serverPrefix(t.user, t.server)) + " is not running."
                     + (s != null && s.stopReason() != null ? " It stopped: " + Html.escape(s.stopReason()) + "." : "")
@@ -101,6 +104,25 @@ public final class UserRedirects {
             return;
         }
         ErrorHandling.respond(ctx, 404, "No running server at " + UrlPaths.serverPrefix(t.user, t.server));
+    }
+
+    /**
+     * {@code /hub/user-redirect/<path>}: JupyterHub's link that works for everyone (nbgitpuller links, docs), sending
+     * whoever is logged in to {@code /user/<their name>/<path>} with the query kept. A stopped server then lands on
+     * the "not running" page, whose launch link comes back here through the spawn page's {@code next}.
+     */
+    private void userRedirect(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        if (!p.isUser()) {
+            ErrorHandling.respond(ctx, 400, "user-redirect is for users, not the service " + p.name());
+            return;
+        }
+        String rest = ctx.request().path().substring("/hub/user-redirect/".length());
+        String query = ctx.request().query() == null ? "" : "?" + ctx.request().query();
+        ctx.redirect(UrlPaths.serverPrefix(p.name(), "") + rest + query);
     }
 
     private void proxyError(RoutingContext ctx) {

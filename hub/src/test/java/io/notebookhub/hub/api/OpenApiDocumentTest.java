@@ -33,6 +33,8 @@ class OpenApiDocumentTest {
         new GroupsHandler(null, null).mount(router);
         new ProxyHandler(null, null).mount(router);
         new StoreHandler(null, null, true).mount(router);
+        new ServicesHandler(null, null).mount(router);
+        new ShutdownHandler(null).mount(router);
         Set<String> out = new TreeSet<>();
         for (Route r : router.getRoutes()) {
             String path = r.getPath();
