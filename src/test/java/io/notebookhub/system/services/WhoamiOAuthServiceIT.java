@@ -3,6 +3,7 @@ package io.notebookhub.system.services;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.notebookhub.system.Browser;
 import io.notebookhub.system.HubApi;
 import io.notebookhub.system.HubProcess;
 import io.notebookhub.system.browser.HeadlessChrome;
@@ -42,8 +43,11 @@ class WhoamiOAuthServiceIT {
                       display: false
                   load_roles:
                     - name: user
-                      description: every user may log in to the services, as in JupyterHub's example
-                      scopes: [self, access:services]
+                      description: every user may log in to the trusted service
+                      scopes: [self, "access:services!service=whoami-trusted"]
+                    - name: whoami-users
+                      scopes: ["access:services!service=whoami"]
+                      users: [alice]
                 """.formatted(HubProcess.freePort(), ServicesHub.python(), script, HubProcess.freePort(),
                 ServicesHub.python(), script);
         try (HubProcess hub = ServicesHub.hub(temp, yaml); HeadlessChrome chrome = new HeadlessChrome()) {
@@ -63,6 +67,20 @@ class WhoamiOAuthServiceIT {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(followed.uri().getPath()).isEqualTo("/hub/login");
             assertThat(followed.body()).doesNotContain("\"kind\"");
+
+            // bob holds no access:services for whoami: the hub refuses him a code. alice's consent needs the form's
+            // XSRF token, so a forged post cannot grant a service access in her name.
+            Browser bob = new Browser(hub.baseUrl());
+            bob.login("bob");
+            String authorize = "/hub/api/oauth2/authorize?client_id=service-whoami&response_type=code"
+                    + "&redirect_uri=/services/whoami/oauth_callback&state=s";
+            assertThat(bob.get(authorize).statusCode()).isEqualTo(403);
+            Browser alice = new Browser(hub.baseUrl());
+            alice.login("alice");
+            HttpResponse<String> consent = alice.get(authorize);
+            assertThat(consent.statusCode()).isEqualTo(200);
+            assertThat(consent.body()).contains("id=\"oauth-question\"");
+            assertThat(alice.postForm(authorize, "").statusCode()).isEqualTo(403);
 
             chrome.devLogin(hub.baseUrl(), "alice");
             chrome.get(hub.baseUrl() + "/hub/home");
