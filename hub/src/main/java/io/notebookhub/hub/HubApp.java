@@ -244,7 +244,7 @@ public final class HubApp implements AutoCloseable {
             metrics.mount(router, config.hub().authenticatePrometheus());
             new InfoHandler(users, store, spawner.id(), health).withServices(services).mount(router);
             new ServicesHandler(services, serviceProcesses).mount(router);
-            new ShutdownHandler(this::shutdown).mount(router);
+            new ShutdownHandler(new ApiShutdown(vertx, store, servers)).mount(router);
             new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
             new UsersHandler(users, store, servers, authenticator).mount(router);
             new ServersHandler(users, store, servers).mount(router);
@@ -276,20 +276,6 @@ public final class HubApp implements AutoCloseable {
     private ServiceProcesses serviceProcesses;
     private ProxyRoutes routes;
 
-    /**
-     * {@code POST /hub/api/shutdown}: stops users' servers first when asked, then ends the process, whose shutdown
-     * hook closes the hub (and with it the embedded proxy and the managed services).
-     */
-    private void shutdown(boolean stopServers) {
-        Future<Void> first = !stopServers ? Future.succeededFuture() : vertx.executeBlocking(store::activeServers)
-                .compose(active -> Future.join(active.stream().map(s -> servers.stop(s.user(), s.name(),
-                        "the hub was shut down through the API")).toList()).<Void>mapEmpty())
-                .recover(e -> {
-                    log.warn("shutdown: not every server stopped: {}", e.getMessage());
-                    return Future.succeededFuture();
-                });
-        first.onComplete(done -> new Thread(() -> System.exit(0), "api-shutdown").start());
-    }
 
     private void startCuller(HubCullTarget target) {
         HubConfig.Culler c = config.culler();
