@@ -3,7 +3,6 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
-import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.ScopeSet;
 import io.notebookhub.hub.auth.Scopes;
@@ -88,7 +87,7 @@ public final class TokensHandler {
             requested.add("inherit");
         }
         if (!requested.contains("inherit")) {
-            checkWithin(requested, Identities.ownerScopes(u), u, "the token's owner " + u.name());
+            checkWithin(requested, tokens.ownerScopes(u), u, "the token's owner " + u.name());
             if (!p.name().equals(u.name()) || !p.isUser()) {
                 checkWithin(requested, p.scopes(), u, "the requester " + p.name());
             }

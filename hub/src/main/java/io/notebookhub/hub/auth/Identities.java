@@ -11,7 +11,6 @@ import io.notebookhub.hub.users.Users;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -71,15 +70,6 @@ public final class Identities {
         this.ownerScopes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
         this.sessions = new Sessions(store, clock);
         users.onIdentityChange(this::forgetUser);
-    }
-
-    /** The owner's own scopes: {@code self}, plus the admin role for admins. */
-    public static ScopeSet ownerScopes(UserRecord user) {
-        Set<String> scopes = new LinkedHashSet<>(Scopes.selfScopes(user.name(), user.groups()));
-        if (user.admin()) {
-            scopes.addAll(Scopes.ADMIN_ROLE);
-        }
-        return ScopeSet.of(scopes);
     }
 
     /**
@@ -164,6 +154,11 @@ public final class Identities {
     private static final ScopeSet ADMIN_SCOPES = ScopeSet.of(Scopes.ADMIN_ROLE);
     private static final Principal ADMIN_PRINCIPAL = new Principal("service", ADMIN_SERVICE, true, Set.of(),
             ADMIN_SCOPES, null, null, false);
+
+    /** What the user holds through their roles ({@code hub.load_roles} included): a token never holds more. */
+    public ScopeSet heldBy(UserRecord owner) {
+        return scopesOf(owner);
+    }
 
     private ScopeSet scopesOf(UserRecord owner) {
         return ownerScopes.get(owner.name(), n -> ScopeSet.of(roles.userScopes(owner)));

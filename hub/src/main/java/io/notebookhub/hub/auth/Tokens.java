@@ -29,6 +29,11 @@ public final class Tokens {
         return new Issued(token, record);
     }
 
+    /** What the user holds through their roles; a token asked for them must stay within it. */
+    public ScopeSet ownerScopes(io.notebookhub.hub.store.UserRecord owner) {
+        return identities.heldBy(owner);
+    }
+
     public boolean revoke(long id) {
         boolean deleted = store.deleteToken(id);
         identities.forgetTokens(t -> t.id() == id);
