@@ -125,4 +125,15 @@ class ServicesConfigTest {
         assertThat(services.principal(io.notebookhub.hub.auth.TokenHashing.hash("another"))).isEmpty();
         assertThat(services.find("culler").orElseThrow().roles()).containsExactly("culling");
     }
+
+    @Test
+    void takesTheWholeListFromTheEnvironmentAsYamlOrJson() {
+        HubConfig config = HubConfig.load(null, Map.of("NBHUB_HUB_SERVICES",
+                "[{\"name\": \"ext\", \"url\": \"http://127.0.0.1:9000\", \"api_token\": \"0123456789abcdefgh\"}]",
+                "NBHUB_HUB_LOAD_ROLES", "- {name: reader, scopes: [read:hub], services: [ext]}"));
+        assertThat(config.services().services()).extracting(ServiceSpec::name).containsExactly("ext");
+        assertThat(config.services().roles().serviceScopes("ext")).containsExactly("read:hub");
+        assertThatThrownBy(() -> HubConfig.load(null, Map.of("NBHUB_HUB_SERVICES", "[{name: ")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'hub.services' (NBHUB_HUB_SERVICES)");
+    }
 }
