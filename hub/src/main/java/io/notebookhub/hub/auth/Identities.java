@@ -32,11 +32,17 @@ public final class Identities {
     private final LoadingCache<String, Optional<TokenRecord>> tokens;
     /** Token hash to the identity it resolved to: whoami and every proxied notebook request ask this. */
     private final Cache<String, Resolved> principals;
-    /** User name to the expanded scopes they hold, shared by their sessions and tokens. */
-    private final Cache<String, ScopeSet> ownerScopes;
+    /**
+     * User name to the expanded scopes they hold (their own and what is shared with them), shared by their sessions
+     * and tokens; each entry and each resolved token remembers the share version it was derived at, and is stale once
+     * any share changed, so a revoked share stops granting on the very next request.
+     */
+    private final Cache<String, Held> ownerScopes;
     private final Sessions sessions;
 
-    private record Resolved(TokenRecord token, Principal principal) {}
+    private record Resolved(TokenRecord token, Principal principal, long shareVersion) {}
+
+    private record Held(ScopeSet scopes, long shareVersion) {}
 
     /**
      * What the caches alone say about a credential. {@code answered} false means only the store can tell, so the
@@ -82,7 +88,7 @@ public final class Identities {
             return CachedAnswer.of(Optional.of(ADMIN_PRINCIPAL));
         }
         Resolved resolved = principals.getIfPresent(hash);
-        if (resolved != null) {
+        if (resolved != null && resolved.shareVersion() == shareVersion()) {
             return CachedAnswer.of(unlessExpired(resolved));
         }
         Optional<TokenRecord> record = tokens.getIfPresent(hash);
@@ -102,8 +108,19 @@ public final class Identities {
             return CachedAnswer.of(Optional.empty());
         }
         SessionRecord s = session.get().get();
-        return users.cached(s.user()).map(owner -> CachedAnswer.of(owner.map(o -> sessionPrincipal(o, s))))
-                .orElse(CachedAnswer.UNKNOWN);
+        Optional<Optional<UserRecord>> owner = users.cached(s.user());
+        if (owner.isEmpty()) {
+            return CachedAnswer.UNKNOWN;
+        }
+        if (owner.get().isEmpty()) {
+            return CachedAnswer.of(Optional.empty());
+        }
+        UserRecord o = owner.get().get();
+        Held held = ownerScopes.getIfPresent(o.name());
+        if (held == null || held.shareVersion() != shareVersion()) {
+            return CachedAnswer.UNKNOWN;
+        }
+        return CachedAnswer.of(Optional.of(sessionPrincipal(o, s, held.scopes())));
     }
 
     private boolean isAdminToken(String hash) {
@@ -121,7 +138,8 @@ public final class Identities {
             return Optional.of(ADMIN_PRINCIPAL);
         }
         Resolved resolved = principals.getIfPresent(hash);
-        if (resolved == null) {
+        if (resolved == null || resolved.shareVersion() != shareVersion()) {
+            long version = shareVersion();
             Optional<TokenRecord> record = tokens.get(hash);
             if (record.isEmpty()) {
                 return Optional.empty();
@@ -137,7 +155,7 @@ public final class Identities {
             if (principal.isEmpty()) {
                 return Optional.empty();
             }
-            resolved = new Resolved(t, principal.get());
+            resolved = new Resolved(t, principal.get(), version);
             principals.put(hash, resolved);
         }
         return unlessExpired(resolved);
@@ -147,8 +165,25 @@ public final class Identities {
     private static final Principal ADMIN_PRINCIPAL = new Principal("service", ADMIN_SERVICE, true, Set.of(),
             ADMIN_SCOPES, null, null, false);
 
+    private long shareVersion() {
+        return store.shares().version();
+    }
+
+    /** Blocking on a miss: the user's own scopes plus every scope shared with them or one of their groups. */
     private ScopeSet scopesOf(UserRecord owner) {
-        return ownerScopes.get(owner.name(), n -> ownerScopes(owner));
+        long version = shareVersion();
+        Held held = ownerScopes.getIfPresent(owner.name());
+        if (held != null && held.shareVersion() == version) {
+            return held.scopes();
+        }
+        Set<String> scopes = new LinkedHashSet<>(Scopes.selfScopes(owner.name(), owner.groups()));
+        if (owner.admin()) {
+            scopes.addAll(Scopes.ADMIN_ROLE);
+        }
+        store.shares().sharesWith(owner.name(), owner.groups()).forEach(share -> scopes.addAll(share.scopes()));
+        ScopeSet computed = ScopeSet.of(scopes);
+        ownerScopes.put(owner.name(), new Held(computed, version));
+        return computed;
     }
 
     /** The session's principal; reads the store on a cache miss, so callers on the event loop use a worker. */
@@ -157,8 +192,11 @@ public final class Identities {
     }
 
     private Principal sessionPrincipal(UserRecord owner, SessionRecord session) {
-        return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopesOf(owner), null,
-                session.id(), true);
+        return sessionPrincipal(owner, session, scopesOf(owner));
+    }
+
+    private static Principal sessionPrincipal(UserRecord owner, SessionRecord session, ScopeSet scopes) {
+        return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopes, null, session.id(), true);
     }
 
     public Sessions sessions() {
