@@ -51,12 +51,12 @@ public final class ShareCodesHandler {
     }
 
     public void mount(Router router) {
-        route(router, HttpMethod.GET, "/hub/api/share-codes/([^/]+)", this::listOwner);
-        route(router, HttpMethod.GET, "/hub/api/share-codes/([^/]+)/([^/]*)", this::listServer);
-        route(router, HttpMethod.POST, "/hub/api/share-codes/([^/]+)/([^/]*)", this::issue);
-        route(router, HttpMethod.DELETE, "/hub/api/share-codes/([^/]+)/([^/]*)", this::revoke);
+        route(router, HttpMethod.GET, "/share-codes/{owner}", this::listOwner);
+        route(router, HttpMethod.GET, "/share-codes/{owner}/{server_name}", this::listServer);
+        route(router, HttpMethod.POST, "/share-codes/{owner}/{server_name}", this::issue);
+        route(router, HttpMethod.DELETE, "/share-codes/{owner}/{server_name}", this::revoke);
         for (HttpMethod m : List.of(HttpMethod.POST, HttpMethod.DELETE)) {
-            route(router, m, "/hub/api/share-codes/([^/]+)", ctx -> {
+            router.routeWithRegex(m, "/hub/api/share-codes/([^/]+)").handler(ctx -> {
                 throw new HttpError(405, "Method Not Allowed");
             });
         }

@@ -47,26 +47,31 @@ public final class SharesHandler {
     }
 
     public void mount(Router router) {
-        route(router, HttpMethod.GET, "/hub/api/shares/([^/]+)", this::listOwner);
-        route(router, HttpMethod.GET, "/hub/api/shares/([^/]+)/([^/]*)", this::listServer);
-        route(router, HttpMethod.POST, "/hub/api/shares/([^/]+)/([^/]*)", this::grant);
-        route(router, HttpMethod.PATCH, "/hub/api/shares/([^/]+)/([^/]*)", this::revoke);
-        route(router, HttpMethod.DELETE, "/hub/api/shares/([^/]+)/([^/]*)", this::revokeAll);
+        route(router, HttpMethod.GET, "/shares/{owner}", this::listOwner);
+        route(router, HttpMethod.GET, "/shares/{owner}/{server_name}", this::listServer);
+        route(router, HttpMethod.POST, "/shares/{owner}/{server_name}", this::grant);
+        route(router, HttpMethod.PATCH, "/shares/{owner}/{server_name}", this::revoke);
+        route(router, HttpMethod.DELETE, "/shares/{owner}/{server_name}", this::revokeAll);
         for (HttpMethod m : List.of(HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE)) {
-            route(router, m, "/hub/api/shares/([^/]+)", ctx -> {
+            router.routeWithRegex(m, "/hub/api/shares/([^/]+)").handler(ctx -> {
                 throw new HttpError(405, "Method Not Allowed");
             });
         }
-        route(router, HttpMethod.GET, "/hub/api/users/([^/]+)/shared", this::listUser);
-        route(router, HttpMethod.GET, "/hub/api/users/([^/]+)/shared/([^/]+)/([^/]*)", this::getUserShare);
-        route(router, HttpMethod.DELETE, "/hub/api/users/([^/]+)/shared/([^/]+)/([^/]*)", this::leaveUserShare);
-        route(router, HttpMethod.GET, "/hub/api/groups/([^/]+)/shared", this::listGroup);
-        route(router, HttpMethod.GET, "/hub/api/groups/([^/]+)/shared/([^/]+)/([^/]*)", this::getGroupShare);
-        route(router, HttpMethod.DELETE, "/hub/api/groups/([^/]+)/shared/([^/]+)/([^/]*)", this::leaveGroupShare);
+        route(router, HttpMethod.GET, "/users/{name}/shared", this::listUser);
+        route(router, HttpMethod.GET, "/users/{name}/shared/{owner}/{server_name}", this::getUserShare);
+        route(router, HttpMethod.DELETE, "/users/{name}/shared/{owner}/{server_name}", this::leaveUserShare);
+        route(router, HttpMethod.GET, "/groups/{name}/shared", this::listGroup);
+        route(router, HttpMethod.GET, "/groups/{name}/shared/{owner}/{server_name}", this::getGroupShare);
+        route(router, HttpMethod.DELETE, "/groups/{name}/shared/{owner}/{server_name}", this::leaveGroupShare);
     }
 
-    static void route(Router router, HttpMethod method, String regex, Handler<RoutingContext> handler) {
-        router.routeWithRegex(method, regex).blockingHandler(handler, false);
+    /**
+     * A route for a documented path such as {@code /shares/{owner}/{server_name}} (named so, for the OpenAPI check);
+     * a server name may be empty, the default server's, which Vert.x's {@code :param} never matches.
+     */
+    static void route(Router router, HttpMethod method, String documented, Handler<RoutingContext> handler) {
+        String regex = "/hub/api" + documented.replace("{server_name}", "([^/]*)").replaceAll("\\{[a-z_]+}", "([^/]+)");
+        router.routeWithRegex(method, regex).setName("/hub/api" + documented).blockingHandler(handler, false);
     }
 
     static String param(RoutingContext ctx, int i) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.SessionRecord;
+import io.notebookhub.hub.store.ShareStore;
 import io.notebookhub.hub.store.TokenRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.Users;
@@ -39,6 +40,8 @@ public final class Identities {
      */
     private final Cache<String, Held> ownerScopes;
     private final Sessions sessions;
+    /** Held apart from the store so that reading its version on the event loop is visibly no store call. */
+    private final ShareStore shares;
 
     private record Resolved(TokenRecord token, Principal principal, long shareVersion) {}
 
@@ -66,6 +69,7 @@ public final class Identities {
         this.principals = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5)).build();
         this.ownerScopes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
         this.sessions = new Sessions(store, clock);
+        this.shares = store.shares();
         users.onIdentityChange(this::forgetUser);
     }
 
@@ -166,7 +170,7 @@ public final class Identities {
             ADMIN_SCOPES, null, null, false);
 
     private long shareVersion() {
-        return store.shares().version();
+        return shares.version();
     }
 
     /** Blocking on a miss: the user's own scopes plus every scope shared with them or one of their groups. */
@@ -180,7 +184,7 @@ public final class Identities {
         if (owner.admin()) {
             scopes.addAll(Scopes.ADMIN_ROLE);
         }
-        store.shares().sharesWith(owner.name(), owner.groups()).forEach(share -> scopes.addAll(share.scopes()));
+        shares.sharesWith(owner.name(), owner.groups()).forEach(share -> scopes.addAll(share.scopes()));
         ScopeSet computed = ScopeSet.of(scopes);
         ownerScopes.put(owner.name(), new Held(computed, version));
         return computed;
