@@ -15,14 +15,17 @@ import java.util.List;
 
 /**
  * A hub with {@code alice}'s server running (a real jupyterhub-singleuser) and two more users, {@code bob} and
- * {@code carol}. The servers are started with {@code --HubOAuth.cache_max_age=0}, as README advises where a revoked
- * share must stop an open notebook tab at once: by default jupyterhub-singleuser reuses the hub's answer about a
- * browser's token for five minutes.
+ * {@code carol}. The servers are started with {@code --HubOAuth.cache_max_age=1}, as README advises where a revoked
+ * share must stop an open notebook tab within a second: by default jupyterhub-singleuser reuses the hub's answer
+ * about a browser's token for five minutes (and 0 means "for ever" to it, not "never").
  */
 final class SharingHub extends HubProcess {
+    /** How long the servers reuse the hub's answer about a browser's token (jupyterhub-singleuser's cache). */
+    static final int SERVER_CACHE_SECONDS = 1;
+
     SharingHub(Path dataDir, SingleUserServer server) throws IOException {
         super(dataDir, List.of());
-        env.put("NBHUB_SPAWNER_LOCAL_COMMAND", server.command() + ",--HubOAuth.cache_max_age=0");
+        env.put("NBHUB_SPAWNER_LOCAL_COMMAND", server.command() + ",--HubOAuth.cache_max_age=" + SERVER_CACHE_SECONDS);
         env.put("NBHUB_CULLER_ENABLED", "false");
     }
 

@@ -135,7 +135,9 @@ final class ShareTable implements ShareStore {
             return Optional.empty();
         }
         TreeSet<String> remaining = new TreeSet<>(existing.get().scopes());
-        if (scopes != null) {
+        if (scopes == null) {
+            remaining.clear();
+        } else {
             remaining.removeAll(scopes);
         }
         try {
