@@ -6,14 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.notebookhub.system.Browser;
 import io.notebookhub.system.SingleUserServer;
+import io.notebookhub.system.browser.HeadlessChrome;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Sharing with JupyterHub 5's single-user server (JupyterLab 4): bob opens alice's server only while she shares it
@@ -37,6 +42,12 @@ class ServerSharingIT {
         if (hub != null) {
             hub.close();
         }
+    }
+
+    /** Each test starts with alice's server shared with nobody, whatever the one before left. */
+    @AfterEach
+    void revokeEveryShare() throws Exception {
+        assertThat(asAlice("DELETE", "/hub/api/shares/alice/", null).statusCode()).isEqualTo(204);
     }
 
     static HttpResponse<String> asAlice(String method, String path, String body) throws Exception {
@@ -219,5 +230,47 @@ class ServerSharingIT {
         assertThat(json(asAlice("GET", "/hub/api/share-codes/alice", null)).path("items").toString())
                 .doesNotContain(code.path("id").asText());
         assertThat(hub.call("POST", "/hub/api/share-codes/alice/", "{}", dave).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aliceMakesAShareLinkOnHerHomePageAndRevokesBobThere() throws Exception {
+        try (HeadlessChrome alice = new HeadlessChrome(); HeadlessChrome bob = new HeadlessChrome()) {
+            alice.devLogin(hub.baseUrl(), "alice");
+            alice.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            alice.driver.findElement(By.cssSelector("tr.sharing[data-server=''] button.share-link")).click();
+            By link = By.cssSelector("tr.sharing[data-server=''] code.share-url");
+            alice.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(link,
+                    java.util.regex.Pattern.compile("/hub/accept-share\\?code=")));
+            String acceptUrl = alice.driver.findElement(link).getText();
+            assertThat(acceptUrl).startsWith(hub.baseUrl() + "/hub/accept-share?code=");
+
+            bob.devLogin(hub.baseUrl(), "bob");
+            bob.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            bob.get(acceptUrl);
+            bob.await(By.id("accept"), Duration.ofSeconds(30)).click();
+            bob.waitUpTo(Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("/user/alice/lab"));
+            assertThat(statusInBrowser(bob, "/user/alice/api/contents")).isEqualTo(200);
+
+            alice.get(hub.baseUrl() + "/hub/home");
+            alice.await(By.cssSelector("li.share[data-name='bob'] button.unshare"), Duration.ofSeconds(30)).click();
+            alice.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("tr.sharing[data-server=''] .nobody")));
+            Thread.sleep(SharingHub.SERVER_CACHE_SECONDS * 1000L + 100);
+            assertThat(statusInBrowser(bob, "/user/alice/api/contents")).isEqualTo(403);
+
+            alice.driver.findElement(By.cssSelector("tr.sharing[data-server=''] button.revoke-links")).click();
+            alice.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(link, "Share links revoked"));
+            assertThat(json(asAlice("GET", "/hub/api/share-codes/alice/", null)).path("items")).isEmpty();
+        }
+    }
+
+    /**
+     * What a request from the page the browser shows gets, with that browser's cookies and, as JupyterLab sends it,
+     * the server's XSRF token (jupyterhub-singleuser wants it on script requests authenticated by its cookie).
+     */
+    private static long statusInBrowser(HeadlessChrome chrome, String path) {
+        return (Long) chrome.driver.executeScript("const x=new XMLHttpRequest();x.open('GET',arguments[0],false);"
+                + "const m=document.cookie.match(/(?:^|; )_xsrf=([^;]*)/);if(m)x.setRequestHeader('X-XSRFToken',m[1]);"
+                + "x.send();return x.status;", path);
     }
 }
