@@ -269,7 +269,9 @@ class ServerSharingIT {
      * the server's XSRF token (jupyterhub-singleuser wants it on script requests authenticated by its cookie).
      */
     private static long statusInBrowser(HeadlessChrome chrome, String path) {
-        return (Long) chrome.driver.executeScript("const x=new XMLHttpRequest();x.open('GET',arguments[0],false);"
+        // A fresh URL each time: the browser's cache must not answer for the server.
+        return (Long) chrome.driver.executeScript("const x=new XMLHttpRequest();"
+                + "x.open('GET',arguments[0]+'?nocache='+Date.now(),false);"
                 + "const m=document.cookie.match(/(?:^|; )_xsrf=([^;]*)/);if(m)x.setRequestHeader('X-XSRFToken',m[1]);"
                 + "x.send();return x.status;", path);
     }

@@ -94,24 +94,27 @@ public final class HomePage {
                     .append(Html.escape(recipient)).append(" <button class=\"unshare\" data-api=\"/hub/api/shares/")
                     .append(Html.escape(server)).append("\">Revoke</button></li>");
         }
+        String codes = Html.escape("/hub/api/share-codes/" + server);
         return "<tr class=\"sharing\" data-server=\"" + Html.escape(name) + "\"><td colspan=\"5\">Shared with: "
                 + (who.isEmpty() ? "<span class=\"nobody\">nobody</span>" : "<ul class=\"shares\">" + who + "</ul>")
-                + " <button class=\"share-link\" data-api=\"/hub/api/share-codes/" + Html.escape(server)
-                + "\">Make share link</button> <button class=\"revoke-links\" data-api=\"/hub/api/share-codes/"
-                + Html.escape(server) + "\">Revoke share links</button> <code class=\"share-url\" hidden></code></td></tr>";
+                + " <button class=\"share-link\" data-api=\"" + codes + "\">Make share link</button>"
+                + " <button class=\"revoke-links\" data-api=\"" + codes + "\">Revoke share links</button>"
+                + " <code class=\"share-url\" hidden></code></td></tr>";
     }
 
     /** Calls the sharing REST API with the session's cookie and XSRF token ({@code xsrf}, set by {@link #script}). */
-    private static final String SHARING_SCRIPT = "<script>const json={'X-XSRFToken':xsrf,'Content-Type':'application/json'};"
-            + "document.querySelectorAll('button.unshare').forEach(b=>b.onclick=async()=>{const li=b.closest('li');"
-            + "const body={};body[li.dataset.kind]=li.dataset.name;await fetch(b.dataset.api,{method:'PATCH',headers:json,"
-            + "body:JSON.stringify(body)});location.reload();});"
-            + "document.querySelectorAll('button.share-link').forEach(b=>b.onclick=async()=>{const r=await fetch("
-            + "b.dataset.api,{method:'POST',headers:json,body:'{}'});const c=await r.json();"
-            + "const out=b.parentElement.querySelector('.share-url');out.textContent=r.ok?location.origin+c.accept_url:"
-            + "c.message;out.hidden=false;});"
-            + "document.querySelectorAll('button.revoke-links').forEach(b=>b.onclick=async()=>{await fetch(b.dataset.api,"
-            + "{method:'DELETE',headers:{'X-XSRFToken':xsrf}});const out=b.parentElement.querySelector('.share-url');"
+    private static final String SHARING_SCRIPT = "<script>"
+            + "const json={'X-XSRFToken':xsrf,'Content-Type':'application/json'};"
+            + "document.querySelectorAll('button.unshare').forEach(b=>b.onclick=async()=>{"
+            + "const li=b.closest('li');const body={};body[li.dataset.kind]=li.dataset.name;"
+            + "await fetch(b.dataset.api,{method:'PATCH',headers:json,body:JSON.stringify(body)});location.reload();});"
+            + "document.querySelectorAll('button.share-link').forEach(b=>b.onclick=async()=>{"
+            + "const r=await fetch(b.dataset.api,{method:'POST',headers:json,body:'{}'});const c=await r.json();"
+            + "const out=b.parentElement.querySelector('.share-url');"
+            + "out.textContent=r.ok?location.origin+c.accept_url:c.message;out.hidden=false;});"
+            + "document.querySelectorAll('button.revoke-links').forEach(b=>b.onclick=async()=>{"
+            + "await fetch(b.dataset.api,{method:'DELETE',headers:{'X-XSRFToken':xsrf}});"
+            + "const out=b.parentElement.querySelector('.share-url');"
             + "out.textContent='Share links revoked';out.hidden=false;});</script>";
 
     static String script(String xsrf) {
