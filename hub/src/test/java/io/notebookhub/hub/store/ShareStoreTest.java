@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,13 @@ class ShareStoreTest {
     private static final String READ = "read:servers!server=alice/";
     private H2HubStore store;
 
+    StoreDatabase database() {
+        return StoreDatabase.h2();
+    }
+
     @BeforeEach
     void open() {
-        store = H2HubStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = database().open();
         store.ensureUsers(List.of("alice", "bob"), false, NOW);
         store.saveServer(new ServerRecord("alice", "", "running", null, Map.of(), "http://127.0.0.1:1", Map.of(), NOW,
                 NOW, null));
