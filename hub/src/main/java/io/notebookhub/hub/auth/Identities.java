@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.SessionRecord;
+import io.notebookhub.hub.store.ShareStore;
 import io.notebookhub.hub.store.TokenRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.Users;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,13 +33,21 @@ public final class Identities {
     private final LoadingCache<String, Optional<TokenRecord>> tokens;
     /** Token hash to the identity it resolved to: whoami and every proxied notebook request ask this. */
     private final Cache<String, Resolved> principals;
-    /** User name to the expanded scopes they hold, shared by their sessions and tokens. */
-    private final Cache<String, ScopeSet> ownerScopes;
+    /**
+     * User name to the expanded scopes they hold (their own and what is shared with them), shared by their sessions
+     * and tokens; each entry and each resolved token remembers the share version it was derived at, and is stale once
+     * any share changed, so a revoked share stops granting on the very next request.
+     */
+    private final Cache<String, Held> ownerScopes;
     private final Sessions sessions;
     private final RoleGrants roles;
     private final ServiceTokens services;
+    /** Held apart from the store so that reading its version on the event loop is visibly no store call. */
+    private final ShareStore shares;
 
-    private record Resolved(TokenRecord token, Principal principal) {}
+    private record Resolved(TokenRecord token, Principal principal, long shareVersion) {}
+
+    private record Held(ScopeSet scopes, long shareVersion) {}
 
     /**
      * What the caches alone say about a credential. {@code answered} false means only the store can tell, so the
@@ -69,6 +79,7 @@ public final class Identities {
         this.principals = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5)).build();
         this.ownerScopes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
         this.sessions = new Sessions(store, clock);
+        this.shares = store.shares();
         users.onIdentityChange(this::forgetUser);
     }
 
@@ -86,7 +97,7 @@ public final class Identities {
             return CachedAnswer.of(service);
         }
         Resolved resolved = principals.getIfPresent(hash);
-        if (resolved != null) {
+        if (resolved != null && resolved.shareVersion() == shareVersion()) {
             return CachedAnswer.of(unlessExpired(resolved));
         }
         Optional<TokenRecord> record = tokens.getIfPresent(hash);
@@ -106,8 +117,19 @@ public final class Identities {
             return CachedAnswer.of(Optional.empty());
         }
         SessionRecord s = session.get().get();
-        return users.cached(s.user()).map(owner -> CachedAnswer.of(owner.map(o -> sessionPrincipal(o, s))))
-                .orElse(CachedAnswer.UNKNOWN);
+        Optional<Optional<UserRecord>> owner = users.cached(s.user());
+        if (owner.isEmpty()) {
+            return CachedAnswer.UNKNOWN;
+        }
+        if (owner.get().isEmpty()) {
+            return CachedAnswer.of(Optional.empty());
+        }
+        UserRecord o = owner.get().get();
+        Held held = ownerScopes.getIfPresent(o.name());
+        if (held == null || held.shareVersion() != shareVersion()) {
+            return CachedAnswer.UNKNOWN;
+        }
+        return CachedAnswer.of(Optional.of(sessionPrincipal(o, s, held.scopes())));
     }
 
     private boolean isAdminToken(String hash) {
@@ -129,7 +151,8 @@ public final class Identities {
             return service;
         }
         Resolved resolved = principals.getIfPresent(hash);
-        if (resolved == null) {
+        if (resolved == null || resolved.shareVersion() != shareVersion()) {
+            long version = shareVersion();
             Optional<TokenRecord> record = tokens.get(hash);
             if (record.isEmpty()) {
                 return Optional.empty();
@@ -145,7 +168,7 @@ public final class Identities {
             if (principal.isEmpty()) {
                 return Optional.empty();
             }
-            resolved = new Resolved(t, principal.get());
+            resolved = new Resolved(t, principal.get(), version);
             principals.put(hash, resolved);
         }
         return unlessExpired(resolved);
@@ -155,13 +178,30 @@ public final class Identities {
     private static final Principal ADMIN_PRINCIPAL = new Principal("service", ADMIN_SERVICE, true, Set.of(),
             ADMIN_SCOPES, null, null, false);
 
-    /** What the user holds through their roles ({@code hub.load_roles} included): a token never holds more. */
+    /**
+     * What the user holds through their roles ({@code hub.load_roles} included) and the shares made to them or
+     * their groups: a token never holds more.
+     */
     public ScopeSet heldBy(UserRecord owner) {
         return scopesOf(owner);
     }
 
+    private long shareVersion() {
+        return shares.version();
+    }
+
+    /** Blocking on a miss: the user's roles' scopes plus every scope shared with them or one of their groups. */
     private ScopeSet scopesOf(UserRecord owner) {
-        return ownerScopes.get(owner.name(), n -> ScopeSet.of(roles.userScopes(owner)));
+        long version = shareVersion();
+        Held held = ownerScopes.getIfPresent(owner.name());
+        if (held != null && held.shareVersion() == version) {
+            return held.scopes();
+        }
+        Set<String> scopes = new LinkedHashSet<>(roles.userScopes(owner));
+        shares.sharesWith(owner.name(), owner.groups()).forEach(share -> scopes.addAll(share.scopes()));
+        ScopeSet computed = ScopeSet.of(scopes);
+        ownerScopes.put(owner.name(), new Held(computed, version));
+        return computed;
     }
 
     /** The session's principal; reads the store on a cache miss, so callers on the event loop use a worker. */
@@ -170,8 +210,11 @@ public final class Identities {
     }
 
     private Principal sessionPrincipal(UserRecord owner, SessionRecord session) {
-        return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopesOf(owner), null,
-                session.id(), true);
+        return sessionPrincipal(owner, session, scopesOf(owner));
+    }
+
+    private static Principal sessionPrincipal(UserRecord owner, SessionRecord session, ScopeSet scopes) {
+        return new Principal("user", owner.name(), owner.admin(), owner.groups(), scopes, null, session.id(), true);
     }
 
     public Sessions sessions() {

@@ -33,7 +33,10 @@ public final class Scopes {
             Map.entry("read:groups", List.of("read:groups:name")),
             Map.entry("admin:services", List.of("list:services", "read:services", "read:roles:services")),
             Map.entry("list:services", List.of("read:services:name")),
-            Map.entry("read:services", List.of("read:services:name")));
+            Map.entry("read:services", List.of("read:services:name")),
+            Map.entry("shares", List.of("access:servers", "read:shares", "users:shares", "groups:shares")),
+            Map.entry("users:shares", List.of("read:users:shares")),
+            Map.entry("groups:shares", List.of("read:groups:shares")));
 
     /** Every scope name JupyterHub defines (plus our {@code admin:profiles}). */
     public static final Set<String> KNOWN = Set.of(
@@ -43,18 +46,23 @@ public final class Scopes {
             "admin:server_state", "servers", "read:servers", "delete:servers", "tokens", "read:tokens",
             "admin:groups", "groups", "read:groups", "list:groups", "read:groups:name", "delete:groups",
             "list:services", "read:services", "read:services:name", "read:hub", "access:servers",
-            "access:services", "proxy", "shutdown", "read:metrics", "admin:profiles", "admin:services");
+            "access:services", "proxy", "shutdown", "read:metrics", "admin:profiles", "admin:services", "shares",
+            "read:shares", "users:shares", "read:users:shares", "groups:shares", "read:groups:shares");
 
     /** JupyterHub's admin role. */
     public static final Set<String> ADMIN_ROLE = Set.of("admin-ui", "admin:users", "admin:servers", "tokens",
             "admin:groups", "list:services", "read:services", "read:hub", "proxy", "shutdown", "access:services",
-            "access:servers", "read:roles", "read:metrics", "admin:profiles");
+            "access:servers", "read:roles", "read:metrics", "admin:profiles", "shares");
 
-    /** What {@code self} means for one user: everything about themselves and their own servers and tokens. */
+    /**
+     * What {@code self} means for one user: everything about themselves and their own servers and tokens, reading
+     * and leaving what is shared with them, and (unlike JupyterHub, whose default user role needs
+     * {@code shares!user} added) sharing their own servers.
+     */
     public static Set<String> selfScopes(String user, Set<String> groups) {
         Set<String> out = new LinkedHashSet<>();
         for (String s : List.of("read:users", "users:activity", "servers", "tokens", "access:servers", "read:roles:users",
-                "delete:servers", "read:tokens")) {
+                "delete:servers", "read:tokens", "users:shares", "read:shares", "shares")) {
             out.add(s + "!user=" + user);
         }
         for (String g : groups) {

@@ -31,7 +31,7 @@ public final class H2HubStore implements HubStore {
     private static final Logger log = LoggerFactory.getLogger(H2HubStore.class);
     /** The tables read in full at start-up, so that a damaged embedded file is found before the hub serves. */
     private static final List<String> TABLES = List.of("users", "groups_", "group_members", "servers", "tokens",
-            "oauth_clients", "hub_secrets");
+            "oauth_clients", "hub_secrets", "shares", "share_codes");
 
     private final AutoCloseable closer;
     private final Sql sql;
@@ -43,6 +43,7 @@ public final class H2HubStore implements HubStore {
     private final SecretTable secrets;
     private final Path embeddedFile;
     private final SessionTable sessions;
+    private final ShareTable shares;
 
     private H2HubStore(DataSource pool, StoreDialect dialect, AutoCloseable closer, Path embeddedFile) {
         this.closer = closer;
@@ -57,6 +58,7 @@ public final class H2HubStore implements HubStore {
         this.oauthClients = new OAuthClientTable(sql);
         this.secrets = new SecretTable(sql);
         this.sessions = new SessionTable(sql);
+        this.shares = new ShareTable(sql);
         users.loadIndex();
         servers.loadIndex();
     }
@@ -179,7 +181,11 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public boolean deleteUser(String name) {
-        return users.deleteUser(name);
+        try {
+            return users.deleteUser(name);
+        } finally {
+            shares.changed();
+        }
     }
 
     @Override
@@ -211,7 +217,11 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public boolean deleteGroup(String name) {
-        return groups.deleteGroup(name);
+        try {
+            return groups.deleteGroup(name);
+        } finally {
+            shares.changed();
+        }
     }
 
     @Override
@@ -263,7 +273,18 @@ public final class H2HubStore implements HubStore {
 
     @Override
     public void deleteServer(String user, String serverName) {
-        servers.deleteServer(user, serverName);
+        try {
+            servers.deleteServer(user, serverName);
+        } finally {
+            shares.changed();
+        }
+    }
+
+    // shares (their rows go with the server, its owner and the recipient, deleted above)
+
+    @Override
+    public ShareStore shares() {
+        return shares;
     }
 
     // tokens

@@ -88,6 +88,9 @@ public interface HubStore extends AutoCloseable {
 
     void deleteServer(String user, String serverName);
 
+    /** Shares of servers with other users and groups, and share codes. */
+    ShareStore shares();
+
     // tokens
     TokenRecord createToken(String tokenHash, String user, String kind, String serverName, String clientId,
                             Set<String> scopes, String note, Instant now, Instant expiresAt);

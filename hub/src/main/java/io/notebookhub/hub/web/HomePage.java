@@ -6,11 +6,15 @@ import io.notebookhub.hub.http.UrlPaths;
 import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.store.ShareRecord;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-/** {@code /hub/home}: the user's servers with start, stop and open; {@code /hub/token}: their API tokens. */
+/**
+ * {@code /hub/home}: the user's servers with start, stop and open, and with whom each is shared (revoke, make a share
+ * link); {@code /hub/token}: their API tokens.
+ */
 public final class HomePage {
     private final HubStore store;
     private final RequestAuth auth;
@@ -40,6 +44,7 @@ public final class HomePage {
         }
         for (ServerRecord s : servers) {
             rows.append(row(p.name(), s.name(), s));
+            rows.append(sharing(p.name(), s.name()));
         }
         String body = "<table id=\"servers\"><tr><th>Server</th><th>Profile</th><th>State</th><th>Last activity</th>"
                 + "<th></th></tr>" + rows + "</table>"
@@ -49,7 +54,7 @@ public final class HomePage {
                 + "/'+encodeURIComponent(n);return false;\">Add new server</a></p>"
                 + servicesList(p)
                 + (p.scopes().hasUnfiltered("admin-ui") ? "<p><a id=\"admin-link\" href=\"/hub/admin\">Admin</a></p>" : "")
-                + script(auth.xsrfFor(ctx));
+                + script(auth.xsrfFor(ctx)) + SHARING_SCRIPT;
         Pages.html(ctx, 200, Html.page("Your servers", body, p.name()));
     }
 
@@ -91,6 +96,43 @@ public final class HomePage {
                 + "</td><td>" + Html.escape(s == null || s.lastActivity() == null ? "" : s.lastActivity().toString())
                 + "</td><td>" + actions + "</td></tr>";
     }
+
+    /**
+     * Who else may use the server (its shares, each with a revoke button) and a button that makes a share link: a
+     * share code whose accept URL the owner sends to whoever should get in.
+     */
+    private String sharing(String user, String name) {
+        String server = UrlPaths.escape(user) + "/" + UrlPaths.escape(name);
+        StringBuilder who = new StringBuilder();
+        for (ShareRecord share : store.shares().sharesOf(user, name)) {
+            String recipient = share.userName() != null ? share.userName() : share.groupName();
+            who.append("<li class=\"share\" data-kind=\"").append(share.kind()).append("\" data-name=\"")
+                    .append(Html.escape(recipient)).append("\">").append(share.kind().equals("group") ? "group " : "")
+                    .append(Html.escape(recipient)).append(" <button class=\"unshare\" data-api=\"/hub/api/shares/")
+                    .append(Html.escape(server)).append("\">Revoke</button></li>");
+        }
+        String codes = Html.escape("/hub/api/share-codes/" + server);
+        return "<tr class=\"sharing\" data-server=\"" + Html.escape(name) + "\"><td colspan=\"5\">Shared with: "
+                + (who.isEmpty() ? "<span class=\"nobody\">nobody</span>" : "<ul class=\"shares\">" + who + "</ul>")
+                + " <button class=\"share-link\" data-api=\"" + codes + "\">Make share link</button>"
+                + " <button class=\"revoke-links\" data-api=\"" + codes + "\">Revoke share links</button>"
+                + " <code class=\"share-url\" hidden></code></td></tr>";
+    }
+
+    /** Calls the sharing REST API with the session's cookie and XSRF token ({@code xsrf}, set by {@link #script}). */
+    private static final String SHARING_SCRIPT = "<script>"
+            + "const json={'X-XSRFToken':xsrf,'Content-Type':'application/json'};"
+            + "document.querySelectorAll('button.unshare').forEach(b=>b.onclick=async()=>{"
+            + "const li=b.closest('li');const body={};body[li.dataset.kind]=li.dataset.name;"
+            + "await fetch(b.dataset.api,{method:'PATCH',headers:json,body:JSON.stringify(body)});location.reload();});"
+            + "document.querySelectorAll('button.share-link').forEach(b=>b.onclick=async()=>{"
+            + "const r=await fetch(b.dataset.api,{method:'POST',headers:json,body:'{}'});const c=await r.json();"
+            + "const out=b.parentElement.querySelector('.share-url');"
+            + "out.textContent=r.ok?location.origin+c.accept_url:c.message;out.hidden=false;});"
+            + "document.querySelectorAll('button.revoke-links').forEach(b=>b.onclick=async()=>{"
+            + "await fetch(b.dataset.api,{method:'DELETE',headers:{'X-XSRFToken':xsrf}});"
+            + "const out=b.parentElement.querySelector('.share-url');"
+            + "out.textContent='Share links revoked';out.hidden=false;});</script>";
 
     static String script(String xsrf) {
         return "<script>const xsrf=" + Pages.jsString(xsrf) + ";"

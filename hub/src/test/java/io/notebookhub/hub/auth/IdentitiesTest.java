@@ -129,4 +129,47 @@ class IdentitiesTest {
         users.refresh("alice");
         assertThat(identities.fromToken(t).orElseThrow().groups()).containsExactly("physics");
     }
+
+    /** Alice's default server, which a share needs, stored as the hub stores a running one. */
+    private void aliceRunsHerServer() {
+        store.saveServer(new io.notebookhub.hub.store.ServerRecord("alice", "", "running", null, java.util.Map.of(),
+                "http://127.0.0.1:1", java.util.Map.of(), now.get(), now.get(), null));
+    }
+
+    @Test
+    void aSharedServersAccessScopeReachesBobsCachedTokenAndLeavesItAtOnceOnRevocation() {
+        aliceRunsHerServer();
+        // The token an OAuth login to alice's server gives bob: it asks for the access scope, bob must hold it.
+        String t = tokens.issue("bob", "oauth", "", "jupyterhub-user-alice", Set.of("access:servers!server=alice/",
+                "read:users:name!user=bob"), "oauth", null).token();
+        assertThat(identities.fromToken(t).orElseThrow().scopes().allowsServer("access:servers", "alice", "", Set.of()))
+                .isFalse();
+
+        store.shares().grant("alice", "", "user", "bob", List.of("access:servers!server=alice/"), now.get());
+        assertThat(identities.cachedToken(t).answered()).as("the cached answer is stale once a share changed").isFalse();
+        assertThat(identities.fromToken(t).orElseThrow().scopes().scopes()).contains("access:servers!server=alice/");
+        assertThat(identities.cachedToken(t).principal().orElseThrow().scopes().scopes())
+                .contains("access:servers!server=alice/");
+
+        store.shares().revoke("alice", "", "user", "bob", null);
+        assertThat(identities.fromToken(t).orElseThrow().scopes().allowsServer("access:servers", "alice", "", Set.of()))
+                .isFalse();
+    }
+
+    @Test
+    void aGroupShareEndsForAMemberWhoLeavesTheGroupAndForAllWhenTheServerIsDeleted() {
+        aliceRunsHerServer();
+        store.createGroup("team");
+        store.addGroupMembers("team", List.of("bob"));
+        users.refresh("bob");
+        store.shares().grant("alice", "", "group", "team", List.of("access:servers!server=alice/"), now.get());
+        String t = token("bob", Set.of("inherit"), null);
+        assertThat(identities.fromToken(t).orElseThrow().scopes().allowsServer("access:servers", "alice", "", Set.of()))
+                .isTrue();
+
+        store.deleteServer("alice", "");
+        assertThat(store.shares().sharesOf("alice", null)).as("gone with the server").isEmpty();
+        assertThat(identities.fromToken(t).orElseThrow().scopes().allowsServer("access:servers", "alice", "", Set.of()))
+                .isFalse();
+    }
 }

@@ -1,0 +1,106 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.auth.TokenHashing;
+import io.notebookhub.hub.http.HttpError;
+import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.store.ShareCodeRecord;
+import io.notebookhub.hub.store.ShareRecord;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /hub/accept-share?code=...}: JupyterHub 5's invitation page. GET shows who invites the logged-in user to
+ * which server, with what permissions; the form's POST (with the session's XSRF token) exchanges the code for a share
+ * and sends the browser on to the server. A code works until it expires or is revoked, for any number of users.
+ */
+public final class AcceptSharePage {
+    private static final Logger log = LoggerFactory.getLogger(AcceptSharePage.class);
+
+    private final HubStore store;
+    private final RequestAuth auth;
+    private final Clock clock;
+
+    public AcceptSharePage(HubStore store, RequestAuth auth, Clock clock) {
+        this.store = store;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    public void mount(Router router) {
+        router.get("/hub/accept-share").blockingHandler(this::show, false);
+        router.post("/hub/accept-share").blockingHandler(this::accept, false);
+    }
+
+    private static String code(RoutingContext ctx) {
+        String code = ctx.request().getParam("code");
+        if (code == null || code.isBlank()) {
+            throw HttpError.badRequest("Missing argument code");
+        }
+        return code;
+    }
+
+    private void show(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        String code = code(ctx);
+        ShareCodeRecord share = store.shares().codeByHash(TokenHashing.hash(code))
+                .filter(c -> !c.expired(clock.instant()))
+                .orElseThrow(() -> HttpError.notFound("Share not found or expired"));
+        if (share.owner().equals(p.name())) {
+            throw HttpError.forbidden("You can't share with yourself!");
+        }
+        String url = UrlPaths.serverPrefix(share.owner(), share.serverName());
+        boolean ready = store.server(share.owner(), share.serverName())
+                .map(s -> ServerRecord.RUNNING.equals(s.status())).orElse(false);
+        StringBuilder scopes = new StringBuilder();
+        share.scopes().forEach(s -> scopes.append("<li><code>").append(Html.escape(s)).append("</code></li>"));
+        String body = "<p class=\"lead\">You (" + Html.escape(p.name()) + ") have been invited to access "
+                + Html.escape(share.owner()) + "'s server"
+                + (share.serverName().isEmpty() ? "" : " (" + Html.escape(share.serverName()) + ")")
+                + " at <a href=\"" + Html.escape(url) + "\">" + Html.escape(url) + "</a></p>"
+                + (ready ? "" : "<p class=\"notice\">The server at " + Html.escape(url) + " is not currently running. "
+                + "After accepting, you may need to ask " + Html.escape(share.owner()) + " to start it.</p>")
+                + "<form id=\"accept-share\" method=\"post\" action=\"/hub/accept-share\">"
+                + "<p>By accepting the invitation, you will be granted these permissions, restricted to this "
+                + "server:</p><ul>" + scopes + "</ul>"
+                + "<input type=\"hidden\" name=\"_xsrf\" value=\"" + Html.escape(auth.xsrfFor(ctx)) + "\">"
+                + "<input type=\"hidden\" name=\"code\" value=\"" + Html.escape(code) + "\">"
+                + "<input type=\"submit\" id=\"accept\" value=\"Accept invitation\">"
+                + "<p>After accepting the invitation, you will be redirected to <a href=\"" + Html.escape(url) + "\">"
+                + Html.escape(url) + "</a>.</p></form>";
+        Pages.html(ctx, 200, Html.page("Accept sharing invitation", body, p.name()));
+    }
+
+    private void accept(RoutingContext ctx) {
+        Principal p = Pages.requireLogin(ctx);
+        if (p == null) {
+            return;
+        }
+        String code = code(ctx);
+        Instant now = clock.instant();
+        ShareCodeRecord found = store.shares().codeByHash(TokenHashing.hash(code))
+                .orElseThrow(() -> HttpError.badRequest("Invalid share code"));
+        if (found.expired(now)) {
+            store.shares().deleteCode(found.id());
+            throw HttpError.badRequest("Share code sc_" + found.id() + " expired");
+        }
+        if (found.owner().equals(p.name())) {
+            throw HttpError.badRequest("You can't share with yourself!");
+        }
+        ShareRecord share = store.shares().grant(found.owner(), found.serverName(), "user", p.name(), found.scopes(),
+                now);
+        store.shares().recordExchange(found.id(), now);
+        log.info("{} accepted share code sc_{} for {}/{}", p.name(), found.id(), share.owner(), share.serverName());
+        ctx.redirect(UrlPaths.serverPrefix(share.owner(), share.serverName()));
+    }
+}
