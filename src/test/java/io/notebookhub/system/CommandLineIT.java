@@ -21,7 +21,7 @@ class CommandLineIT {
     private record Run(int exit, String output) {}
 
     private Run jar(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(HubProcess.javaBin(), "-jar", HubProcess.jar().toString()));
+        List<String> cmd = HubProcess.javaJar();
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_") || k.startsWith("JUPYTERHUB_"));
