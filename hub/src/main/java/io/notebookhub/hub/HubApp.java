@@ -64,8 +64,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,8 @@ public final class HubApp implements AutoCloseable {
 
     private final HubConfig config;
     private final Vertx vertx;
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    /** Pushed from the event loop and from the worker that opens the store, which run side by side. */
+    private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
     private HttpServer httpServer;
     private ProxyServer proxy;
     private ServerManager servers;
@@ -103,10 +105,15 @@ public final class HubApp implements AutoCloseable {
     public static Future<HubApp> start(HubConfig config) {
         Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         HubApp app = new HubApp(config, vertx);
-        return vertx.executeBlocking(() -> {
+        // The store and the proxy open side by side: neither needs the other, and each is a good part of a
+        // restart's time.
+        Future<Void> state = vertx.executeBlocking(() -> {
             app.openState();
             return null;
-        }).compose(v -> app.startProxy())
+        });
+        Future<ProxyRoutes> proxy = app.startProxy();
+        return Future.all(state, proxy)
+                .compose(v -> app.buildHub(proxy.result()))
                 .compose(v -> app.startHttp())
                 .compose(v -> app.servers.reconcileAfterRestart())
                 .map(adopted -> {
@@ -146,11 +153,11 @@ public final class HubApp implements AutoCloseable {
         }
     }
 
-    private Future<Void> startProxy() {
+    private Future<ProxyRoutes> startProxy() {
         if (!config.proxy().embedded()) {
             ProxyRoutes client = ProxyRoutes.external(vertx, config.proxy().apiUrl(), config.proxy().authToken());
             closeables.push(client::close);
-            return buildHub(client);
+            return Future.succeededFuture(client);
         }
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
@@ -168,12 +175,12 @@ public final class HubApp implements AutoCloseable {
             builder.privateToken(config.adminToken());
         }
         ProxyOptions options = builder.build();
-        return ProxyServer.start(vertx, options).compose(started -> {
+        return ProxyServer.start(vertx, options).map(started -> {
             proxy = started;
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
             log.info("proxy listening on {}:{} (API on {}:{})", config.proxy().ip(), started.publicPort(),
                     config.proxy().apiIp(), started.apiPort());
-            return buildHub(ProxyRoutes.embedded(started.routes()));
+            return ProxyRoutes.embedded(started.routes());
         });
     }
 
@@ -363,8 +370,10 @@ public final class HubApp implements AutoCloseable {
         Duration every = config.proxy().checkRoutesInterval();
         routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> servers.syncRoutes()
                 .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
-        log.info("Notebook Hub is up: hub on {}:{}, public URL {}, {} server(s) adopted", config.hub().ip(),
-                httpServer.actualPort(), publicUrl(), adopted);
+        long sinceLaunch = ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+        log.info("Notebook Hub is up {} ms after launch: hub on {}:{}, public URL {}, {} server(s) adopted",
+                sinceLaunch, config.hub().ip(), httpServer.actualPort(), publicUrl(), adopted);
     }
 
     public String publicUrl() {
