@@ -44,8 +44,7 @@ final class WarmUpCommand implements Callable<Integer> {
                 "NBHUB_HUB_PORT", freePort(),
                 "NBHUB_PROXY_PORT", freePort(),
                 "NBHUB_PROXY_API_PORT", freePort(),
-                "NBHUB_ADMIN_TOKEN", adminToken,
-                "NBHUB_CULLER_ENABLED", "false");
+                "NBHUB_ADMIN_TOKEN", adminToken);
         HubApp app = HubApp.start(HubConfig.load(null, env)).toCompletionStage().toCompletableFuture().get();
         try {
             HttpClient http = HttpClient.newHttpClient();
