@@ -21,7 +21,7 @@ class CommandLineIT {
     private record Run(int exit, String output) {}
 
     private Run jar(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(HubProcess.javaBin(), "-jar", HubProcess.jar().toString()));
+        List<String> cmd = HubProcess.javaJar();
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("NBHUB_") || k.startsWith("JUPYTERHUB_"));
@@ -43,6 +43,25 @@ class CommandLineIT {
         Run refused = jar(Map.of(), "profiles", "validate", bad.toString());
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.output()).contains("one.yaml:5:3").contains("limt");
+    }
+
+    /**
+     * {@code -Xshare:on} makes the JVM refuse to start rather than quietly run without the archive, so this fails
+     * when the build's archive does not match the jar or this JDK (the hub would start, only slower).
+     */
+    @Test
+    void theBuildsClassDataSharingArchiveIsAcceptedForTheJar() throws Exception {
+        Path archive = HubProcess.jar().resolveSibling("notebook-hub.jsa");
+        assertThat(archive).as("the build writes the archive beside the jar").isRegularFile();
+        List<String> cmd = new ArrayList<>(List.of(HubProcess.javaBin(), "-Xshare:on",
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info", "-jar", HubProcess.jar().toString(),
+                "--version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("Notebook Hub")
+                .containsPattern("io\\.notebookhub\\.hub\\.Main source: shared objects file \\(top\\)");
     }
 
     @Test

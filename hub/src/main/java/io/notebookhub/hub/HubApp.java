@@ -71,8 +71,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +91,8 @@ public final class HubApp implements AutoCloseable {
 
     private final HubConfig config;
     private final Vertx vertx;
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    /** Pushed from the event loop and from the worker that opens the store, which run side by side. */
+    private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
     private HttpServer httpServer;
     private ProxyServer proxy;
     private ServerManager servers;
@@ -110,10 +112,15 @@ public final class HubApp implements AutoCloseable {
     public static Future<HubApp> start(HubConfig config) {
         Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         HubApp app = new HubApp(config, vertx);
-        return vertx.executeBlocking(() -> {
+        // The store and the proxy open side by side: neither needs the other, and each is a good part of a
+        // restart's time.
+        Future<Void> state = vertx.executeBlocking(() -> {
             app.openState();
             return null;
-        }).compose(v -> app.startProxy())
+        });
+        Future<ProxyRoutes> proxy = app.startProxy();
+        return Future.all(state, proxy)
+                .compose(v -> app.buildHub(proxy.result()))
                 .compose(v -> app.startHttp())
                 .compose(v -> app.servers.reconcileAfterRestart())
                 .map(adopted -> {
@@ -153,11 +160,11 @@ public final class HubApp implements AutoCloseable {
         }
     }
 
-    private Future<Void> startProxy() {
+    private Future<ProxyRoutes> startProxy() {
         if (!config.proxy().embedded()) {
             ProxyRoutes client = ProxyRoutes.external(vertx, config.proxy().apiUrl(), config.proxy().authToken());
             closeables.push(client::close);
-            return buildHub(client);
+            return Future.succeededFuture(client);
         }
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
@@ -175,12 +182,12 @@ public final class HubApp implements AutoCloseable {
             builder.privateToken(config.adminToken());
         }
         ProxyOptions options = builder.build();
-        return ProxyServer.start(vertx, options).compose(started -> {
+        return ProxyServer.start(vertx, options).map(started -> {
             proxy = started;
             closeables.push(() -> started.close().toCompletionStage().toCompletableFuture().get());
             log.info("proxy listening on {}:{} (API on {}:{})", config.proxy().ip(), started.publicPort(),
                     config.proxy().apiIp(), started.apiPort());
-            return buildHub(ProxyRoutes.embedded(started.routes()));
+            return ProxyRoutes.embedded(started.routes());
         });
     }
 
@@ -388,8 +395,10 @@ public final class HubApp implements AutoCloseable {
                 .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
         services.syncRoutes(routes).onFailure(e -> log.warn("could not route the services: {}", e.getMessage()));
         serviceProcesses.start();
-        log.info("Notebook Hub is up: hub on {}:{}, public URL {}, {} server(s) adopted", config.hub().ip(),
-                httpServer.actualPort(), publicUrl(), adopted);
+        long sinceLaunch = ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+        log.info("Notebook Hub is up {} ms after launch: hub on {}:{}, public URL {}, {} server(s) adopted",
+                sinceLaunch, config.hub().ip(), httpServer.actualPort(), publicUrl(), adopted);
     }
 
     public String publicUrl() {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "notebook-hub", mixinStandardHelpOptions = true, version = "Notebook Hub 0.1.0",
         description = "A multi-user notebook hub: hub, proxy and idle culler, speaking JupyterHub's protocols.",
-        subcommands = {ProxyCommand.class, ProfilesCommand.class, CullerCommand.class, DbCommand.class})
+        subcommands = {ProxyCommand.class, ProfilesCommand.class, CullerCommand.class, DbCommand.class,
+                WarmUpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
