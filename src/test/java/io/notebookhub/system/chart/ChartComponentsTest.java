@@ -94,7 +94,10 @@ class ChartComponentsTest {
 
         assertThat(uid.find()).as("hub/Dockerfile declares ARG UID").isTrue();
         assertThat(dockerfile).contains("USER ${UID}:${UID}")
-                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/notebook-hub/notebook-hub.jar\"]");
+                .contains("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/opt/notebook-hub/notebook-hub.jsa\", \"-jar\", "
+                        + "\"/opt/notebook-hub/notebook-hub.jar\"]")
+                // The archive must be written by the runtime image's own JVM, from the jar at the path it runs.
+                .contains("java -XX:ArchiveClassesAtExit=/opt/notebook-hub/notebook-hub.jsa");
         for (String deployment : List.of("nbhub-hub", "nbhub-proxy")) {
             assertThat(at(rendering.get("Deployment", deployment), "spec", "template", "spec", "securityContext",
                     "runAsUser")).isEqualTo(Integer.parseInt(uid.group(1)));
