@@ -108,6 +108,8 @@ class KubernetesSpawnerClusterIT {
         vertx = Vertx.vertx();
         config = KubernetesSpawnerConfig.builder().namespace(NAMESPACE).kubeconfig(cluster.adminKubeconfig().toString())
                 .image("notebook:test").cmd(List.of("/usr/bin/python3", "-c", SERVER))
+                // Other cluster tests on this machine run pods on the same loopback addresses at port 8888.
+                .port(HubProcess.freePort())
                 .terminationGracePeriod(Duration.ofSeconds(1)).build();
         spawner = newSpawner(config);
     }
