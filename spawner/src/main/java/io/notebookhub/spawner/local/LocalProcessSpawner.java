@@ -307,7 +307,6 @@ public final class LocalProcessSpawner implements Spawner {
         return Future.succeededFuture();
     }
 
-
     @Override
     public void close() {
         vertx.cancelTimer(watchTimer);
