@@ -39,6 +39,7 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
       "service_account" $su.serviceAccountName
       "automount_service_account_token" $su.automountServiceAccountToken
       "termination_grace_period" $su.terminationGracePeriodSeconds
+      "fail_on_unschedulable" $su.failOnUnschedulable
       "delete_pvc_on_user_delete" $su.storage.deletePvcOnUserDelete))
   "auth" (dict
     "type" $auth.type

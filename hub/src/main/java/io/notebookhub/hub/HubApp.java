@@ -339,6 +339,7 @@ public final class HubApp implements AutoCloseable {
                 Map.entry("automount_service_account_token", "automountServiceAccountToken"),
                 Map.entry("termination_grace_period", "terminationGracePeriod"),
                 Map.entry("delete_pvc_on_user_delete", "deletePvcOnUserDelete"),
+                Map.entry("fail_on_unschedulable", "failOnUnschedulable"),
                 Map.entry("informer_sync_timeout", "informerSyncTimeout"), Map.entry("extra_labels", "extraLabels"),
                 Map.entry("hub_instance", "hubInstance"),
                 Map.entry("extra_annotations", "extraAnnotations"));

@@ -18,12 +18,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code notebook-hub profiles validate <dir>} and {@code notebook-hub profiles show <dir> <slug> [option=choice...]}.
+ * {@code notebook-hub profiles validate <dir>}, {@code notebook-hub profiles show <dir> <slug> [option=choice...]} and
+ * {@code notebook-hub profiles chart-schema <values.schema.json>} (regenerates the chart's profile schema).
  * Errors go to standard error as {@code file:line:column: message}; exit code 0 when valid, 1 otherwise.
  */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = "Check profile files and show what a spawn would get.",
-        subcommands = {ProfilesCommand.Validate.class, ProfilesCommand.Show.class})
+        subcommands = {ProfilesCommand.Validate.class, ProfilesCommand.Show.class, ProfilesCommand.ChartSchema.class})
 public final class ProfilesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -154,6 +155,27 @@ public final class ProfilesCommand implements Callable<Integer> {
                 err.println(e.getMessage());
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "chart-schema", mixinStandardHelpOptions = true,
+            description = "Rewrite the profile part of the chart's values.schema.json from profiles.schema.json.")
+    static final class ChartSchema implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "FILE", description = "the chart's values.schema.json")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            String before = java.nio.file.Files.readString(file);
+            String after = ChartValuesSchema.render(ChartValuesSchema.generate(ChartValuesSchema.parse(before),
+                    ChartValuesSchema.profileSchema()));
+            if (!after.equals(before)) {
+                java.nio.file.Files.writeString(file, after);
+            }
+            spec.commandLine().getOut().println(file + (after.equals(before) ? " is up to date" : " regenerated"));
+            return 0;
         }
     }
 }

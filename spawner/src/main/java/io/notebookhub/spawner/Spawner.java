@@ -63,7 +63,10 @@ public interface Spawner extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Deletes a user's persistent home (PVC or folder). Only called when configuration says so. */
+    /**
+     * Called after a user is deleted: deletes their persistent home (PVC or folder) when this spawner's configuration
+     * says so, and otherwise keeps it.
+     */
     Future<Void> deleteHome(String user);
 
     @Override

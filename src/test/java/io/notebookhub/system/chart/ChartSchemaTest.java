@@ -97,7 +97,6 @@ class ChartSchemaTest {
         assertThat(result.succeeded()).isFalse();
         assertThat(result.stderr())
                 .contains("profiles.0: Additional property display_nmae is not allowed")
-                .contains("profiles.0: display_name is required")
                 .contains("profiles.0.slug: Does not match pattern");
     }
 

@@ -198,6 +198,19 @@ final class PodProcesses implements AutoCloseable {
         };
     }
 
+    /**
+     * Kills the pod's process group with SIGKILL as the kernel's OOM killer does; its exit (137) is reported as
+     * OOMKilled. False when the pod runs no process here.
+     */
+    boolean oomKill(String key) {
+        Process process = running.get(key);
+        if (process == null || !process.isAlive()) {
+            return false;
+        }
+        signal("KILL", process.pid());
+        return true;
+    }
+
     /** Stops the pod's process group: TERM, then KILL after the grace period, as the kubelet does. */
     void stop(String key, long graceSeconds) {
         Process process = running.remove(key);

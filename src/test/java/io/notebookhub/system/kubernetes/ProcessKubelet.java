@@ -115,6 +115,16 @@ public final class ProcessKubelet implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Kills the running pod's notebook process as the kernel's OOM killer would after it passed its memory limit; the
+     * pod then reports Failed with its container terminated as OOMKilled (exit code 137).
+     */
+    public void oomKill(String namespace, String podName) {
+        if (!processes.oomKill(namespace + "/" + podName)) {
+            throw new IllegalStateException("pod " + namespace + "/" + podName + " runs no process here");
+        }
+    }
+
     public ProcessKubelet start() {
         provisioner.start();
         // Leases every 10 s and the Ready condition every 30 s keep the node lifecycle controller from tainting

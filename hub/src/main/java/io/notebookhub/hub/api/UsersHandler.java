@@ -250,6 +250,7 @@ public final class UsersHandler {
         List<Future<Void>> stops = active.stream()
                 .map(s -> servers.stop(name, s.name(), "user deleted")).toList();
         Future.all(stops).onComplete(ar -> ctx.vertx().executeBlocking(() -> users.delete(name), false)
+                .compose(deleted -> servers.userDeleted(name))
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail));
     }

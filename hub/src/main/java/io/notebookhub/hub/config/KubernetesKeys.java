@@ -33,6 +33,7 @@ final class KubernetesKeys {
         m.put("automount_service_account_token", r.bool(p + "automount_service_account_token", false));
         m.put("termination_grace_period", r.integer(p + "termination_grace_period", 30, 0, 3600));
         m.put("delete_pvc_on_user_delete", r.bool(p + "delete_pvc_on_user_delete", false));
+        m.put("fail_on_unschedulable", r.bool(p + "fail_on_unschedulable", false));
         m.put("informer_sync_timeout", r.integer(p + "informer_sync_timeout", 60, 1, 3600));
         m.put("hub_instance", r.string(p + "hub_instance", "notebook-hub"));
         m.put("extra_labels", r.stringMap(p + "extra_labels"));

@@ -111,10 +111,8 @@ public final class HubCullTarget implements CullTarget {
 
     @Override
     public Future<Void> deleteUser(String name, String reason) {
-        return vertx.executeBlocking(() -> {
-            users.delete(name);
-            return null;
-        }, false);
+        return vertx.executeBlocking(() -> users.delete(name), false)
+                .compose(deleted -> servers.userDeleted(name));
     }
 
 

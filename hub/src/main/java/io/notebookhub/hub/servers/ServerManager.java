@@ -255,6 +255,18 @@ public final class ServerManager {
     }
 
     /**
+     * After a user is deleted: removes their home when the spawner is configured to (Kubernetes'
+     * {@code delete_pvc_on_user_delete}). A failure is logged, not raised: the user is already gone and a kept home
+     * loses nothing.
+     */
+    public Future<Void> userDeleted(String user) {
+        return spawner.deleteHome(user).recover(err -> {
+            log.warn("The home of deleted user {} could not be removed: {}", user, err.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
      * Stops a server; the future completes when it is gone. The home folder or volume stays. May be called
      * from any thread: the store is read and written on workers.
      */

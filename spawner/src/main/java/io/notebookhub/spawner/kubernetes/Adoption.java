@@ -42,13 +42,14 @@ final class Adoption {
     /** Pods found, by server (each future completes when the pod is ready); orphans deleted when this completes. */
     Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
                                                            Duration startTimeout) {
-        Map<String, ServerId> expected = new HashMap<>();
-        known.forEach((server, state) -> expected.put(podName(server, state), server));
+        Map<ServerId, String> expected = new HashMap<>();
+        known.forEach((server, state) -> expected.put(server, podName(server, state)));
         Map<ServerId, Future<SpawnedServer>> adopted = new HashMap<>();
         List<Future<Void>> deletions = new ArrayList<>();
         for (Pod pod : kube.watch().pods()) {
             String name = pod.getMetadata().getName();
-            ServerId server = expected.get(name);
+            // The pod's annotation says whose it is; a name alone may be another user's (names end in a hash).
+            ServerId server = HubLabels.serverOf(pod).filter(s -> name.equals(expected.get(s))).orElse(null);
             Optional<String> url = PodFailures.readyUrl(pod, kube.config().port());
             if (server != null && url.isPresent()) {
                 adopted.put(server, Future.succeededFuture(new SpawnedServer(url.get(), state(server, pod))));

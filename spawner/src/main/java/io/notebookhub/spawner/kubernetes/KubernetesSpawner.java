@@ -169,18 +169,33 @@ public final class KubernetesSpawner implements Spawner {
         exitListeners.add(listener);
     }
 
+    /**
+     * Deletes the user's home claim when {@code delete_pvc_on_user_delete} is set; only a claim annotated with this
+     * exact user, so a name collision never deletes another user's home.
+     */
     @Override
     public Future<Void> deleteHome(String user) {
-        String pvc = SafeNames.pvcName(user);
         Map<String, String> mdc = Mdc.of(ServerId.defaultServer(user));
         if (!kube.config().deletePvcOnUserDelete()) {
-            Mdc.run(mdc, () -> log.info("Keeping PVC {} (kubernetes.deletePvcOnUserDelete is false)", pvc));
+            Mdc.run(mdc, () -> log.info("Keeping the home volume of deleted user {} "
+                    + "(spawner.kubernetes.delete_pvc_on_user_delete is false)", user));
             return Future.succeededFuture();
         }
-        Mdc.run(mdc, () -> log.info("Deleting PVC {}", pvc));
-        return Mdc.with(mdc, () -> kube.api().call("delete PVC " + pvc,
-                () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace()).withName(pvc)
-                        .delete())).mapEmpty();
+        return Mdc.with(mdc, () -> new HomeClaims(kube).find(user))
+                .recover(err -> {
+                    Mdc.run(mdc, () -> log.warn("Not deleting a home volume: {}", err.getMessage()));
+                    return Future.succeededFuture(Optional.empty());
+                })
+                .compose(found -> {
+                    if (found.isEmpty()) {
+                        return Future.succeededFuture();
+                    }
+                    String pvc = found.get();
+                    Mdc.run(mdc, () -> log.info("Deleting PVC {} of deleted user {}", pvc, user));
+                    return Mdc.with(mdc, () -> kube.api().call("delete PVC " + pvc,
+                            () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace())
+                                    .withName(pvc).delete())).mapEmpty();
+                });
     }
 
     /** Kubernetes API calls issued so far (retries included); constant per spawn, whatever the user count. */
@@ -197,7 +212,7 @@ public final class KubernetesSpawner implements Spawner {
         if (pod == null) {
             reason = "Your server's pod was deleted outside the hub.";
         } else if (PodFailures.isTerminal(pod)) {
-            reason = "Your server stopped (" + PodFailures.describe(pod) + ").";
+            reason = PodFailures.outOfMemory(pod).orElse("Your server stopped (" + PodFailures.describe(pod) + ").");
         } else {
             Optional<String> failure = PodFailures.classify(pod, List.of(), false);
             if (failure.isEmpty()) {

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * @param apiRetryTimeout how long one API call is retried on 429, 5xx and timeouts before it fails
  * @param workerPoolSize threads for blocking Kubernetes API calls
  * @param failOnUnschedulable end a spawn as soon as the scheduler says no node fits (unless a cluster
- *                            autoscaler announced a scale-up)
+ *                            autoscaler announced a scale-up); by default the spawn waits, saying what no node
+ *                            offers, until the start timeout, since an autoscaler adds nodes only for waiting pods
  * @param hubInstance value of {@code app.kubernetes.io/instance} on every object; separates hubs sharing a namespace
  * @param componentLabel value of {@code app.kubernetes.io/component} on user pods
  * @param extraLabels added to pods and PVCs
@@ -215,7 +216,7 @@ public record KubernetesSpawnerConfig(
             values.put("informerSyncTimeout", Duration.ofSeconds(60));
             values.put("apiRetryTimeout", Duration.ofSeconds(30));
             values.put("workerPoolSize", 16);
-            values.put("failOnUnschedulable", true);
+            values.put("failOnUnschedulable", false);
             values.put("hubInstance", "notebook-hub");
             values.put("componentLabel", "singleuser-server");
             values.put("extraLabels", Map.of());

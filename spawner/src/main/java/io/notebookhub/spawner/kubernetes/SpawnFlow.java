@@ -1,7 +1,6 @@
 package io.notebookhub.spawner.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.SpawnProgress;
@@ -9,7 +8,6 @@ import io.notebookhub.spawner.SpawnRequest;
 import io.notebookhub.spawner.SpawnedServer;
 import io.notebookhub.spawner.kubernetes.model.HubLabels;
 import io.notebookhub.spawner.kubernetes.model.PodManifests;
-import io.notebookhub.spawner.kubernetes.model.PvcManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
 import io.notebookhub.spawner.kubernetes.ops.Mdc;
@@ -23,9 +21,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -53,6 +53,9 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     private volatile String podUid;
     private volatile boolean podRequested;
     private volatile boolean timedOut;
+    private volatile String claimName;
+    private final Instant startedAt = Instant.now();
+    private final Consumer<Event> claimListener = this::onClaimEvent;
     private int percent = 10;
 
     SpawnFlow(Kube kube, Context context, SpawnRequest request, Consumer<SpawnProgress> progress) {
@@ -72,15 +75,15 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     Map<String, Object> state() {
         KubernetesSpawnerConfig config = kube.config();
         return Map.of("profile", Objects.requireNonNullElse(request.profile().slug(), ""), "pod", podName,
-                "namespace", config.namespace(), "pvc", SafeNames.pvcName(request.server().user()));
+                "namespace", config.namespace(), "pvc",
+                claimName != null ? claimName : SafeNames.pvcName(request.server().user()));
     }
 
     Future<SpawnedServer> run() {
         report(0, "Server requested");
         long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> {
             timedOut = true;
-            fail("Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
-                    + PodFailures.describe(kube.watch().pod(podName).orElse(null)) + ").");
+            fail(timeoutReason());
         });
         return ensurePvc()
                 .compose(v -> createPod())
@@ -90,6 +93,9 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 .onComplete(ar -> {
                     kube.vertx().cancelTimer(timer);
                     kube.watch().unlisten(podName, this);
+                    if (claimName != null) {
+                        kube.watch().unlistenClaim(claimName, claimListener);
+                    }
                 })
                 .recover(this::removePod);
     }
@@ -100,21 +106,29 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     }
 
     private Future<Void> ensurePvc() {
-        PersistentVolumeClaim pvc = PvcManifests.pvc(request.server().user(), request.profile().storage(),
-                kube.config());
-        String name = pvc.getMetadata().getName();
-        return Mdc.with(mdc, () -> kube.api().call("create PVC " + name,
-                () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace()).resource(pvc)
-                        .create()))
-                .<Void>mapEmpty()
-                .recover(err -> {
-                    if (ApiCalls.status(err) == 409) {
-                        return Future.succeededFuture();
-                    }
-                    return Future.failedFuture(new SpawnFailedException("Your home volume " + name
-                            + " could not be created (" + apiReason(err) + ").", err));
+        return Mdc.with(mdc, () -> new HomeClaims(kube).ensure(request.server().user(), request.profile().storage()))
+                .onSuccess(name -> {
+                    claimName = name;
+                    report(5, "Home volume " + name + " is ready");
+                    // A claim may wait for its volume (WaitForFirstConsumer, a failing provisioner): its events say
+                    // why long before the pod's do. Events from before this spawn are about an earlier one.
+                    kube.watch().listenClaim(name, claimListener);
+                    kube.watch().claimEvents(name).stream()
+                            .filter(e -> !ClusterWatch.eventTime(e).isEmpty()
+                                    && !Instant.parse(ClusterWatch.eventTime(e)).isBefore(startedAt.minusSeconds(2)))
+                            .forEach(this::onClaimEvent);
                 })
-                .onSuccess(v -> report(5, "Home volume " + name + " is ready"));
+                .mapEmpty();
+    }
+
+    private void onClaimEvent(Event event) {
+        String key = event.getMetadata().getUid() + "/" + event.getCount();
+        synchronized (seenEvents) {
+            if (!seenEvents.add(key)) {
+                return;
+            }
+        }
+        report(percent, "Home volume: " + event.getReason() + ": " + event.getMessage());
     }
 
     private Future<Pod> createPod() {
@@ -122,7 +136,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
             // Timed out or cancelled while the PVC was being made: do not start a pod nobody waits for.
             return Future.failedFuture(ready.future().cause());
         }
-        Pod pod = PodManifests.pod(request.server(), request.profile(), request.env(), kube.config());
+        Pod pod = PodManifests.pod(request.server(), request.profile(), request.env(), kube.config(), claimName);
         if (!kube.watch().listen(podName, this)) {
             return Future.failedFuture(new SpawnFailedException("This server is already starting."));
         }
@@ -142,6 +156,14 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         return Mdc.with(mdc, () -> kube.api().call("get pod " + podName,
                 () -> kube.client().pods().inNamespace(kube.config().namespace()).withName(podName).get()))
                 .compose(existing -> {
+                    if (existing != null && !HubLabels.serverOf(existing).map(request.server()::equals).orElse(false)) {
+                        // Names come from a hash; a pod of that name that is not this server's is never ours to
+                        // adopt, replace or remove after the failure.
+                        podRequested = false;
+                        return Future.failedFuture(new SpawnFailedException("A pod named " + podName
+                                + " exists but is not this server's (its " + HubLabels.USER + "/" + HubLabels.SERVER
+                                + " annotations name another); refusing to adopt or replace it."));
+                    }
                     if (existing != null && adoptable(existing, wanted)) {
                         Mdc.run(mdc, () -> log.info("Adopting existing pod {} for this spawn", podName));
                         return Future.succeededFuture(existing);
@@ -213,9 +235,35 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         if (podUid == null || !podUid.equals(pod.getMetadata().getUid())) {
             return;
         }
-        PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed,
-                () -> PodFailures.classify(pod, kube.watch().events(podName, podUid),
-                        kube.config().failOnUnschedulable()).ifPresent(this::fail));
+        PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed, () -> {
+            Optional<String> failure = PodFailures.classify(pod, kube.watch().events(podName, podUid),
+                    kube.config().failOnUnschedulable());
+            failure.ifPresent(this::fail);
+            if (failure.isEmpty()) {
+                PodFailures.unschedulable(pod).map(PodFailures::waitingForNode).ifPresent(this::reportWaiting);
+            }
+        });
+    }
+
+    /** Says once per distinct scheduler answer what the pod waits for, as an autoscaler may take minutes. */
+    private void reportWaiting(String message) {
+        synchronized (seenEvents) {
+            if (!seenEvents.add("waiting/" + message)) {
+                return;
+            }
+        }
+        report(percent, message);
+    }
+
+    private String timeoutReason() {
+        Pod pod = kube.watch().pod(podName).orElse(null);
+        Optional<String> unschedulable = PodFailures.unschedulable(pod);
+        if (unschedulable.isPresent()) {
+            return "Your server did not start within " + request.startTimeout().toSeconds() + " s: no node offered "
+                    + PodFailures.missing(unschedulable.get()) + " (scheduler: " + unschedulable.get() + ").";
+        }
+        return "Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
+                + PodFailures.describe(pod) + ").";
     }
 
     @Override

@@ -297,17 +297,14 @@ public final class LocalProcessSpawner implements Spawner {
         exitListeners.add(listener);
     }
 
+    /**
+     * A deleted user's home folder is kept, as JupyterHub's local spawners keep home directories: there is no
+     * setting to remove it, and a user deleted by the culler or by mistake loses nothing.
+     */
     @Override
     public Future<Void> deleteHome(String user) {
-        Path home = homeOf(user);
-        return workers.executeBlocking(() -> {
-            if (Files.exists(home)) {
-                try (var paths = Files.walk(home)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            return null;
-        }, false);
+        log.info("Keeping the home folder {} of deleted user {}", homeOf(user), user);
+        return Future.succeededFuture();
     }
 
     @Override

@@ -100,12 +100,24 @@ class KubernetesSpawnerTest {
     }
 
     @Test
-    void failsFastWithTheSchedulersReasonWhenNoNodeFits() {
+    void failsFastWithTheSchedulersReasonWhenNoNodeFitsAndFailOnUnschedulableIsSet() {
         ServerId dave = ServerId.defaultServer("dave");
         kubelet.behave(SafeNames.podName(dave), Behaviour.UNSCHEDULABLE);
+        spawner.close();
+        spawner = newSpawner(config.toBuilder().failOnUnschedulable(true).build());
+        flows = new SpawnerFlows(spawner, client, config);
 
         flows.failsWith(dave, TestProfiles.gpu(), START, "No node can run your server",
                 MockKubelet.UNSCHEDULABLE_MESSAGE);
+    }
+
+    @Test
+    void waitsForANodeByDefaultAndAtTheStartTimeoutNamesWhatNoNodeOffered() {
+        ServerId dora = ServerId.defaultServer("dora");
+        kubelet.behave(SafeNames.podName(dora), Behaviour.UNSCHEDULABLE);
+
+        flows.failsWith(dora, TestProfiles.gpu(), Duration.ofSeconds(5), "did not start within 5 s",
+                "no node offered a free nvidia.com/gpu", MockKubelet.UNSCHEDULABLE_MESSAGE);
     }
 
     @Test
@@ -354,8 +366,9 @@ class KubernetesSpawnerTest {
             flows.spawnsReadyServer(ServerId.defaultServer("p" + i), TestProfiles.small(), START);
         }
 
-        // create PVC + create pod; readiness comes from the informers, never from polling.
-        assertThat(afterOne).isEqualTo(2);
-        assertThat(spawner.apiCallCount()).isEqualTo(12);
+        // read PVC (a full storage quota refuses even a create that would conflict) + create PVC + create pod;
+        // readiness comes from the informers, never from polling.
+        assertThat(afterOne).isEqualTo(3);
+        assertThat(spawner.apiCallCount()).isEqualTo(18);
     }
 }

@@ -91,4 +91,29 @@ class PodFailuresTest {
         assertThat(PodFailures.classify(notReady, List.of(), true)).isEmpty();
         assertThat(PodFailures.describe(notReady)).isEqualTo("pod phase Running, container not ready");
     }
+
+    @Test
+    void namesWhatNoNodeOfferedFromTheSchedulersMessage() {
+        assertThat(PodFailures.waitingForNode("0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had "
+                + "untolerated taint {nvidia.com/gpu: }. preemption: 0/3 nodes are available: 3 Preemption is not "
+                + "helpful for scheduling.")).isEqualTo("Waiting for a node with a free nvidia.com/gpu and no taint "
+                + "nvidia.com/gpu (or a toleration for it) (the cluster may be adding one)");
+        assertThat(PodFailures.missing("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector."))
+                .isEqualTo("the labels of the server's node selector or affinity");
+        assertThat(PodFailures.missing("0/1 nodes are available: 1 Insufficient memory.")).isEqualTo("a free memory");
+    }
+
+    @Test
+    void namesAnOutOfMemoryKillWithTheLimit() {
+        Pod pod = pod().withNewSpec().addNewContainer().withName("notebook").withNewResources()
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi")).endResources()
+                .endContainer().endSpec()
+                .withNewStatus().withPhase("Failed").addToContainerStatuses(new ContainerStatusBuilder()
+                        .withName("notebook").withNewState().withNewTerminated().withExitCode(137)
+                        .withReason("OOMKilled").endTerminated().endState().build()).endStatus().build();
+
+        assertThat(PodFailures.outOfMemory(pod)).hasValue("Your server ran out of memory (limit 4Gi) and was stopped.");
+        assertThat(PodFailures.classify(pod, List.of(), false))
+                .hasValue("Your server ran out of memory (limit 4Gi) while starting and was stopped.");
+    }
 }

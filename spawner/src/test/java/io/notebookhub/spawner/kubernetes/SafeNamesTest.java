@@ -35,8 +35,8 @@ class SafeNamesTest {
         }
         assertThat(SafeNames.safe("A-B")).isNotEqualTo(SafeNames.safe("a-b")).startsWith("a-b---");
         assertThat(SafeNames.safe("a_b")).isNotEqualTo(SafeNames.safe("a-b"));
-        assertThat(SafeNames.safe("Alice.Smith@example.com")).startsWith("alice-smith-ex").contains("---");
-        assertThat(SafeNames.safe("名前")).matches("x---[0-9a-f]{8}");
+        assertThat(SafeNames.safe("Alice.Smith@example.com")).startsWith("alice-s").contains("---");
+        assertThat(SafeNames.safe("名前")).matches("x---[0-9a-f]{16}");
     }
 
     @Test
@@ -45,7 +45,19 @@ class SafeNamesTest {
             assertThat(SafeNames.safe(user)).isEqualTo(SafeNames.safe(new String(user.toCharArray())));
         }
         // Pinned: a change here would orphan every existing pod and PVC after an upgrade.
-        assertThat(SafeNames.safe("A-B")).isEqualTo("a-b---" + sha256Prefix("A-B"));
+        assertThat(SafeNames.safe("A-B")).isEqualTo("a-b---" + sha256Prefix("A-B", 8));
+    }
+
+    @Test
+    void givesUsersWhoseShortHashesCollideTheirOwnClaims() {
+        String a = "christopher.robinson35413@example.org";
+        String b = "christopher.robinson131890@example.org";
+        assertThat(SafeNames.pvcName(a)).isNotEqualTo(SafeNames.pvcName(b));
+        assertThat(SafeNames.podName(ServerId.defaultServer(a))).isNotEqualTo(SafeNames.podName(ServerId.defaultServer(b)));
+        // The names earlier releases gave them, which existing installs still hold claims under.
+        assertThat(SafeNames.legacyPvcName(a)).isEqualTo("claim-christopher-rob---46b375c4")
+                .isEqualTo(SafeNames.legacyPvcName(b));
+        assertThat(SafeNames.legacyPvcName("alice")).isEqualTo(SafeNames.pvcName("alice"));
     }
 
     @Test
@@ -60,11 +72,11 @@ class SafeNamesTest {
         }
     }
 
-    private static String sha256Prefix(String s) {
+    private static String sha256Prefix(String s, int bytes) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 4);
+            return java.util.HexFormat.of().formatHex(d, 0, bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -70,6 +70,12 @@ public final class HubLabels {
         return annotations == null ? "" : annotations.getOrDefault(PROFILE, "");
     }
 
+    /** The exact user an object belongs to, from its annotation; empty for objects without it. */
+    public static Optional<String> userOf(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? Optional.empty() : Optional.ofNullable(annotations.get(USER));
+    }
+
     /** The server an object belongs to, from its exact-name annotations; empty for objects without them. */
     public static Optional<ServerId> serverOf(HasMetadata object) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();

@@ -42,6 +42,12 @@ public final class PodManifests {
 
     public static Pod pod(ServerId server, ResolvedProfile profile, Map<String, String> hubEnv,
                           KubernetesSpawnerConfig config) {
+        return pod(server, profile, hubEnv, config, SafeNames.pvcName(server.user()));
+    }
+
+    /** With the home claim of that name (a claim made under an earlier release's naming keeps its name). */
+    public static Pod pod(ServerId server, ResolvedProfile profile, Map<String, String> hubEnv,
+                          KubernetesSpawnerConfig config, String claimName) {
         String image = profile.image() != null && !profile.image().isBlank() ? profile.image() : config.image();
         return new PodBuilder()
                 .withNewMetadata()
@@ -52,7 +58,7 @@ public final class PodManifests {
                 .endMetadata()
                 .withNewSpec()
                     .withContainers(container(profile, hubEnv, image, config))
-                    .withVolumes(volumes(server, profile))
+                    .withVolumes(volumes(claimName, profile))
                     .withRestartPolicy("OnFailure")
                     .withTerminationGracePeriodSeconds(config.terminationGracePeriod().toSeconds())
                     .withServiceAccountName(config.serviceAccount())
@@ -170,10 +176,10 @@ public final class PodManifests {
         return mounts;
     }
 
-    private static List<Volume> volumes(ServerId server, ResolvedProfile profile) {
+    private static List<Volume> volumes(String claimName, ResolvedProfile profile) {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName(HOME_VOLUME)
-                .withNewPersistentVolumeClaim().withClaimName(SafeNames.pvcName(server.user())).endPersistentVolumeClaim()
+                .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
                 .build());
         profile.volumes().forEach(v -> volumes.add(JSON.convertValue(v, Volume.class)));
         return volumes;

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
     private static final String BY_POD = "byPod";
+    private static final String BY_CLAIM = "byClaim";
 
     /** Told about one pod: its new state (null once deleted) and each new event about it. */
     public interface PodListener {
@@ -42,6 +43,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final Map<String, PodListener> listeners = new ConcurrentHashMap<>();
     private final Map<String, List<Promise<Void>>> goneWaiters = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, Pod>> podObservers = new CopyOnWriteArrayList<>();
+    private final Map<String, List<java.util.function.Consumer<Event>>> claimListeners = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Event> events;
     private static final long PROBE_EVERY_MS = 5_000;
@@ -81,7 +83,10 @@ public final class ClusterWatch implements AutoCloseable {
             }
         });
         events = client.v1().events().inNamespace(config.namespace()).runnableInformer(0);
-        events.addIndexers(Map.of(BY_POD, e -> isAboutPod(e) ? List.of(e.getInvolvedObject().getName()) : List.of()));
+        events.addIndexers(Map.of(
+                BY_POD, e -> isAbout(e, "Pod") ? List.of(e.getInvolvedObject().getName()) : List.of(),
+                BY_CLAIM, e -> isAbout(e, "PersistentVolumeClaim") ? List.of(e.getInvolvedObject().getName())
+                        : List.of()));
         events.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Event event) {
@@ -168,6 +173,25 @@ public final class ClusterWatch implements AutoCloseable {
                 .toList();
     }
 
+    /** Events about the claim of that name (any incarnation: a claim keeps its name for life), oldest first. */
+    public List<Event> claimEvents(String claimName) {
+        return events.getIndexer().byIndex(BY_CLAIM, claimName).stream()
+                .sorted(Comparator.comparing(ClusterWatch::eventTime))
+                .toList();
+    }
+
+    /** Adds a listener of a claim's new events (several servers of one user may wait on the same claim). */
+    public void listenClaim(String claimName, java.util.function.Consumer<Event> listener) {
+        claimListeners.computeIfAbsent(claimName, k -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    public void unlistenClaim(String claimName, java.util.function.Consumer<Event> listener) {
+        claimListeners.computeIfPresent(claimName, (k, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
     /** Registers the one listener of a pod name; returns false when another is already registered. */
     public boolean listen(String podName, PodListener listener) {
         return listeners.putIfAbsent(podName, listener) == null;
@@ -217,7 +241,11 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     private void eventAdded(Event event) {
-        if (!isAboutPod(event)) {
+        if (isAbout(event, "PersistentVolumeClaim")) {
+            claimListeners.getOrDefault(event.getInvolvedObject().getName(), List.of()).forEach(l -> l.accept(event));
+            return;
+        }
+        if (!isAbout(event, "Pod")) {
             return;
         }
         PodListener listener = listeners.get(event.getInvolvedObject().getName());
@@ -226,11 +254,12 @@ public final class ClusterWatch implements AutoCloseable {
         }
     }
 
-    private static boolean isAboutPod(Event e) {
-        return e.getInvolvedObject() != null && "Pod".equals(e.getInvolvedObject().getKind());
+    private static boolean isAbout(Event e, String kind) {
+        return e.getInvolvedObject() != null && kind.equals(e.getInvolvedObject().getKind());
     }
 
-    private static String eventTime(Event e) {
+    /** When an event last happened (RFC 3339), or "" when it says not. */
+    public static String eventTime(Event e) {
         if (e.getLastTimestamp() != null) {
             return e.getLastTimestamp();
         }

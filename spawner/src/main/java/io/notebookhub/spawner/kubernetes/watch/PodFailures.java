@@ -21,6 +21,9 @@ public final class PodFailures {
             Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
     private static final Set<String> CONFIG_REASONS = Set.of("CreateContainerConfigError", "CreateContainerError");
     private static final Set<String> SCALE_UP_REASONS = Set.of("TriggeredScaleUp");
+    private static final java.util.regex.Pattern INSUFFICIENT = java.util.regex.Pattern.compile("Insufficient (\\S+?)[,.]?(?=\\s|$)");
+    private static final java.util.regex.Pattern TAINT =
+            java.util.regex.Pattern.compile("taint(?:\\(s\\)|s)? \\{([^:}]+)");
 
     private PodFailures() {}
 
@@ -32,6 +35,10 @@ public final class PodFailures {
         String phase = pod.getStatus().getPhase();
         Optional<ContainerStatus> container = container(pod);
         if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+            Optional<String> oom = outOfMemory(pod);
+            if (oom.isPresent()) {
+                return Optional.of(oom.get().replace(" and was stopped.", " while starting and was stopped."));
+            }
             return Optional.of("Your server stopped before it was ready" + exitDetail(container) + ".");
         }
         if (container.isPresent()) {
@@ -50,15 +57,89 @@ public final class PodFailures {
             }
         }
         if (failOnUnschedulable) {
-            Optional<PodCondition> scheduled = condition(pod, "PodScheduled");
-            boolean unschedulable = scheduled.isPresent() && "False".equals(scheduled.get().getStatus())
-                    && "Unschedulable".equals(scheduled.get().getReason());
             boolean scalingUp = events.stream().anyMatch(e -> SCALE_UP_REASONS.contains(e.getReason()));
-            if (unschedulable && !scalingUp && !waitsForVolume(scheduled.get().getMessage())) {
-                return Optional.of("No node can run your server: " + scheduled.get().getMessage());
+            Optional<String> unschedulable = unschedulable(pod);
+            if (unschedulable.isPresent() && !scalingUp) {
+                return Optional.of("No node can run your server: " + unschedulable.get());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The scheduler's message while no node fits the pod (the cluster autoscaler may still add one), or empty when
+     * the pod is scheduled or waits only for its volume.
+     */
+    public static Optional<String> unschedulable(Pod pod) {
+        if (pod == null || pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        return condition(pod, "PodScheduled")
+                .filter(c -> "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
+                .map(PodCondition::getMessage)
+                .filter(m -> !waitsForVolume(m))
+                .map(m -> m == null ? "" : m);
+    }
+
+    /**
+     * What no node offered, in words, from the scheduler's message ("0/3 nodes are available: 1 Insufficient
+     * nvidia.com/gpu, 2 node(s) had untolerated taint {nvidia.com/gpu: }. preemption: ..."): "a free
+     * nvidia.com/gpu", "a node without the taint nvidia.com/gpu", "a node matching the server's node selector".
+     */
+    public static String missing(String schedulerMessage) {
+        String m = schedulerMessage == null ? "" : schedulerMessage;
+        int preemption = m.indexOf(". preemption:");
+        String reasons = preemption >= 0 ? m.substring(0, preemption) : m;
+        java.util.LinkedHashSet<String> wanted = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher insufficient = INSUFFICIENT.matcher(reasons);
+        while (insufficient.find()) {
+            wanted.add("a free " + insufficient.group(1));
+        }
+        java.util.regex.Matcher taint = TAINT.matcher(reasons);
+        while (taint.find()) {
+            wanted.add("no taint " + taint.group(1) + " (or a toleration for it)");
+        }
+        if (reasons.contains("node affinity/selector")) {
+            wanted.add("the labels of the server's node selector or affinity");
+        }
+        if (wanted.isEmpty()) {
+            return "room for your server (" + m + ")";
+        }
+        return String.join(" and ", wanted);
+    }
+
+    /** The progress line while the pod waits for a node. */
+    public static String waitingForNode(String schedulerMessage) {
+        return "Waiting for a node with " + missing(schedulerMessage) + " (the cluster may be adding one)";
+    }
+
+    /**
+     * Why a pod's container ran out of memory, with its limit when it has one ("Your server ran out of memory (limit
+     * 4Gi) and was stopped."); empty when it was not OOM-killed.
+     */
+    public static Optional<String> outOfMemory(Pod pod) {
+        if (pod == null || pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        Optional<ContainerStatus> container = container(pod);
+        boolean oom = container.map(c -> {
+            ContainerStateTerminated now = c.getState() == null ? null : c.getState().getTerminated();
+            ContainerStateTerminated last = c.getLastState() == null ? null : c.getLastState().getTerminated();
+            return (now != null && "OOMKilled".equals(now.getReason()))
+                    || (last != null && "OOMKilled".equals(last.getReason()));
+        }).orElse(false);
+        if (!oom) {
+            return Optional.empty();
+        }
+        String limit = pod.getSpec() == null ? null : pod.getSpec().getContainers().stream()
+                .filter(c -> PodManifests.CONTAINER.equals(c.getName()))
+                .findFirst()
+                .map(c -> c.getResources() == null || c.getResources().getLimits() == null ? null
+                        : c.getResources().getLimits().get("memory"))
+                .map(q -> q.toString())
+                .orElse(null);
+        return Optional.of("Your server ran out of memory" + (limit == null ? "" : " (limit " + limit + ")")
+                + " and was stopped.");
     }
 
     /**
