@@ -84,7 +84,8 @@ class ApiCallsTest {
 
     @Test
     void givesUpOnTransientErrorsAfterTheRetryTimeout() {
-        ApiCalls impatient = new ApiCalls(vertx, "test-impatient", 1, Duration.ofMillis(500));
+        // Long enough for a second try even when the first call alone takes most of a second on a loaded machine.
+        ApiCalls impatient = new ApiCalls(vertx, "test-impatient", 1, Duration.ofSeconds(3));
         PersistentVolumeClaim pvc = PvcManifests.pvc("alice", Storage.DEFAULTS, config);
         server.expect().post().withPath(PVCS).andReturn(500, status(500, "InternalError")).always();
 
