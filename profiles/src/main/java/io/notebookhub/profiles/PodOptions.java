@@ -1,5 +1,7 @@
 package io.notebookhub.profiles;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +51,26 @@ public record PodOptions(
 
     public static final PodOptions NONE = new PodOptions(List.of(), List.of(), Map.of(), Map.of(), Map.of(), List.of(),
             null, null, AffinityTerms.NONE, AffinityTerms.NONE, null, null, null, null);
+
+    /**
+     * The deep merge of {@link #EXTRA_CONFIG_MERGE}. With {@code dropNulls} (applying to a manifest) a null removes
+     * the key; without (combining levels) the null is kept, so that it still removes the key at the end.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> over,
+                                                boolean dropNulls) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        over.forEach((k, v) -> {
+            if (v == null && dropNulls) {
+                out.remove(k);
+            } else if (v instanceof Map<?, ?> m && out.get(k) instanceof Map<?, ?> old) {
+                out.put(k, deepMerge((Map<String, Object>) old, (Map<String, Object>) m, dropNulls));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
 
     /** Required and preferred terms of a pod (anti-)affinity, in Kubernetes' JSON shape. */
     public record AffinityTerms(List<Map<String, Object>> required, List<Map<String, Object>> preferred) {

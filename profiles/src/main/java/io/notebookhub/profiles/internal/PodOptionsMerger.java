@@ -24,9 +24,9 @@ public final class PodOptionsMerger {
         return new PodOptions(
                 byName(base.initContainers(), over.initContainers()),
                 byName(base.extraContainers(), over.extraContainers()),
-                deepMerge(base.lifecycleHooks(), over.lifecycleHooks(), false),
-                deepMerge(base.extraPodConfig(), over.extraPodConfig(), false),
-                deepMerge(base.extraContainerConfig(), over.extraContainerConfig(), false),
+                byKey(base.lifecycleHooks(), over.lifecycleHooks()),
+                PodOptions.deepMerge(base.extraPodConfig(), over.extraPodConfig(), false),
+                PodOptions.deepMerge(base.extraContainerConfig(), over.extraContainerConfig(), false),
                 List.copyOf(new LinkedHashSet<>(concat(base.imagePullSecrets(), over.imagePullSecrets()))),
                 pick(base.priorityClassName(), over.priorityClassName()),
                 pick(base.schedulerName(), over.schedulerName()),
@@ -36,26 +36,6 @@ public final class PodOptionsMerger {
                 pick(base.fsGroupChangePolicy(), over.fsGroupChangePolicy()),
                 pick(base.serviceAccount(), over.serviceAccount()),
                 pick(base.automountServiceAccountToken(), over.automountServiceAccountToken()));
-    }
-
-    /**
-     * The deep merge of {@link PodOptions#EXTRA_CONFIG_MERGE}. With {@code dropNulls} (applying to a manifest) a
-     * null removes the key; without (combining levels) the null is kept so that it still removes at the end.
-     */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> over,
-                                                boolean dropNulls) {
-        Map<String, Object> out = new LinkedHashMap<>(base);
-        over.forEach((k, v) -> {
-            if (v == null && dropNulls) {
-                out.remove(k);
-            } else if (v instanceof Map<?, ?> m && out.get(k) instanceof Map<?, ?> old) {
-                out.put(k, deepMerge((Map<String, Object>) old, (Map<String, Object>) m, dropNulls));
-            } else {
-                out.put(k, v);
-            }
-        });
-        return Collections.unmodifiableMap(out);
     }
 
     /** Replaces {@code {value}} in every text of {@code o}. */
@@ -108,6 +88,13 @@ public final class PodOptionsMerger {
         base.forEach(c -> out.put(String.valueOf(c.get("name")), c));
         over.forEach(c -> out.put(String.valueOf(c.get("name")), c));
         return List.copyOf(out.values());
+    }
+
+    /** A later hook replaces an earlier one whole: two handlers in one hook would be refused. */
+    private static Map<String, Object> byKey(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        out.putAll(over);
+        return Collections.unmodifiableMap(out);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -7,7 +7,9 @@ import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.SpawnProgress;
 import io.notebookhub.spawner.SpawnRequest;
 import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.kubernetes.model.HomeVolume;
 import io.notebookhub.spawner.kubernetes.model.HubLabels;
+import io.notebookhub.spawner.kubernetes.model.Namespaces;
 import io.notebookhub.spawner.kubernetes.model.PodManifests;
 import io.notebookhub.spawner.kubernetes.model.PvcManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
@@ -32,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One spawn: {@code ensurePvc -> createPod -> awaitReady -> awaitAnswer}, and on any failure the pod it made is
+ * One spawn: {@code ensureNamespace -> ensurePvc -> createPod -> awaitReady -> awaitAnswer} (the namespace only with
+ * user namespaces, the PVC only for a dynamic home), and on any failure the pod it made is
  * removed (the PVC never is). Readiness and failures come from the shared informers; only the last step asks the
  * server itself, over HTTP, whether it answers.
  */
@@ -48,6 +51,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     private final Consumer<SpawnProgress> progress;
     private final Map<String, String> mdc;
     private final String podName;
+    private final String namespace;
     private final Promise<String> ready = Promise.promise();
     private final Set<String> seenEvents = new HashSet<>();
     private volatile String podUid;
@@ -63,6 +67,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         this.progress = progress;
         this.mdc = Mdc.of(request.server());
         this.podName = SafeNames.podName(request.server());
+        this.namespace = Namespaces.of(request.server().user(), kube.config());
     }
 
     String podName() {
@@ -72,17 +77,25 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     Map<String, Object> state() {
         KubernetesSpawnerConfig config = kube.config();
         return Map.of("profile", Objects.requireNonNullElse(request.profile().slug(), ""), "pod", podName,
-                "namespace", config.namespace(), "pvc", SafeNames.pvcName(request.server().user()));
+                "namespace", namespace, "pvc", SafeNames.pvcName(request.server().user()));
     }
 
     Future<SpawnedServer> run() {
+        HomeVolume home;
+        try {
+            home = HomeVolume.of(request.server().user(), request.profile().storage(), kube.config());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new SpawnFailedException("Profile " + request.profile().slug()
+                    + " cannot be started: " + e.getMessage() + ".", e));
+        }
         report(0, "Server requested");
         long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> {
             timedOut = true;
             fail("Your server did not become ready within " + request.startTimeout().toSeconds() + " s ("
                     + PodFailures.describe(kube.watch().pod(podName).orElse(null)) + ").");
         });
-        return ensurePvc()
+        return kube.namespaces().ensure(request.server().user(), mdc)
+                .compose(v -> home.isPerUserClaim() ? ensurePvc() : Future.succeededFuture())
                 .compose(v -> createPod())
                 .compose(pod -> awaitReady(pod))
                 .compose(url -> awaitAnswer(url))
@@ -104,7 +117,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 kube.config());
         String name = pvc.getMetadata().getName();
         return Mdc.with(mdc, () -> kube.api().call("create PVC " + name,
-                () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace()).resource(pvc)
+                () -> kube.client().persistentVolumeClaims().inNamespace(namespace).resource(pvc)
                         .create()))
                 .<Void>mapEmpty()
                 .recover(err -> {
@@ -140,14 +153,15 @@ final class SpawnFlow implements ClusterWatch.PodListener {
      */
     private Future<Pod> leftover(Pod wanted) {
         return Mdc.with(mdc, () -> kube.api().call("get pod " + podName,
-                () -> kube.client().pods().inNamespace(kube.config().namespace()).withName(podName).get()))
+                () -> kube.client().pods().inNamespace(namespace).withName(podName).get()))
                 .compose(existing -> {
                     if (existing != null && adoptable(existing, wanted)) {
                         Mdc.run(mdc, () -> log.info("Adopting existing pod {} for this spawn", podName));
                         return Future.succeededFuture(existing);
                     }
                     Mdc.run(mdc, () -> log.warn("Replacing leftover pod {}", podName));
-                    return kube.deletePodAndWait(podName, CLEANUP_GRACE).compose(v -> kube.createPod(wanted));
+                    return kube.deletePodAndWait(namespace, podName, CLEANUP_GRACE)
+                            .compose(v -> kube.createPod(wanted));
                 });
     }
 
@@ -269,7 +283,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         if (!podRequested) {
             return Future.failedFuture(failure);
         }
-        return Mdc.with(mdc, () -> kube.deletePodAndWait(podName, CLEANUP_GRACE))
+        return Mdc.with(mdc, () -> kube.deletePodAndWait(namespace, podName, CLEANUP_GRACE))
                 .transform(ar -> {
                     if (ar.failed()) {
                         Mdc.run(mdc, () -> log.warn("Could not remove pod {} after a failed spawn: {}", podName,
