@@ -1,6 +1,7 @@
 package io.notebookhub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.notebookhub.profiles.ProfileOverrides;
@@ -198,6 +200,15 @@ class PodOptionsClusterIT {
         PersistentVolumeClaim accepted = admin.persistentVolumeClaims().inNamespace(NAMESPACE).resource(claim)
                 .dryRun().fieldValidation(Validation.STRICT).create();
         assertThat(accepted.getSpec().getResources().getRequests()).containsKey("storage");
+    }
+
+    @Test
+    void theStrictDryRunRefusesAFieldTheApiServerWouldDrop() {
+        Pod pod = PodManifests.pod(alice(), profile("{}"), env(alice()), config());
+        pod.getSpec().setAdditionalProperty("dnsPolicyy", "None");
+
+        assertThatThrownBy(() -> assertAccepted(pod)).isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("dnsPolicyy");
     }
 
     @Test
