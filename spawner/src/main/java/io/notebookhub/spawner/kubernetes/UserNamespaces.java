@@ -1,6 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.kubernetes.model.Namespaces;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
@@ -8,7 +9,6 @@ import io.notebookhub.spawner.kubernetes.ops.Mdc;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
