@@ -19,6 +19,8 @@ changes them all consistently. The prefix is cut to 40 characters so that the lo
 {{- define "nbhub.hub.config.fullname" -}}{{ include "nbhub.fullname" . }}-hub-config{{- end -}}
 {{- define "nbhub.hub.pvc.fullname" -}}{{ include "nbhub.fullname" . }}-hub-db{{- end -}}
 {{- define "nbhub.hub.role.fullname" -}}{{ include "nbhub.fullname" . }}-hub-spawner{{- end -}}
+{{- /* Cluster-scoped: the release namespace keeps two releases of one name apart. */ -}}
+{{- define "nbhub.hub.clusterRole.fullname" -}}{{ include "nbhub.fullname" . }}-{{ .Release.Namespace }}-hub-spawner{{- end -}}
 {{- define "nbhub.profiles.fullname" -}}{{ include "nbhub.fullname" . }}-profiles{{- end -}}
 {{- define "nbhub.proxy.fullname" -}}{{ include "nbhub.fullname" . }}-proxy{{- end -}}
 {{- define "nbhub.proxy-public.fullname" -}}{{ include "nbhub.fullname" . }}-proxy-public{{- end -}}

@@ -35,7 +35,10 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
       "storage" (dict
         "capacity" $su.storage.capacity
         "storage_class" $su.storage.storageClass
-        "access_modes" $su.storage.accessModes)
+        "access_modes" $su.storage.accessModes
+        "type" $su.storage.type
+        "static" (dict "pvc_name" $su.storage.static.pvcName "sub_path" $su.storage.static.subPath))
+      "user_namespaces" (dict "enabled" $su.userNamespaces.enabled "template" $su.userNamespaces.template)
       "service_account" $su.serviceAccountName
       "automount_service_account_token" $su.automountServiceAccountToken
       "termination_grace_period" $su.terminationGracePeriodSeconds

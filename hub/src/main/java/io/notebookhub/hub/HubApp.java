@@ -342,7 +342,10 @@ public final class HubApp implements AutoCloseable {
                 Map.entry("fail_on_unschedulable", "failOnUnschedulable"),
                 Map.entry("informer_sync_timeout", "informerSyncTimeout"), Map.entry("extra_labels", "extraLabels"),
                 Map.entry("hub_instance", "hubInstance"),
-                Map.entry("extra_annotations", "extraAnnotations"));
+                Map.entry("extra_annotations", "extraAnnotations"), Map.entry("storage_type", "storageType"),
+                Map.entry("storage_static_pvc_name", "staticPvcName"),
+                Map.entry("storage_static_sub_path", "staticSubPath"), Map.entry("user_namespaces", "userNamespaces"),
+                Map.entry("user_namespace_template", "userNamespaceTemplate"));
         Map<String, Object> block = new LinkedHashMap<>();
         keys.forEach((key, value) -> {
             if (!(value instanceof String s && s.isEmpty())) {

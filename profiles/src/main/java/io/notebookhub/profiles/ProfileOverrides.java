@@ -23,8 +23,20 @@ public record ProfileOverrides(
         List<Map<String, Object>> volumeMounts,
         Storage storage,
         Duration idleTimeout,
-        Duration startTimeout) {
+        Duration startTimeout,
+        PodOptions pod) {
 
     public static final ProfileOverrides NONE = new ProfileOverrides(null, null, null, null, null, Map.of(), List.of(),
-            Map.of(), NodeAffinity.NONE, Map.of(), List.of(), List.of(), Storage.DEFAULTS, null, null);
+            Map.of(), NodeAffinity.NONE, Map.of(), List.of(), List.of(), Storage.DEFAULTS, null, null, PodOptions.NONE);
+
+    /** Overrides without pod options. */
+    public ProfileOverrides(String image, String cpuGuarantee, String cpuLimit, String memoryGuarantee,
+                            String memoryLimit, Map<String, String> extraResourceLimits, List<Toleration> tolerations,
+                            Map<String, String> nodeSelector, NodeAffinity nodeAffinity, Map<String, String> env,
+                            List<Map<String, Object>> volumes, List<Map<String, Object>> volumeMounts, Storage storage,
+                            Duration idleTimeout, Duration startTimeout) {
+        this(image, cpuGuarantee, cpuLimit, memoryGuarantee, memoryLimit, extraResourceLimits, tolerations,
+                nodeSelector, nodeAffinity, env, volumes, volumeMounts, storage, idleTimeout, startTimeout,
+                PodOptions.NONE);
+    }
 }

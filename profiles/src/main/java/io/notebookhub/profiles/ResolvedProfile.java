@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * <p>Resource fields are Kubernetes quantities ({@code 500m}, {@code 2Gi}) already validated by the
  * profile parser, or null when not set. Volumes and mounts are Kubernetes objects in their JSON shape.
+ * {@code pod} holds the pod-level options ({@link PodOptions}); never null.
  */
 public record ResolvedProfile(
         String slug,
@@ -30,7 +31,20 @@ public record ResolvedProfile(
         Storage storage,
         Duration idleTimeout,
         Duration startTimeout,
-        Integer maxServers) {
+        Integer maxServers,
+        PodOptions pod) {
+
+    /** A resolved profile without pod options. */
+    public ResolvedProfile(String slug, String displayName, Map<String, String> choices, String image,
+                           String cpuGuarantee, String cpuLimit, String memoryGuarantee, String memoryLimit,
+                           Map<String, String> extraResourceLimits, List<Toleration> tolerations,
+                           Map<String, String> nodeSelector, NodeAffinity nodeAffinity, Map<String, String> env,
+                           List<Map<String, Object>> volumes, List<Map<String, Object>> volumeMounts, Storage storage,
+                           Duration idleTimeout, Duration startTimeout, Integer maxServers) {
+        this(slug, displayName, choices, image, cpuGuarantee, cpuLimit, memoryGuarantee, memoryLimit,
+                extraResourceLimits, tolerations, nodeSelector, nodeAffinity, env, volumes, volumeMounts, storage,
+                idleTimeout, startTimeout, maxServers, PodOptions.NONE);
+    }
 
     /** True when the profile asks for any extended resource with "gpu" in its name. */
     public boolean requestsGpu() {

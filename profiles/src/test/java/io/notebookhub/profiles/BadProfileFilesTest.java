@@ -38,7 +38,10 @@ class BadProfileFilesTest {
                         """, "a.yaml:3:1: unknown key \"colour\"; known keys: slug, display_name, description, default, "
                         + "allowed_users, allowed_groups, max_servers, options, image, cpu, memory, extra_resource_limits, "
                         + "tolerations, node_selector, node_affinity, env, volumes, volume_mounts, storage, idle_timeout, "
-                        + "start_timeout"),
+                        + "start_timeout, init_containers, extra_containers, lifecycle_hooks, extra_pod_config, "
+                        + "extra_container_config, image_pull_secrets, priority_class_name, scheduler_name, pod_affinity, "
+                        + "pod_anti_affinity, fs_group, fs_group_change_policy, service_account, "
+                        + "automount_service_account_token"),
                 bad("slug is required", """
                         display_name: Small
                         default: true

@@ -79,4 +79,32 @@ class ProfilesSchemaTest {
         assertThat(String.join("\n", problems)).contains("'dispaly_name' is not defined", "$.slug: does not match",
                 "$.memory.limit: does not match", "$.tolerations[0].operator: does not have a value in the enumeration");
     }
+
+    @Test
+    void acceptsThePodOptionsAndStorageTypesAndRefusesAMisspeltPodSpecField() throws IOException {
+        assertThat(problems("""
+                slug: team
+                storage: {type: static, static: {pvc_name: home-nfs, sub_path: "home/{username}"}}
+                init_containers: [{name: fetch, image: busybox, command: [ls]}]
+                extra_containers: [{name: side, image: busybox}]
+                lifecycle_hooks: {postStart: {exec: {command: [ls]}}}
+                extra_pod_config: {dnsPolicy: ClusterFirst, enableServiceLinks: null}
+                extra_container_config: {workingDir: /tmp}
+                image_pull_secrets: [team-registry]
+                priority_class_name: high
+                scheduler_name: default-scheduler
+                pod_affinity: {preferred: [{weight: 5, podAffinityTerm: {topologyKey: zone}}]}
+                pod_anti_affinity: {required: [{topologyKey: kubernetes.io/hostname}]}
+                fs_group: 100
+                fs_group_change_policy: OnRootMismatch
+                service_account: reader
+                automount_service_account_token: true
+                """)).isEmpty();
+
+        assertThat(String.join("\n", problems("""
+                slug: team
+                extra_pod_config: {dnsPolicyy: ClusterFirst}
+                storage: {type: nfs}
+                """))).contains("'dnsPolicyy' is not defined", "$.storage.type: does not have a value in the enumeration");
+    }
 }

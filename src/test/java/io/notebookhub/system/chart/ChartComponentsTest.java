@@ -161,7 +161,8 @@ class ChartComponentsTest {
                 entry("home_mount_path", "/home/jovyan"), entry("automount_service_account_token", false),
                 entry("delete_pvc_on_user_delete", false));
         assertThat(map(config, "spawner", "kubernetes", "storage")).containsOnly(
-                entry("capacity", "10Gi"), entry("storage_class", ""), entry("access_modes", List.of("ReadWriteOnce")));
+                entry("capacity", "10Gi"), entry("storage_class", ""), entry("access_modes", List.of("ReadWriteOnce")),
+                entry("type", "dynamic"), entry("static", Map.of("pvc_name", "", "sub_path", "{username}")));
         assertThat(map(config, "auth")).containsEntry("type", "dev");
         assertThat(map(config, "culler")).contains(entry("enabled", true), entry("timeout", 3600),
                 entry("every", 300), entry("max_age", 0), entry("cull_users", false), entry("policy", "activity"));

@@ -29,6 +29,11 @@ final class KubernetesKeys {
         m.put("storage_capacity", r.string(p + "storage.capacity", "10Gi"));
         m.put("storage_class", r.string(p + "storage.storage_class", ""));
         m.put("storage_access_modes", r.list(p + "storage.access_modes", List.of("ReadWriteOnce")));
+        m.put("storage_type", r.oneOf(p + "storage.type", "dynamic", java.util.Set.of("dynamic", "static", "none")));
+        m.put("storage_static_pvc_name", r.string(p + "storage.static.pvc_name", ""));
+        m.put("storage_static_sub_path", r.string(p + "storage.static.sub_path", "{username}"));
+        m.put("user_namespaces", r.bool(p + "user_namespaces.enabled", false));
+        m.put("user_namespace_template", r.string(p + "user_namespaces.template", "{hubnamespace}-{username}"));
         m.put("service_account", r.string(p + "service_account", ""));
         m.put("automount_service_account_token", r.bool(p + "automount_service_account_token", false));
         m.put("termination_grace_period", r.integer(p + "termination_grace_period", 30, 0, 3600));

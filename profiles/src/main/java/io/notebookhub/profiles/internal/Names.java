@@ -21,6 +21,15 @@ public final class Names {
         return Optional.empty();
     }
 
+    /** Object names such as Secrets, service accounts and priority classes. */
+    public static Optional<String> dnsSubdomainProblem(String what, String name) {
+        if (name.isEmpty() || name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+            return Optional.of(what + " \"" + name + "\" is not a valid Kubernetes object name (at most 253 "
+                    + "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)");
+        }
+        return Optional.empty();
+    }
+
     /** Label keys, taint keys and resource names: {@code [prefix/]name}. */
     public static Optional<String> qualifiedNameProblem(String what, String name) {
         String prefix = null;

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * Combines two levels of overrides, the later ({@code over}) winning. Maps merge key by key; lists whose items
  * have an identity (tolerations by key and effect, volumes and mounts by name) merge by that identity, a later
  * item replacing an earlier one in place; scalars replace. Node affinity terms are replaced per list, not
- * appended, because required terms are ORed: appending would widen where a pod may run.
+ * appended, because required terms are ORed: appending would widen where a pod may run. Pod options merge as
+ * {@link PodOptionsMerger} says.
  *
  * <p>Pure: never changes its inputs and always returns new collections, so no call sees another's result.
  */
@@ -47,9 +48,13 @@ public final class OverridesMerger {
                         pick(base.storage().capacity(), over.storage().capacity()),
                         pick(base.storage().storageClass(), over.storage().storageClass()),
                         pick(base.storage().accessModes(), over.storage().accessModes()),
-                        pick(base.storage().homeMountPath(), over.storage().homeMountPath())),
+                        pick(base.storage().homeMountPath(), over.storage().homeMountPath()),
+                        pick(base.storage().type(), over.storage().type()),
+                        pick(base.storage().staticPvcName(), over.storage().staticPvcName()),
+                        pick(base.storage().staticSubPath(), over.storage().staticSubPath())),
                 pick(base.idleTimeout(), over.idleTimeout()),
-                pick(base.startTimeout(), over.startTimeout()));
+                pick(base.startTimeout(), over.startTimeout()),
+                PodOptionsMerger.merge(base.pod(), over.pod()));
     }
 
     private static <T> T pick(T base, T over) {
@@ -87,8 +92,9 @@ public final class OverridesMerger {
                 tolerations, Collections.unmodifiableMap(selector), o.nodeAffinity(),
                 Collections.unmodifiableMap(env), deepList(o.volumes(), s), deepList(o.volumeMounts(), s),
                 new Storage(s.apply(st.capacity()), s.apply(st.storageClass()), st.accessModes(),
-                        s.apply(st.homeMountPath())),
-                o.idleTimeout(), o.startTimeout());
+                        s.apply(st.homeMountPath()), st.type(), s.apply(st.staticPvcName()),
+                        s.apply(st.staticSubPath())),
+                o.idleTimeout(), o.startTimeout(), PodOptionsMerger.substitute(o.pod(), s));
     }
 
     @SuppressWarnings("unchecked")

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -23,17 +24,20 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@link ProfileOverrides}, checking each against Kubernetes' own rules.
  */
 public final class OverridesReader {
-    public static final List<String> KEYS = List.of("image", "cpu", "memory", "extra_resource_limits", "tolerations",
-            "node_selector", "node_affinity", "env", "volumes", "volume_mounts", "storage", "idle_timeout",
-            "start_timeout");
+    public static final List<String> KEYS = Stream.concat(Stream.of("image", "cpu", "memory",
+            "extra_resource_limits", "tolerations", "node_selector", "node_affinity", "env", "volumes",
+            "volume_mounts", "storage", "idle_timeout", "start_timeout"), PodOptionsReader.KEYS.stream()).toList();
     /** Placeholder replaced by the user's free text in an unlisted choice's overrides. */
     public static final String VALUE_PLACEHOLDER = "{value}";
 
     private static final List<String> RESOURCE_KEYS = List.of("guarantee", "limit");
     private static final List<String> MOUNT_KEYS = List.of("name", "mountPath", "readOnly", "subPath", "subPathExpr",
             "mountPropagation", "recursiveReadOnly");
-    private static final List<String> STORAGE_KEYS = List.of("capacity", "storage_class", "access_modes",
-            "home_mount_path");
+    private static final List<String> STORAGE_KEYS = List.of("type", "capacity", "storage_class", "access_modes",
+            "home_mount_path", "static");
+    private static final List<String> STATIC_KEYS = List.of("pvc_name", "sub_path");
+    /** What a static claim's {@code sub_path} may name: the user's safe name (as Zero to JupyterHub's). */
+    private static final String USERNAME_PLACEHOLDER = "{username}";
     private static final List<String> ACCESS_MODES = List.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
             "ReadWriteOncePod");
     private static final Duration MAX_DURATION = Duration.ofDays(30);
@@ -41,10 +45,12 @@ public final class OverridesReader {
     private final YamlNodes yaml;
 
     private final SchedulingReader scheduling;
+    private final PodOptionsReader pod;
 
     public OverridesReader(YamlNodes yaml) {
         this.yaml = yaml;
         this.scheduling = new SchedulingReader(yaml);
+        this.pod = new PodOptionsReader(yaml);
     }
 
     /**
@@ -88,7 +94,7 @@ public final class OverridesReader {
             }
         }
         return new ProfileOverrides(image, cpu[0], cpu[1], memory[0], memory[1], extra, tolerations, nodeSelector,
-                affinity, env, volumes, mounts, storage, idle, start);
+                affinity, env, volumes, mounts, storage, idle, start, pod.read(fields, prefix));
     }
 
     private String[] resources(Node node, String path, boolean templated) {
@@ -272,8 +278,8 @@ public final class OverridesReader {
     }
 
     private Storage storage(Node node, String path, boolean templated) {
-        Map<String, Field> f = yaml.fields(node, path, STORAGE_KEYS, "a mapping (capacity, storage_class, "
-                + "access_modes, home_mount_path)");
+        Map<String, Field> f = yaml.fields(node, path, STORAGE_KEYS, "a mapping (type, capacity, storage_class, "
+                + "access_modes, home_mount_path, static)");
         if (f == null) {
             return Storage.DEFAULTS;
         }
@@ -309,7 +315,48 @@ public final class OverridesReader {
                 home = null;
             }
         }
-        return new Storage(capacity, storageClass, modes, home);
+        String type = f.containsKey("type") ? yaml.oneOf(f.get("type").value(), path + ".type", "a storage type",
+                Storage.TYPES) : null;
+        String[] claim = f.containsKey("static") ? staticClaim(f.get("static").value(), path + ".static", templated)
+                : new String[] {null, null};
+        return new Storage(capacity, storageClass, modes, home, type, claim[0], claim[1]);
+    }
+
+    /** {@code static: {pvc_name, sub_path}}: an existing claim and the user's folder in it. */
+    private String[] staticClaim(Node node, String path, boolean templated) {
+        String[] out = {null, null};
+        Map<String, Field> f = yaml.fields(node, path, STATIC_KEYS, "a mapping (pvc_name, sub_path)");
+        if (f == null) {
+            return out;
+        }
+        if (f.containsKey("pvc_name")) {
+            Node v = f.get("pvc_name").value();
+            String name = yaml.nonEmptyString(v, path + ".pvc_name");
+            Optional<String> p = name == null || (templated && name.contains(VALUE_PLACEHOLDER)) ? Optional.empty()
+                    : Names.dnsSubdomainProblem("claim name", name);
+            if (p.isPresent()) {
+                yaml.error(v, path + ".pvc_name", p.get());
+            } else {
+                out[0] = name;
+            }
+        }
+        if (f.containsKey("sub_path")) {
+            Node v = f.get("sub_path").value();
+            String sub = yaml.string(v, path + ".sub_path");
+            if (sub != null) {
+                String bare = sub.replace(USERNAME_PLACEHOLDER, "u").replace(VALUE_PLACEHOLDER, "v");
+                if (sub.startsWith("/") || List.of(bare.split("/")).contains("..")) {
+                    yaml.error(v, path + ".sub_path", "\"" + sub + "\" must be a relative path inside the claim "
+                            + "(no leading / and no ..)");
+                } else if (bare.contains("{") || bare.contains("}")) {
+                    yaml.error(v, path + ".sub_path", "\"" + sub + "\" uses an unknown placeholder; the one known is "
+                            + USERNAME_PLACEHOLDER + (templated ? " (and " + VALUE_PLACEHOLDER + ")" : ""));
+                } else {
+                    out[1] = sub;
+                }
+            }
+        }
+        return out;
     }
 
     private Duration duration(Node node, String path, Duration min) {

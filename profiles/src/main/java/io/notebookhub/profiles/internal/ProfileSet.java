@@ -102,7 +102,7 @@ public final class ProfileSet {
                 combined.memoryLimit(), combined.extraResourceLimits(), combined.tolerations(),
                 combined.nodeSelector(), combined.nodeAffinity(), combined.env(), combined.volumes(),
                 combined.volumeMounts(), combined.storage(), combined.idleTimeout(), combined.startTimeout(),
-                profile.maxServers());
+                profile.maxServers(), combined.pod());
     }
 
     private static String describe(Map<String, String> chosen) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.notebookhub.profiles.PodOptions;
 import io.notebookhub.profiles.ResolvedProfile;
 import io.notebookhub.profiles.Toleration;
 import java.time.Duration;
@@ -45,7 +46,13 @@ public final class ResolvedProfileYaml {
         putIfSet(storage, "storage_class", r.storage().storageClass());
         putIfSet(storage, "access_modes", r.storage().accessModes());
         putIfSet(storage, "home_mount_path", r.storage().homeMountPath());
+        putIfSet(storage, "type", r.storage().type());
+        Map<String, Object> claim = new LinkedHashMap<>();
+        putIfSet(claim, "pvc_name", r.storage().staticPvcName());
+        putIfSet(claim, "sub_path", r.storage().staticSubPath());
+        putIfSet(storage, "static", claim);
         putIfSet(out, "storage", storage);
+        pod(out, r.pod());
         putIfSet(out, "idle_timeout", duration(r.idleTimeout()));
         putIfSet(out, "start_timeout", duration(r.startTimeout()));
         putIfSet(out, "max_servers", r.maxServers());
@@ -54,6 +61,30 @@ public final class ResolvedProfileYaml {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a resolved profile holds only plain values", e);
         }
+    }
+
+    private static void pod(Map<String, Object> out, PodOptions p) {
+        putIfSet(out, "init_containers", p.initContainers());
+        putIfSet(out, "extra_containers", p.extraContainers());
+        putIfSet(out, "lifecycle_hooks", p.lifecycleHooks());
+        putIfSet(out, "extra_pod_config", p.extraPodConfig());
+        putIfSet(out, "extra_container_config", p.extraContainerConfig());
+        putIfSet(out, "image_pull_secrets", p.imagePullSecrets());
+        putIfSet(out, "priority_class_name", p.priorityClassName());
+        putIfSet(out, "scheduler_name", p.schedulerName());
+        putIfSet(out, "pod_affinity", affinity(p.podAffinity()));
+        putIfSet(out, "pod_anti_affinity", affinity(p.podAntiAffinity()));
+        putIfSet(out, "fs_group", p.fsGroup());
+        putIfSet(out, "fs_group_change_policy", p.fsGroupChangePolicy());
+        putIfSet(out, "service_account", p.serviceAccount());
+        putIfSet(out, "automount_service_account_token", p.automountServiceAccountToken());
+    }
+
+    private static Map<String, Object> affinity(PodOptions.AffinityTerms terms) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "required", terms.required());
+        putIfSet(m, "preferred", terms.preferred());
+        return m;
     }
 
     private static Map<String, Object> pair(String guarantee, String limit) {

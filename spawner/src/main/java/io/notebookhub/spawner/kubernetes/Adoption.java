@@ -69,7 +69,7 @@ final class Adoption {
                     : "it has stopped (" + PodFailures.describe(pod) + ")";
             ServerId owner = HubLabels.serverOf(pod).orElse(new ServerId("?", name));
             Mdc.run(Mdc.of(owner), () -> log.info("Deleting pod {} because {}", name, why));
-            deletions.add(kube.deletePod(name, kube.config().terminationGracePeriod())
+            deletions.add(kube.deletePod(pod.getMetadata().getNamespace(), name, kube.config().terminationGracePeriod())
                     .onFailure(err -> Mdc.run(Mdc.of(owner),
                             () -> log.warn("Could not delete pod {}: {}", name, err.getMessage()))));
         }
@@ -127,7 +127,8 @@ final class Adoption {
                 .map(url -> new SpawnedServer(url, state(server, kube.watch().pod(name).orElse(pod))))
                 .recover(err -> {
                     Mdc.run(mdc, () -> log.info("Deleting pod {}: {}", name, err.getMessage()));
-                    return Mdc.with(mdc, () -> kube.deletePodAndWait(name, Duration.ZERO))
+                    return Mdc.with(mdc, () -> kube.deletePodAndWait(pod.getMetadata().getNamespace(), name,
+                            Duration.ZERO))
                             .transform(ar -> Future.failedFuture(err));
                 });
         return Optional.of(adopted);
@@ -139,6 +140,6 @@ final class Adoption {
 
     private Map<String, Object> state(ServerId server, Pod pod) {
         return Map.of("profile", HubLabels.profileOf(pod), "pod", pod.getMetadata().getName(), "namespace",
-                kube.config().namespace(), "pvc", SafeNames.pvcName(server.user()));
+                pod.getMetadata().getNamespace(), "pvc", SafeNames.pvcName(server.user()));
     }
 }

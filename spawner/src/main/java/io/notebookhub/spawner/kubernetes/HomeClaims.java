@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.notebookhub.profiles.Storage;
 import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.kubernetes.model.HubLabels;
+import io.notebookhub.spawner.kubernetes.model.Namespaces;
 import io.notebookhub.spawner.kubernetes.model.PvcManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
@@ -33,7 +34,7 @@ final class HomeClaims {
     Future<Optional<String>> find(String user) {
         String name = SafeNames.pvcName(user);
         String legacy = SafeNames.legacyPvcName(user);
-        return get(name).compose(claim -> {
+        return get(user, name).compose(claim -> {
             if (claim != null) {
                 return owned(claim, user).map(Optional::of);
             }
@@ -41,7 +42,7 @@ final class HomeClaims {
                 return Future.succeededFuture(Optional.<String>empty());
             }
             // Another user's claim under the old name is simply not this user's: they get a claim of their own.
-            return get(legacy).map(old -> old != null && HubLabels.userOf(old).map(user::equals).orElse(false)
+            return get(user, legacy).map(old -> old != null && HubLabels.userOf(old).map(user::equals).orElse(false)
                     ? Optional.of(legacy) : Optional.<String>empty());
         });
     }
@@ -56,7 +57,7 @@ final class HomeClaims {
         PersistentVolumeClaim pvc = PvcManifests.pvc(user, storage, kube.config());
         String name = pvc.getMetadata().getName();
         return kube.api().call("create PVC " + name,
-                        () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace())
+                        () -> kube.client().persistentVolumeClaims().inNamespace(Namespaces.of(user, kube.config()))
                                 .resource(pvc).create())
                 .map(created -> name)
                 .recover(err -> {
@@ -70,9 +71,9 @@ final class HomeClaims {
                 });
     }
 
-    private Future<PersistentVolumeClaim> get(String name) {
+    private Future<PersistentVolumeClaim> get(String user, String name) {
         return kube.api().call("get PVC " + name, () -> kube.client().persistentVolumeClaims()
-                .inNamespace(kube.config().namespace()).withName(name).get());
+                .inNamespace(Namespaces.of(user, kube.config())).withName(name).get());
     }
 
     private static Future<String> owned(PersistentVolumeClaim claim, String user) {

@@ -10,6 +10,8 @@ import io.notebookhub.spawner.SpawnProgress;
 import io.notebookhub.spawner.SpawnRequest;
 import io.notebookhub.spawner.SpawnedServer;
 import io.notebookhub.spawner.Spawner;
+import io.notebookhub.spawner.StateValues;
+import io.notebookhub.spawner.kubernetes.model.Namespaces;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
 import io.notebookhub.spawner.kubernetes.ops.Mdc;
@@ -53,7 +55,8 @@ public final class KubernetesSpawner implements Spawner {
 
     private KubernetesSpawner(Vertx vertx, KubernetesClient client, KubernetesSpawnerConfig config, boolean owns) {
         ApiCalls api = new ApiCalls(vertx, "notebookhub-kubernetes", config.workerPoolSize(), config.apiRetryTimeout());
-        this.kube = new Kube(vertx, client, api, new ClusterWatch(client, config), config);
+        this.kube = new Kube(vertx, client, api, new ClusterWatch(client, config), config,
+                new UserNamespaces(vertx, client, api, config));
         this.ownsClient = owns;
     }
 
@@ -95,8 +98,8 @@ public final class KubernetesSpawner implements Spawner {
     /** The pod name is derived from the server's name, so it is known before the pod exists. */
     @Override
     public Map<String, Object> intent(ServerId server) {
-        return Map.of("pod", SafeNames.podName(server), "namespace", kube.config().namespace(), "pvc",
-                SafeNames.pvcName(server.user()));
+        return Map.of("pod", SafeNames.podName(server), "namespace", Namespaces.of(server.user(), kube.config()),
+                "pvc", SafeNames.pvcName(server.user()));
     }
 
     @Override
@@ -130,7 +133,9 @@ public final class KubernetesSpawner implements Spawner {
             flow.cancel("The server was stopped while it was starting.");
         }
         Mdc.run(mdc, () -> log.info("Stopping pod {}", podName));
-        return Mdc.with(mdc, () -> kube.deletePodAndWait(podName, kube.config().terminationGracePeriod()))
+        String namespace = StateValues.text(state, "namespace").orElseGet(() -> Namespaces.of(server.user(),
+                kube.config()));
+        return Mdc.with(mdc, () -> kube.deletePodAndWait(namespace, podName, kube.config().terminationGracePeriod()))
                 .onSuccess(v -> Mdc.run(mdc, () -> log.info("Pod {} is gone; home volume kept", podName)))
                 .onComplete(ar -> stopping.remove(podName));
     }
@@ -193,7 +198,7 @@ public final class KubernetesSpawner implements Spawner {
                     String pvc = found.get();
                     Mdc.run(mdc, () -> log.info("Deleting PVC {} of deleted user {}", pvc, user));
                     return Mdc.with(mdc, () -> kube.api().call("delete PVC " + pvc,
-                            () -> kube.client().persistentVolumeClaims().inNamespace(kube.config().namespace())
+                            () -> kube.client().persistentVolumeClaims().inNamespace(Namespaces.of(user, kube.config()))
                                     .withName(pvc).delete())).mapEmpty();
                 });
     }

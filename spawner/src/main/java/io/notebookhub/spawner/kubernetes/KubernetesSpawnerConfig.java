@@ -43,6 +43,13 @@ import java.util.regex.Pattern;
  * @param componentLabel value of {@code app.kubernetes.io/component} on user pods
  * @param extraLabels added to pods and PVCs
  * @param extraAnnotations added to pods and PVCs
+ * @param storageType home volume: {@code dynamic} (a PVC per user), {@code static} (one existing claim, a folder per
+ *                    user) or {@code none}, unless the profile says otherwise
+ * @param staticPvcName with {@code static}: the existing claim, unless the profile names one
+ * @param staticSubPath with {@code static}: the user's folder in it; {@code {username}} is the user's safe name
+ * @param userNamespaces each user's pods and claim live in a namespace of their own, created on first spawn
+ * @param userNamespaceTemplate that namespace's name; {@code {hubnamespace}} is {@code namespace}, {@code {username}}
+ *                              the user's safe name
  */
 public record KubernetesSpawnerConfig(
         String namespace,
@@ -71,11 +78,19 @@ public record KubernetesSpawnerConfig(
         String hubInstance,
         String componentLabel,
         Map<String, String> extraLabels,
-        Map<String, String> extraAnnotations) {
+        Map<String, String> extraAnnotations,
+        String storageType,
+        String staticPvcName,
+        String staticSubPath,
+        boolean userNamespaces,
+        String userNamespaceTemplate) {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[mkEPTG]|e[0-9]+)?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Set<String> STORAGE_TYPES = Set.of("dynamic", "static", "none");
     private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
     private static final Set<String> ACCESS_MODES =
             Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod");
@@ -111,6 +126,26 @@ public record KubernetesSpawnerConfig(
         extraLabels.forEach((k, v) -> require(LABEL_VALUE.matcher(v).matches() && v.length() <= 63,
                 "extraLabels." + k, "a label value", v));
         extraAnnotations = Map.copyOf(Objects.requireNonNullElse(extraAnnotations, Map.of()));
+        require(STORAGE_TYPES.contains(storageType), "storageType", "one of " + STORAGE_TYPES, storageType);
+        require(staticPvcName == null || DNS_SUBDOMAIN.matcher(staticPvcName).matches(), "staticPvcName",
+                "a claim name", staticPvcName);
+        require(staticSubPath != null && !staticSubPath.startsWith("/") && !List.of(staticSubPath.split("/"))
+                .contains(".."), "staticSubPath", "a relative path inside the claim", staticSubPath);
+        require(userNamespaceTemplate != null && userNamespaceTemplate.contains("{username}")
+                && longestNamespace(namespace, userNamespaceTemplate).length() <= 63
+                && DNS_LABEL.matcher(longestNamespace(namespace, userNamespaceTemplate)).matches(),
+                "userNamespaceTemplate", "a template with {username} giving DNS labels of at most 63 characters "
+                + "(a safe user name has up to 26)", userNamespaceTemplate);
+    }
+
+    /** The namespace of the user's pods and claim: {@link #namespace} unless user namespaces are on. */
+    public String namespaceFor(String safeUser) {
+        return userNamespaces ? userNamespaceTemplate.replace("{hubnamespace}", namespace)
+                .replace("{username}", safeUser) : namespace;
+    }
+
+    private static String longestNamespace(String namespace, String template) {
+        return template.replace("{hubnamespace}", String.valueOf(namespace)).replace("{username}", "a".repeat(26));
     }
 
     /** The defaults a Zero-to-JupyterHub user expects, in {@code namespace}. */
@@ -163,6 +198,11 @@ public record KubernetesSpawnerConfig(
         m.put("componentLabel", componentLabel);
         m.put("extraLabels", extraLabels);
         m.put("extraAnnotations", extraAnnotations);
+        m.put("storageType", storageType);
+        m.put("staticPvcName", staticPvcName);
+        m.put("staticSubPath", staticSubPath);
+        m.put("userNamespaces", userNamespaces);
+        m.put("userNamespaceTemplate", userNamespaceTemplate);
         return m;
     }
 
@@ -221,6 +261,11 @@ public record KubernetesSpawnerConfig(
             values.put("componentLabel", "singleuser-server");
             values.put("extraLabels", Map.of());
             values.put("extraAnnotations", Map.of());
+            values.put("storageType", "dynamic");
+            values.put("staticPvcName", null);
+            values.put("staticSubPath", "{username}");
+            values.put("userNamespaces", false);
+            values.put("userNamespaceTemplate", "{hubnamespace}-{username}");
         }
 
         public Builder namespace(String v) { return set("namespace", v); }
@@ -250,6 +295,11 @@ public record KubernetesSpawnerConfig(
         public Builder componentLabel(String v) { return set("componentLabel", v); }
         public Builder extraLabels(Map<String, String> v) { return set("extraLabels", v); }
         public Builder extraAnnotations(Map<String, String> v) { return set("extraAnnotations", v); }
+        public Builder storageType(String v) { return set("storageType", v); }
+        public Builder staticPvcName(String v) { return set("staticPvcName", v); }
+        public Builder staticSubPath(String v) { return set("staticSubPath", v); }
+        public Builder userNamespaces(boolean v) { return set("userNamespaces", v); }
+        public Builder userNamespaceTemplate(String v) { return set("userNamespaceTemplate", v); }
 
         private Builder set(String key, Object raw) {
             Object def = values.get(key);
@@ -266,7 +316,9 @@ public record KubernetesSpawnerConfig(
                     (Duration) values.get("terminationGracePeriod"), (Boolean) values.get("deletePvcOnUserDelete"),
                     (Duration) values.get("informerSyncTimeout"), (Duration) values.get("apiRetryTimeout"),
                     (Integer) values.get("workerPoolSize"), (Boolean) values.get("failOnUnschedulable"),
-                    str("hubInstance"), str("componentLabel"), map("extraLabels"), map("extraAnnotations"));
+                    str("hubInstance"), str("componentLabel"), map("extraLabels"), map("extraAnnotations"),
+                    str("storageType"), str("staticPvcName"), str("staticSubPath"),
+                    (Boolean) values.get("userNamespaces"), str("userNamespaceTemplate"));
         }
 
         private String str(String k) { return (String) values.get(k); }

@@ -6,7 +6,9 @@ import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.SpawnProgress;
 import io.notebookhub.spawner.SpawnRequest;
 import io.notebookhub.spawner.SpawnedServer;
+import io.notebookhub.spawner.kubernetes.model.HomeVolume;
 import io.notebookhub.spawner.kubernetes.model.HubLabels;
+import io.notebookhub.spawner.kubernetes.model.Namespaces;
 import io.notebookhub.spawner.kubernetes.model.PodManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
@@ -32,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One spawn: {@code ensurePvc -> createPod -> awaitReady -> awaitAnswer}, and on any failure the pod it made is
+ * One spawn: {@code ensureNamespace -> ensurePvc -> createPod -> awaitReady -> awaitAnswer} (the namespace only with
+ * user namespaces, the PVC only for a dynamic home), and on any failure the pod it made is
  * removed (the PVC never is). Readiness and failures come from the shared informers; only the last step asks the
  * server itself, over HTTP, whether it answers.
  */
@@ -48,6 +51,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     private final Consumer<SpawnProgress> progress;
     private final Map<String, String> mdc;
     private final String podName;
+    private final String namespace;
     private final Promise<String> ready = Promise.promise();
     private final Set<String> seenEvents = new HashSet<>();
     private volatile String podUid;
@@ -66,6 +70,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         this.progress = progress;
         this.mdc = Mdc.of(request.server());
         this.podName = SafeNames.podName(request.server());
+        this.namespace = Namespaces.of(request.server().user(), kube.config());
     }
 
     String podName() {
@@ -75,17 +80,25 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     Map<String, Object> state() {
         KubernetesSpawnerConfig config = kube.config();
         return Map.of("profile", Objects.requireNonNullElse(request.profile().slug(), ""), "pod", podName,
-                "namespace", config.namespace(), "pvc",
+                "namespace", namespace, "pvc",
                 claimName != null ? claimName : SafeNames.pvcName(request.server().user()));
     }
 
     Future<SpawnedServer> run() {
+        HomeVolume home;
+        try {
+            home = HomeVolume.of(request.server().user(), request.profile().storage(), kube.config());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new SpawnFailedException("Profile " + request.profile().slug()
+                    + " cannot be started: " + e.getMessage() + ".", e));
+        }
         report(0, "Server requested");
         long timer = kube.vertx().setTimer(Math.max(1, request.startTimeout().toMillis()), t -> {
             timedOut = true;
             fail(timeoutReason());
         });
-        return ensurePvc()
+        return kube.namespaces().ensure(request.server().user(), mdc)
+                .compose(v -> home.isPerUserClaim() ? ensurePvc() : Future.succeededFuture())
                 .compose(v -> createPod())
                 .compose(pod -> awaitReady(pod))
                 .compose(url -> awaitAnswer(url))
@@ -154,7 +167,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
      */
     private Future<Pod> leftover(Pod wanted) {
         return Mdc.with(mdc, () -> kube.api().call("get pod " + podName,
-                () -> kube.client().pods().inNamespace(kube.config().namespace()).withName(podName).get()))
+                () -> kube.client().pods().inNamespace(namespace).withName(podName).get()))
                 .compose(existing -> {
                     if (existing != null && !HubLabels.serverOf(existing).map(request.server()::equals).orElse(false)) {
                         // Names come from a hash; a pod of that name that is not this server's is never ours to
@@ -169,7 +182,8 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                         return Future.succeededFuture(existing);
                     }
                     Mdc.run(mdc, () -> log.warn("Replacing leftover pod {}", podName));
-                    return kube.deletePodAndWait(podName, CLEANUP_GRACE).compose(v -> kube.createPod(wanted));
+                    return kube.deletePodAndWait(namespace, podName, CLEANUP_GRACE)
+                            .compose(v -> kube.createPod(wanted));
                 });
     }
 
@@ -317,7 +331,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         if (!podRequested) {
             return Future.failedFuture(failure);
         }
-        return Mdc.with(mdc, () -> kube.deletePodAndWait(podName, CLEANUP_GRACE))
+        return Mdc.with(mdc, () -> kube.deletePodAndWait(namespace, podName, CLEANUP_GRACE))
                 .transform(ar -> {
                     if (ar.failed()) {
                         Mdc.run(mdc, () -> log.warn("Could not remove pod {} after a failed spawn: {}", podName,

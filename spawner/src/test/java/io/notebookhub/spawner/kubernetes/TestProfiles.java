@@ -1,6 +1,8 @@
 package io.notebookhub.spawner.kubernetes;
 
 import io.notebookhub.profiles.NodeAffinity;
+import io.notebookhub.profiles.ProfileOverrides;
+import io.notebookhub.profiles.ProfileOverridesYaml;
 import io.notebookhub.profiles.ResolvedProfile;
 import io.notebookhub.profiles.Storage;
 import io.notebookhub.profiles.Toleration;
@@ -46,6 +48,15 @@ final class TestProfiles {
                 List.of(Map.of("name", "shm", "mountPath", "/dev/shm")),
                 new Storage("50Gi", "fast-ssd", List.of("ReadWriteOnce"), null),
                 Duration.ofMinutes(30), Duration.ofMinutes(10), 1);
+    }
+
+    /** A profile written as an admin writes it (profile keys in YAML), resolved with no global defaults. */
+    static ResolvedProfile fromYaml(String slug, String yaml) {
+        ProfileOverrides o = ProfileOverridesYaml.parse(slug + ".yaml", yaml);
+        return new ResolvedProfile(slug, slug, Map.of(), o.image(), o.cpuGuarantee(), o.cpuLimit(),
+                o.memoryGuarantee(), o.memoryLimit(), o.extraResourceLimits(), o.tolerations(), o.nodeSelector(),
+                o.nodeAffinity(), o.env(), o.volumes(), o.volumeMounts(), o.storage(), o.idleTimeout(),
+                o.startTimeout(), null, o.pod());
     }
 
     /** The environment the hub passes, for the default server or a named one. */

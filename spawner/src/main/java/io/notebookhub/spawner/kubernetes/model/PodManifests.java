@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,6 +18,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.notebookhub.profiles.PodOptions;
 import io.notebookhub.profiles.ResolvedProfile;
 import io.notebookhub.spawner.ServerId;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
@@ -30,7 +30,8 @@ import java.util.TreeMap;
 
 /**
  * The user's pod as a pure function of (server, resolved profile, JupyterHub's env, config). No client,
- * no I/O: what this returns is exactly what the spawner sends.
+ * no I/O: what this returns is exactly what the spawner sends. The profile's pod options are applied last
+ * ({@link PodOptionsManifests}).
  */
 public final class PodManifests {
     /** The container's name; failure classification and readiness look for it. */
@@ -40,6 +41,9 @@ public final class PodManifests {
 
     private PodManifests() {}
 
+    /**
+     * @throws IllegalArgumentException when the profile cannot make a pod (static storage without a claim name)
+     */
     public static Pod pod(ServerId server, ResolvedProfile profile, Map<String, String> hubEnv,
                           KubernetesSpawnerConfig config) {
         return pod(server, profile, hubEnv, config, SafeNames.pvcName(server.user()));
@@ -49,23 +53,26 @@ public final class PodManifests {
     public static Pod pod(ServerId server, ResolvedProfile profile, Map<String, String> hubEnv,
                           KubernetesSpawnerConfig config, String claimName) {
         String image = profile.image() != null && !profile.image().isBlank() ? profile.image() : config.image();
-        return new PodBuilder()
+        PodOptions options = profile.pod() != null ? profile.pod() : PodOptions.NONE;
+        HomeVolume home = HomeVolume.of(server.user(), profile.storage(), config);
+        if (home.isPerUserClaim() && claimName != null) {
+            home = new HomeVolume(home.type(), claimName, home.subPath());
+        }
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                     .withName(SafeNames.podName(server))
-                    .withNamespace(config.namespace())
+                    .withNamespace(Namespaces.of(server.user(), config))
                     .withLabels(HubLabels.pod(server, profile.slug(), config))
                     .withAnnotations(HubLabels.podAnnotations(server, profile.slug(), config))
                 .endMetadata()
                 .withNewSpec()
-                    .withContainers(container(profile, hubEnv, image, config))
-                    .withVolumes(volumes(claimName, profile))
+                    .withContainers(PodOptionsManifests.applyToNotebook(
+                            container(profile, hubEnv, image, home, config), options))
+                    .withVolumes(volumes(home, profile))
                     .withRestartPolicy("OnFailure")
                     .withTerminationGracePeriodSeconds(config.terminationGracePeriod().toSeconds())
-                    .withServiceAccountName(config.serviceAccount())
-                    .withAutomountServiceAccountToken(config.automountServiceAccountToken())
                     // Service links put one env var per Service into every pod; with many users that is noise.
                     .withEnableServiceLinks(false)
-                    .withImagePullSecrets(config.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
                     .withNodeSelector(profile.nodeSelector().isEmpty() ? null : new TreeMap<>(profile.nodeSelector()))
                     .withTolerations(tolerations(profile))
                     .withAffinity(affinity(profile))
@@ -73,11 +80,13 @@ public final class PodManifests {
                         .withRunAsNonRoot(true)
                         .withRunAsUser(config.uid())
                         .withRunAsGroup(config.gid())
-                        .withFsGroup(config.fsGroup())
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
                 .endSpec()
                 .build();
+        PodOptionsManifests.applyToSpec(pod.getSpec(), options, config);
+        pod.setSpec(PodOptionsManifests.applyExtraPodConfig(pod.getSpec(), options));
+        return pod;
     }
 
     /** The URL the server binds, for {@code JUPYTERHUB_SERVICE_URL}: all interfaces, the pod's port, the prefix. */
@@ -92,7 +101,7 @@ public final class PodManifests {
     }
 
     private static Container container(ResolvedProfile profile, Map<String, String> hubEnv, String image,
-                                       KubernetesSpawnerConfig config) {
+                                       HomeVolume home, KubernetesSpawnerConfig config) {
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image)
@@ -107,7 +116,7 @@ public final class PodManifests {
                 .endReadinessProbe()
                 .withEnv(env(profile, hubEnv, image, config))
                 .withResources(resources(profile))
-                .withVolumeMounts(volumeMounts(profile, config))
+                .withVolumeMounts(volumeMounts(profile, home, config))
                 .withNewSecurityContext()
                     .withRunAsNonRoot(true)
                     .withRunAsUser(config.uid())
@@ -167,20 +176,26 @@ public final class PodManifests {
         }
     }
 
-    private static List<VolumeMount> volumeMounts(ResolvedProfile profile, KubernetesSpawnerConfig config) {
-        String home = profile.storage() != null && profile.storage().homeMountPath() != null
+    private static List<VolumeMount> volumeMounts(ResolvedProfile profile, HomeVolume home,
+                                                  KubernetesSpawnerConfig config) {
+        String path = profile.storage() != null && profile.storage().homeMountPath() != null
                 ? profile.storage().homeMountPath() : config.homeMountPath();
         List<VolumeMount> mounts = new ArrayList<>();
-        mounts.add(new VolumeMountBuilder().withName(HOME_VOLUME).withMountPath(home).build());
+        if (home.claimName() != null) {
+            mounts.add(new VolumeMountBuilder().withName(HOME_VOLUME).withMountPath(path).withSubPath(home.subPath())
+                    .build());
+        }
         profile.volumeMounts().forEach(m -> mounts.add(JSON.convertValue(m, VolumeMount.class)));
         return mounts;
     }
 
-    private static List<Volume> volumes(String claimName, ResolvedProfile profile) {
+    private static List<Volume> volumes(HomeVolume home, ResolvedProfile profile) {
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName(HOME_VOLUME)
-                .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
-                .build());
+        if (home.claimName() != null) {
+            volumes.add(new VolumeBuilder().withName(HOME_VOLUME)
+                    .withNewPersistentVolumeClaim().withClaimName(home.claimName()).endPersistentVolumeClaim()
+                    .build());
+        }
         profile.volumes().forEach(v -> volumes.add(JSON.convertValue(v, Volume.class)));
         return volumes;
     }

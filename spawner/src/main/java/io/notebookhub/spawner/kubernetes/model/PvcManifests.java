@@ -7,7 +7,10 @@ import io.notebookhub.profiles.Storage;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import java.util.Map;
 
-/** The user's home volume claim as a pure function of (user, the profile's storage, config). */
+/**
+ * The user's home volume claim as a pure function of (user, the profile's storage, config). Only a {@code dynamic}
+ * home has one ({@link HomeVolume#isPerUserClaim()}); a static claim exists already and {@code none} has none.
+ */
 public final class PvcManifests {
     private PvcManifests() {}
 
@@ -22,7 +25,7 @@ public final class PvcManifests {
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata()
                     .withName(SafeNames.pvcName(user))
-                    .withNamespace(config.namespace())
+                    .withNamespace(Namespaces.of(user, config))
                     .withLabels(HubLabels.pvc(user, config))
                     .withAnnotations(HubLabels.annotations(user, null, config))
                 .endMetadata()

@@ -23,13 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's view of its pods and their events: one shared pod informer (label-selected to this hub's
- * user pods) and one event informer for the namespace. Reads come from the caches; interested parties
+ * user pods) and one event informer for the namespace; with user namespaces both watch every namespace (the pods
+ * still label-selected, the events limited to pods'). Reads come from the caches; interested parties
  * register per pod name and are called on the informer thread, so they must be quick.
  */
 public final class ClusterWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
     private static final String BY_POD = "byPod";
     private static final String BY_CLAIM = "byClaim";
+    private static final String BY_NAME = "byName";
 
     /** Told about one pod: its new state (null once deleted) and each new event about it. */
     public interface PodListener {
@@ -64,8 +66,11 @@ public final class ClusterWatch implements AutoCloseable {
      */
     public Future<Void> start(Vertx vertx) {
         this.vertx = vertx;
-        pods = client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config))
+        pods = (config.userNamespaces() ? client.pods().inAnyNamespace().withLabels(HubLabels.podSelector(config))
+                : client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config)))
                 .runnableInformer(0);
+        // Pod names are unique per hub (they carry the user's safe name), whichever namespace the pod is in.
+        pods.addIndexers(Map.of(BY_NAME, p -> List.of(p.getMetadata().getName())));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -82,7 +87,12 @@ public final class ClusterWatch implements AutoCloseable {
                 podChanged(pod.getMetadata().getName(), null);
             }
         });
-        events = client.v1().events().inNamespace(config.namespace()).runnableInformer(0);
+        // Events carry no labels; across all namespaces only pod events are watched (a cluster's every event would
+        // be too many, so claim events reach the progress only in the hub's own namespace), and only those about
+        // this hub's pods are passed on (eventAdded).
+        events = (config.userNamespaces()
+                ? client.v1().events().inAnyNamespace().withField("involvedObject.kind", "Pod")
+                : client.v1().events().inNamespace(config.namespace())).runnableInformer(0);
         events.addIndexers(Map.of(
                 BY_POD, e -> isAbout(e, "Pod") ? List.of(e.getInvolvedObject().getName()) : List.of(),
                 BY_CLAIM, e -> isAbout(e, "PersistentVolumeClaim") ? List.of(e.getInvolvedObject().getName())
@@ -158,7 +168,10 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     public Optional<Pod> pod(String name) {
-        return Optional.ofNullable(pods.getStore().getByKey(config.namespace() + "/" + name));
+        if (!config.userNamespaces()) {
+            return Optional.ofNullable(pods.getStore().getByKey(config.namespace() + "/" + name));
+        }
+        return pods.getIndexer().byIndex(BY_NAME, name).stream().findFirst();
     }
 
     public List<Pod> pods() {
@@ -245,13 +258,20 @@ public final class ClusterWatch implements AutoCloseable {
             claimListeners.getOrDefault(event.getInvolvedObject().getName(), List.of()).forEach(l -> l.accept(event));
             return;
         }
-        if (!isAbout(event, "Pod")) {
+        if (!isAbout(event, "Pod") || (config.userNamespaces() && !isAboutOurPod(event))) {
             return;
         }
         PodListener listener = listeners.get(event.getInvolvedObject().getName());
         if (listener != null) {
             listener.onEvent(event);
         }
+    }
+
+    /** Across namespaces another pod may share a name with one of ours; its uid tells them apart. */
+    private boolean isAboutOurPod(Event e) {
+        return pod(e.getInvolvedObject().getName())
+                .map(p -> java.util.Objects.equals(p.getMetadata().getUid(), e.getInvolvedObject().getUid()))
+                .orElse(false);
     }
 
     private static boolean isAbout(Event e, String kind) {
@@ -272,7 +292,8 @@ public final class ClusterWatch implements AutoCloseable {
     /** One cheap list from the API server's cache (resourceVersion 0, one item), as a heartbeat of the watch. */
     private Void probe() {
         try {
-            client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config))
+            (config.userNamespaces() ? client.pods().inAnyNamespace().withLabels(HubLabels.podSelector(config))
+                    : client.pods().inNamespace(config.namespace()).withLabels(HubLabels.podSelector(config)))
                     .list(new ListOptionsBuilder().withLimit(1L).withResourceVersion("0").build());
             lastAnswer = System.currentTimeMillis();
             lastFailure = null;
