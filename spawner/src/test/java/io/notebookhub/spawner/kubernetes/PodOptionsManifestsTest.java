@@ -186,7 +186,7 @@ class PodOptionsManifestsTest {
         VolumeMount mount = notebook(pod).getVolumeMounts().get(0);
         assertThat(mount.getMountPath()).isEqualTo("/home/jovyan");
         assertThat(mount.getSubPath()).isEqualTo("home/" + SafeNames.safe(odd.user()))
-                .matches("home/alice-smith-exa---[0-9a-f]{8}");
+                .matches("home/alice-s---[0-9a-f]{16}");
         assertThat(HomeVolume.of(odd.user(), p.storage(), config).isPerUserClaim()).isFalse();
     }
 
