@@ -63,6 +63,8 @@ public final class ProcessKubelet implements AutoCloseable {
     private final FolderProvisioner provisioner;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final Map<String, String> podIps = new ConcurrentHashMap<>();
+    /** The UID of the pod each running process belongs to: a pod deleted and created again keeps its name. */
+    private final Map<String, String> runningUids = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private final ScheduledExecutorService work = Executors.newScheduledThreadPool(4, r -> {
@@ -134,7 +136,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
-                work.execute(() -> processes.stop(key(pod), 0));
+                work.execute(() -> stopIfStillThisPod(pod, 0));
             }
         }, 30_000);
         return this;
@@ -155,14 +157,24 @@ public final class ProcessKubelet implements AutoCloseable {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
                         : pod.getMetadata().getDeletionGracePeriodSeconds();
-                processes.stop(key, grace);
-                podIps.remove(key);
-                // The kubelet's last word: the pod is gone from the node, so the API server may forget it.
-                client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .withGracePeriod(0).delete();
+                stopIfStillThisPod(pod, grace);
+                // The kubelet's last word: the pod is gone from the node, so the API server may forget it. Events
+                // of a deleted pod can still be queued when a new pod of the same name exists: never remove that one.
+                var resource = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName());
+                Pod current = resource.get();
+                if (current != null && current.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                    resource.withGracePeriod(0).delete();
+                }
                 return;
             }
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            String runningUid = runningUids.get(key);
+            if (runningUid != null && !runningUid.equals(pod.getMetadata().getUid())) {
+                // A pod of the same name was deleted and its process not yet stopped: it makes way for this one.
+                runningUids.remove(key, runningUid);
+                processes.stop(key, 0);
+            }
             if (processes.has(key) || "Failed".equals(phase) || "Succeeded".equals(phase)) {
                 return;
             }
@@ -175,12 +187,23 @@ public final class ProcessKubelet implements AutoCloseable {
                 return;
             }
             String ip = podIps.computeIfAbsent(key, k -> "127.0.1." + nextIp.getAndIncrement());
+            runningUids.put(key, pod.getMetadata().getUid());
             processes.start(key, pod, ip, provisioner::hostFolder,
                     (exitCode, oom) -> reportExit(key, exitCode, oom),
                     () -> reportStatus(key, ip, true));
             reportStatus(key, ip, processes.readyAtStart(pod));
         } catch (KubernetesClientException | IOException e) {
             log.warn("pod {}: {}", key, e.getMessage());
+        }
+    }
+
+    /** Stops the process of this pod, unless the process now running under its name is a newer pod's. */
+    private void stopIfStillThisPod(Pod pod, long graceSeconds) {
+        String key = key(pod);
+        String uid = pod.getMetadata().getUid();
+        if (runningUids.remove(key, uid)) {
+            processes.stop(key, graceSeconds);
+            podIps.remove(key);
         }
     }
 
