@@ -67,6 +67,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final Map<String, String> runningUids = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
+    private volatile String podNetwork = "127.0.1.";
     private final ScheduledExecutorService work = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "process-kubelet");
         t.setDaemon(true);
@@ -108,6 +109,15 @@ public final class ProcessKubelet implements AutoCloseable {
         // Patches, not updates: the node controllers write the same objects concurrently.
         nodes.put(name, mergeStatus(client.nodes().withName(name), status));
         renewLease(name);
+        return this;
+    }
+
+    /**
+     * The first three octets of the pod IPs ({@code 127.0.1.} by default), e.g. to keep a benchmark's pods apart from
+     * a test's on the same machine. Call before {@link #start()}.
+     */
+    public ProcessKubelet podNetwork(String prefix) {
+        this.podNetwork = prefix.endsWith(".") ? prefix : prefix + ".";
         return this;
     }
 
@@ -186,7 +196,7 @@ public final class ProcessKubelet implements AutoCloseable {
                 reportFailure(pod, failure);
                 return;
             }
-            String ip = podIps.computeIfAbsent(key, k -> "127.0.1." + nextIp.getAndIncrement());
+            String ip = podIps.computeIfAbsent(key, k -> podNetwork + nextIp.getAndIncrement());
             runningUids.put(key, pod.getMetadata().getUid());
             processes.start(key, pod, ip, provisioner::hostFolder,
                     (exitCode, oom) -> reportExit(key, exitCode, oom),
