@@ -4,6 +4,8 @@ import static io.notebookhub.system.RealCluster.NAMESPACE;
 import static io.notebookhub.system.RealCluster.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,6 +14,7 @@ import io.notebookhub.system.chart.Helm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +48,37 @@ class ChartOnRealClusterIT {
             KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(
                     KubernetesClientException.class, () -> asHub.secrets().inNamespace(NAMESPACE).list());
             assertThat(refused.getCode()).isEqualTo(403);
+        }
+    }
+
+    /**
+     * The real authorizer's refusal, not a mock's canned 403: a hub whose ServiceAccount has no Role binding stops at
+     * start-up, naming RBAC and the namespace, instead of running blind.
+     */
+    @Test
+    void aHubWhoseServiceAccountHasNoRoleRefusesToStartNamingRbac() throws Exception {
+        k8s.admin.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("no-role").endMetadata().build()).create();
+        String token = k8s.admin.serviceAccounts().inNamespace(NAMESPACE).withName("no-role")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken();
+        Path kubeconfig = k8s.cluster.tokenKubeconfig(k8s.temp.resolve("no-role.kubeconfig"), token, NAMESPACE);
+        try (KubernetesClient asIt = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
+            KubernetesClientException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    KubernetesClientException.class, () -> asIt.pods().inNamespace(NAMESPACE).list());
+            assertThat(refused.getCode()).as("the API server knows the account and refuses it").isEqualTo(403);
+        }
+        HubProcess unprivileged = k8s.hubWithTheChartsConfiguration("no-role-hub", kubeconfig, HubProcess.freePort(),
+                "no-proxy-is-reached");
+        unprivileged.env.put("NBHUB_SPAWNER_KUBERNETES_INFORMER_SYNC_TIMEOUT", "20");
+        Process process = unprivileged.launch();
+        try {
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the hub stops by itself").isTrue();
+            assertThat(process.exitValue()).isNotZero();
+            assertThat(unprivileged.logText()).contains("RBAC").contains("namespace " + NAMESPACE);
+        } finally {
+            process.destroyForcibly();
         }
     }
 

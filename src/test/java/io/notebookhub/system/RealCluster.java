@@ -94,7 +94,7 @@ final class RealCluster implements AutoCloseable {
     private void startHubWithTheChartsConfiguration() throws Exception {
         Map<String, String> secret = secretData();
         String proxyToken = decode(secret.get("proxy-auth-token"));
-        Path config = Files.writeString(temp.resolve("config.yaml"), admin.configMaps().inNamespace(NAMESPACE)
+        Files.writeString(temp.resolve("config.yaml"), admin.configMaps().inNamespace(NAMESPACE)
                 .withName(RELEASE + "-hub-config").get().getData().get("config.yaml"));
         Files.createDirectories(temp.resolve("profiles"));
         refreshProfilesFromTheConfigMap();
@@ -105,16 +105,27 @@ final class RealCluster implements AutoCloseable {
         hubKubeconfig = cluster.tokenKubeconfig(temp.resolve("hub.kubeconfig"), token, NAMESPACE,
                 "https://127.0.0.1:" + relay.port());
 
-        hub = new HubProcess(temp.resolve("hub-data"), List.of("--config", config.toString()));
         int apiPort = HubProcess.freePort();
-        hub.profilesDir(temp.resolve("profiles")).externalProxy("http://127.0.0.1:" + apiPort, proxyToken);
-        hub.env.put("NBHUB_HUB_IP", "127.0.0.1");
-        hub.env.put("NBHUB_HUB_CONNECT_URL", "http://127.0.0.1:" + hub.hubPort);
-        hub.env.put("NBHUB_HUB_COOKIE_SECRET", decode(secret.get("hub-cookie-secret")));
-        hub.env.put("NBHUB_SPAWNER_KUBERNETES_KUBECONFIG", hubKubeconfig.toString());
-        hub.env.put("NBHUB_HUB_ADMIN_USERS", "admin");
+        hub = hubWithTheChartsConfiguration("hub-data", hubKubeconfig, apiPort, proxyToken);
         proxy = startProxy(apiPort, proxyToken);
         hub.start();
+    }
+
+    /**
+     * A hub process (not started) with the chart's configuration, Secret and profiles, this kubeconfig and this proxy
+     * API port; {@link #hub} is one, a test may start another (e.g. with another ServiceAccount's token).
+     */
+    HubProcess hubWithTheChartsConfiguration(String name, Path kubeconfig, int proxyApiPort, String proxyToken)
+            throws IOException {
+        HubProcess process = new HubProcess(temp.resolve(name), List.of("--config",
+                temp.resolve("config.yaml").toString()));
+        process.profilesDir(temp.resolve("profiles")).externalProxy("http://127.0.0.1:" + proxyApiPort, proxyToken);
+        process.env.put("NBHUB_HUB_IP", "127.0.0.1");
+        process.env.put("NBHUB_HUB_CONNECT_URL", "http://127.0.0.1:" + process.hubPort);
+        process.env.put("NBHUB_HUB_COOKIE_SECRET", decode(secretData().get("hub-cookie-secret")));
+        process.env.put("NBHUB_SPAWNER_KUBERNETES_KUBECONFIG", kubeconfig.toString());
+        process.env.put("NBHUB_HUB_ADMIN_USERS", "admin");
+        return process;
     }
 
     private Process startProxy(int apiPort, String token) throws Exception {
