@@ -76,8 +76,8 @@ public class ClusterSpawnBench {
     }
 
     static ProcessKubelet nodes(KubernetesClient admin, Path work, int n) throws IOException {
-        // Pod IPs apart from the tests' 127.0.1.N, so the benchmark can run beside them.
-        ProcessKubelet kubelet = new ProcessKubelet(admin, work.resolve("kubelet")).podNetwork("127.0.77.");
+        // Pod IPs apart from the tests (127.0.1.N; 127.0.2-201.N for the cluster tests): it can run beside them.
+        ProcessKubelet kubelet = new ProcessKubelet(admin, work.resolve("kubelet")).podNetwork("127.0.240.");
         for (int i = 0; i <= n / 100; i++) {
             kubelet.addNode("node-" + i, Map.of("pool", "cpu"), Map.of("cpu", "256", "memory", "1Ti"), List.of());
         }
@@ -137,9 +137,17 @@ public class ClusterSpawnBench {
             long deadline = System.nanoTime() + ALL_ROUTED.toNanos();
             String routes = "http://127.0.0.1:" + hub.proxyApiPort() + "/api/routes";
             while (routed.size() < n && System.nanoTime() < deadline) {
-                JsonNode table = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(routes))
-                        .header("Authorization", "token " + PROXY_TOKEN).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode table;
+                try {
+                    table = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(routes))
+                            .header("Authorization", "token " + PROXY_TOKEN).build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
+                } catch (IOException e) {
+                    // A proxy busy with the spawns may drop one poll: ask again.
+                    System.err.println(name + ": polling the routes: " + e);
+                    Thread.sleep(100);
+                    continue;
+                }
                 long now = System.nanoTime();
                 for (String user : users) {
                     // configurable-http-proxy lists routes without their trailing slash.

@@ -76,7 +76,9 @@ class ChartOnRealClusterIT {
         try {
             assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the hub stops by itself").isTrue();
             assertThat(process.exitValue()).isNotZero();
-            assertThat(unprivileged.logText()).contains("RBAC").contains("namespace " + NAMESPACE);
+            // The hint and the API server's own words, which name the account and the verb.
+            assertThat(unprivileged.logText()).contains("RBAC").contains("namespace " + NAMESPACE)
+                    .contains("pods is forbidden");
         } finally {
             process.destroyForcibly();
         }

@@ -70,7 +70,9 @@ final class RealCluster implements AutoCloseable {
 
     private void installTheChartAndStartTheHub() throws Exception {
         var gpuTaint = new TaintBuilder().withKey("nvidia.com/gpu").withEffect("NoSchedule").build();
+        // A pod network of this run's own, apart from other test runs on the machine that use the default one.
         kubelet = new ProcessKubelet(admin, temp.resolve("kubelet"))
+                .podNetwork("127.0." + (2 + ProcessHandle.current().pid() % 200) + ".")
                 .addNode("cpu-1", Map.of("pool", "cpu"), Map.of("cpu", "64", "memory", "256Gi"), List.of())
                 .addNode("cpu-2", Map.of("pool", "cpu"), Map.of("cpu", "64", "memory", "256Gi"), List.of())
                 .addNode("gpu-1", Map.of("pool", "gpu", "nvidia.com/gpu.present", "true"),

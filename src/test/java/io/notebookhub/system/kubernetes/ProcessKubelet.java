@@ -196,7 +196,7 @@ public final class ProcessKubelet implements AutoCloseable {
                 reportFailure(pod, failure);
                 return;
             }
-            String ip = podIps.computeIfAbsent(key, k -> podNetwork + nextIp.getAndIncrement());
+            String ip = podIps.computeIfAbsent(key, k -> freeIp(pod));
             runningUids.put(key, pod.getMetadata().getUid());
             processes.start(key, pod, ip, provisioner::hostFolder,
                     (exitCode, oom) -> reportExit(key, exitCode, oom),
@@ -205,6 +205,23 @@ public final class ProcessKubelet implements AutoCloseable {
         } catch (KubernetesClientException | IOException e) {
             log.warn("pod {}: {}", key, e.getMessage());
         }
+    }
+
+    /**
+     * The next pod IP on which nothing listens on the pod's port yet: other test runs on this machine (another
+     * kubelet like this one, a notebook left over) may hold loopback addresses of the same network.
+     */
+    private String freeIp(Pod pod) {
+        var ports = pod.getSpec().getContainers().get(0).getPorts();
+        int port = ports == null || ports.isEmpty() ? 8888 : ports.get(0).getContainerPort();
+        for (int tries = 0; tries < 250; tries++) {
+            String candidate = podNetwork + nextIp.getAndIncrement();
+            if (!PodProcesses.listening(candidate, port)) {
+                return candidate;
+            }
+            log.info("pod IP {} is taken on port {} (another process on this machine): skipped", candidate, port);
+        }
+        throw new IllegalStateException("no free pod IP left in " + podNetwork + "0/24");
     }
 
     /** Stops the process of this pod, unless the process now running under its name is a newer pod's. */
