@@ -65,6 +65,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final Map<String, String> podIps = new ConcurrentHashMap<>();
     /** The UID of the pod each running process belongs to: a pod deleted and created again keeps its name. */
     private final Map<String, String> runningUids = new ConcurrentHashMap<>();
+    private final Map<String, Object> podLocks = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private volatile String podNetwork = "127.0.1.";
@@ -162,6 +163,13 @@ public final class ProcessKubelet implements AutoCloseable {
         if (node == null || !nodes.containsKey(node) || !isNotebook(pod)) {
             return;
         }
+        // Events of one pod are handled one at a time: two at once would start its container twice.
+        synchronized (podLocks.computeIfAbsent(key(pod), k -> new Object())) {
+            reconcileAlone(pod);
+        }
+    }
+
+    private void reconcileAlone(Pod pod) {
         String key = key(pod);
         try {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
