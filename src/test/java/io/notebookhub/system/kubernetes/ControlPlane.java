@@ -39,9 +39,13 @@ public final class ControlPlane implements AutoCloseable {
     private KubernetesClient admin;
     private List<String> apiServerCommand;
     private Process apiServer;
+    private String etcdUrl;
 
-    private ControlPlane(Path dir) throws IOException {
+    private final List<String> extraApiServerFlags;
+
+    private ControlPlane(Path dir, List<String> extraApiServerFlags) throws IOException {
         this.dir = dir;
+        this.extraApiServerFlags = List.copyOf(extraApiServerFlags);
         this.pki = Pki.create(dir.resolve("pki"));
         this.apiPort = HubProcess.freePort();
     }
@@ -52,6 +56,11 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts every component and waits until the API server is ready and the default service account exists. */
     public static ControlPlane start(Path dir) throws IOException {
+        return start(dir, List.of());
+    }
+
+    /** The same, with more kube-apiserver flags (e.g. an audit log for counting a client's API calls). */
+    public static ControlPlane start(Path dir, List<String> extraApiServerFlags) throws IOException {
         Path bin = binaries();
         for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")) {
             if (!Files.isExecutable(bin.resolve(name))) {
@@ -59,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
                         + " builds the control plane of Kubernetes " + RELEASE);
             }
         }
-        ControlPlane plane = new ControlPlane(dir);
+        ControlPlane plane = new ControlPlane(dir, extraApiServerFlags);
         try {
             plane.startAll();
         } catch (RuntimeException | IOException e) {
@@ -73,7 +82,7 @@ public final class ControlPlane implements AutoCloseable {
         Path bin = binaries();
         int etcdClient = HubProcess.freePort();
         int etcdPeer = HubProcess.freePort();
-        String etcdUrl = "http://127.0.0.1:" + etcdClient;
+        etcdUrl = "http://127.0.0.1:" + etcdClient;
         launch("etcd", List.of(bin.resolve("etcd").toString(), "--name=default",
                 "--data-dir=" + dir.resolve("etcd"),
                 "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
@@ -85,7 +94,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--unsafe-no-fsync=true", "--log-level=warn"));
 
         String issuer = "https://kubernetes.default.svc.cluster.local";
-        apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
+        List<String> command = new ArrayList<>(List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
                 // The API server refuses to publish a loopback address as the kubernetes Service's endpoint; nothing
@@ -100,7 +109,9 @@ public final class ControlPlane implements AutoCloseable {
                 "--enable-admission-plugins=NodeRestriction",
                 "--service-cluster-ip-range=10.96.0.0/16",
                 "--cert-dir=" + dir.resolve("apiserver-certs"),
-                "--profiling=false", "--v=1");
+                "--profiling=false", "--v=1"));
+        command.addAll(extraApiServerFlags);
+        apiServerCommand = List.copyOf(command);
         apiServer = launch("kube-apiserver", apiServerCommand);
 
         Path kubeconfig = writeAdminKubeconfig();
@@ -164,6 +175,37 @@ public final class ControlPlane implements AutoCloseable {
         return "https://127.0.0.1:" + apiPort;
     }
 
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /**
+     * Compacts etcd's history up to its current revision (as the API server's own compactor does every five
+     * minutes), so a watch that asks to resume from an older resourceVersion is answered 410 Gone once the API
+     * server's watch cache no longer holds it (e.g. after {@link #killApiServer()} and {@link #startApiServer()}).
+     * Returns the revision compacted to. Uses etcd's JSON gateway; no etcdctl is needed.
+     */
+    public long compactEtcd() throws IOException, InterruptedException {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var range = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(etcdUrl + "/v3/kv/range"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"key\": \"AA==\", \"limit\": 1}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        long revision = HubProcess.JSON.readTree(range.body()).path("header").path("revision").asLong();
+        if (range.statusCode() != 200 || revision == 0) {
+            throw new IOException("etcd did not tell its revision: " + range.statusCode() + " " + range.body());
+        }
+        var compact = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(etcdUrl + "/v3/kv/compaction"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"revision\": \"" + revision + "\", \"physical\": true}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (compact.statusCode() != 200) {
+            throw new IOException("etcd refused to compact: " + compact.statusCode() + " " + compact.body());
+        }
+        log.info("etcd compacted to revision {}", revision);
+        return revision;
+    }
+
     public Path caCert() {
         return pki.caCert();
     }
@@ -191,12 +233,22 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A kubeconfig that authenticates with a bearer token, e.g. a service account's from the TokenRequest API. */
     public Path tokenKubeconfig(Path file, String token, String namespace) throws IOException {
-        return writeKubeconfig(file, "token", "    token: " + token + "\n", namespace);
+        return tokenKubeconfig(file, token, namespace, apiUrl());
+    }
+
+    /** The same, reaching the API server at another URL, e.g. through a {@link TcpRelay} a test can cut. */
+    public Path tokenKubeconfig(Path file, String token, String namespace, String server) throws IOException {
+        return writeKubeconfig(file, "token", "    token: " + token + "\n", namespace, server);
     }
 
     private Path writeKubeconfig(Path file, String user, String credentials, String namespace) throws IOException {
+        return writeKubeconfig(file, user, credentials, namespace, apiUrl());
+    }
+
+    private Path writeKubeconfig(Path file, String user, String credentials, String namespace, String server)
+            throws IOException {
         String text = "apiVersion: v1\nkind: Config\n"
-                + "clusters:\n- name: test\n  cluster:\n    server: " + apiUrl() + "\n"
+                + "clusters:\n- name: test\n  cluster:\n    server: " + server + "\n"
                 + "    certificate-authority: " + pki.caCert() + "\n"
                 + "users:\n- name: " + user + "\n  user:\n" + credentials
                 + "contexts:\n- name: test\n  context:\n    cluster: test\n    user: " + user + "\n"

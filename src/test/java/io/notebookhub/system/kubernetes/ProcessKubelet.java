@@ -63,8 +63,12 @@ public final class ProcessKubelet implements AutoCloseable {
     private final FolderProvisioner provisioner;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final Map<String, String> podIps = new ConcurrentHashMap<>();
+    /** The UID of the pod each running process belongs to: a pod deleted and created again keeps its name. */
+    private final Map<String, String> runningUids = new ConcurrentHashMap<>();
+    private final Map<String, Object> podLocks = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
+    private volatile String podNetwork = "127.0.1.";
     private final ScheduledExecutorService work = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "process-kubelet");
         t.setDaemon(true);
@@ -109,6 +113,15 @@ public final class ProcessKubelet implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The first three octets of the pod IPs ({@code 127.0.1.} by default), e.g. to keep a benchmark's pods apart from
+     * a test's on the same machine. Call before {@link #start()}.
+     */
+    public ProcessKubelet podNetwork(String prefix) {
+        this.podNetwork = prefix.endsWith(".") ? prefix : prefix + ".";
+        return this;
+    }
+
     /** Makes the named pod fail this way when it is scheduled onto one of these nodes. */
     public ProcessKubelet fail(String podName, Failure failure) {
         failures.put(podName, failure);
@@ -144,7 +157,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
-                work.execute(() -> processes.stop(key(pod), 0));
+                work.execute(() -> stopIfStillThisPod(pod, 0));
             }
         }, 30_000);
         return this;
@@ -160,19 +173,36 @@ public final class ProcessKubelet implements AutoCloseable {
         if (node == null || !nodes.containsKey(node) || !isNotebook(pod)) {
             return;
         }
+        // Events of one pod are handled one at a time: two at once would start its container twice.
+        synchronized (podLocks.computeIfAbsent(key(pod), k -> new Object())) {
+            reconcileAlone(pod);
+        }
+    }
+
+    private void reconcileAlone(Pod pod) {
         String key = key(pod);
         try {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
                         : pod.getMetadata().getDeletionGracePeriodSeconds();
-                processes.stop(key, grace);
-                podIps.remove(key);
-                // The kubelet's last word: the pod is gone from the node, so the API server may forget it.
-                client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .withGracePeriod(0).delete();
+                stopIfStillThisPod(pod, grace);
+                // The kubelet's last word: the pod is gone from the node, so the API server may forget it. Events
+                // of a deleted pod can still be queued when a new pod of the same name exists: never remove that one.
+                var resource = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                        .withName(pod.getMetadata().getName());
+                Pod current = resource.get();
+                if (current != null && current.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                    resource.withGracePeriod(0).delete();
+                }
                 return;
             }
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            String runningUid = runningUids.get(key);
+            if (runningUid != null && !runningUid.equals(pod.getMetadata().getUid())) {
+                // A pod of the same name was deleted and its process not yet stopped: it makes way for this one.
+                runningUids.remove(key, runningUid);
+                processes.stop(key, 0);
+            }
             if (processes.has(key) || "Failed".equals(phase) || "Succeeded".equals(phase)) {
                 return;
             }
@@ -184,13 +214,41 @@ public final class ProcessKubelet implements AutoCloseable {
                 reportFailure(pod, failure);
                 return;
             }
-            String ip = podIps.computeIfAbsent(key, k -> "127.0.1." + nextIp.getAndIncrement());
+            String ip = podIps.computeIfAbsent(key, k -> freeIp(pod));
+            runningUids.put(key, pod.getMetadata().getUid());
             processes.start(key, pod, ip, provisioner::hostFolder,
                     (exitCode, oom) -> reportExit(key, exitCode, oom),
                     () -> reportStatus(key, ip, true));
             reportStatus(key, ip, processes.readyAtStart(pod));
         } catch (KubernetesClientException | IOException e) {
             log.warn("pod {}: {}", key, e.getMessage());
+        }
+    }
+
+    /**
+     * The next pod IP on which nothing listens on the pod's port yet: other test runs on this machine (another
+     * kubelet like this one, a notebook left over) may hold loopback addresses of the same network.
+     */
+    private String freeIp(Pod pod) {
+        var ports = pod.getSpec().getContainers().get(0).getPorts();
+        int port = ports == null || ports.isEmpty() ? 8888 : ports.get(0).getContainerPort();
+        for (int tries = 0; tries < 250; tries++) {
+            String candidate = podNetwork + nextIp.getAndIncrement();
+            if (!PodProcesses.listening(candidate, port)) {
+                return candidate;
+            }
+            log.info("pod IP {} is taken on port {} (another process on this machine): skipped", candidate, port);
+        }
+        throw new IllegalStateException("no free pod IP left in " + podNetwork + "0/24");
+    }
+
+    /** Stops the process of this pod, unless the process now running under its name is a newer pod's. */
+    private void stopIfStillThisPod(Pod pod, long graceSeconds) {
+        String key = key(pod);
+        String uid = pod.getMetadata().getUid();
+        if (runningUids.remove(key, uid)) {
+            processes.stop(key, graceSeconds);
+            podIps.remove(key);
         }
     }
 

@@ -18,8 +18,6 @@ import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.watch.PodFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,14 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The spawner's flows against fabric8's CRUD mock with {@link MockKubelet}, because these cases need what a real
+ * cluster does not do on cue: a pod that fails to pull or keeps crashing, a scheduler that finds no node, a start
+ * timeout, leftover pods from a crash at a chosen moment. What the real API server decides (schema, admission,
+ * RBAC, token credentials, watches, adoption of 50 pods) is shown against a real control plane by the
+ * {@code *OnRealClusterIT} system tests.
+ */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesSpawnerTest {
     private static final Duration START = Duration.ofMinutes(2);
@@ -333,29 +337,6 @@ class KubernetesSpawnerTest {
         spawner = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
         join(spawner.deleteHome("olga"));
         assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNull();
-    }
-
-    @Test
-    void connectsWithTheCredentialsOfAKubeconfigFile(@TempDir Path dir) throws Exception {
-        Path kubeconfig = dir.resolve("config");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                users: [{name: hub, user: {token: not-checked-by-the-mock}}]
-                contexts: [{name: mock, context: {cluster: mock, user: hub}}]
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
-        KubernetesSpawnerConfig fromFile = config.toBuilder().kubeconfig(kubeconfig.toString()).build();
-        KubernetesSpawner own = KubernetesSpawner.create(vertx, fromFile);
-        try {
-            join(own.start());
-            new SpawnerFlows(own, client, fromFile).spawnsReadyServer(ServerId.defaultServer("quinn"),
-                    TestProfiles.small(), START);
-            assertThat(own.id()).isEqualTo("kubernetes");
-        } finally {
-            own.close();
-        }
     }
 
     @Test
