@@ -201,7 +201,14 @@ abstract class SingleUserServerContract {
                     }
                 });
                 // Nothing passes through the proxy while the kernel sleeps: only its busy state keeps the server.
-                assertThat(busy.get(90, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("42");
+                String result;
+                try {
+                    result = busy.get(90, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // The hub's log says whether the culler stopped the server under the kernel, or why not.
+                    throw new AssertionError(e.getCause().getMessage() + "; hub log:\n" + culling.logText(), e);
+                }
+                assertThat(result).isEqualTo("42");
                 JsonNode server = HubApi.adminGet(culling, "/hub/api/users/erin?include_stopped_servers=true")
                         .path("servers").path("");
                 assertThat(server.path("ready").asBoolean()).as("kept while busy: " + server).isTrue();
