@@ -42,7 +42,7 @@ final class DbCommand implements Callable<Integer> {
             HubConfig c = HubConfig.load(config, System.getenv());
             if (!c.db().embedded()) {
                 throw new ConfigException("the store is PostgreSQL (hub.db.url): back it up with pg_dump and restore it "
-                        + "with pg_restore (README: Backup and restore)");
+                        + "with pg_restore (docs/store.md: Backup and restore)");
             }
             return c;
         }

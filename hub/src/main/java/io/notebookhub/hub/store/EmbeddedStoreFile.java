@@ -18,7 +18,7 @@ import org.h2.mvstore.MVStore;
  * reach that version is damaged.
  */
 final class EmbeddedStoreFile {
-    static final String RESTORE_HINT = "restore it from a backup (README: Backup and restore)";
+    static final String RESTORE_HINT = "restore it from a backup (docs/store.md: Backup and restore)";
 
     private final Path file;
 
