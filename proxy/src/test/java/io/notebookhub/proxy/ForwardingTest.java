@@ -156,6 +156,22 @@ class ForwardingTest {
     }
 
     @Test
+    void showsItsOwnErrorPageWhenTheHubsErrorTargetNeverAnswers() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        try (ServerSocket silentHub = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ProxyFixture f = proxy(ProxyFixture.defaults().proxyTimeoutMillis(500)
+                     .errorTarget("http://127.0.0.1:" + silentHub.getLocalPort() + "/hub/error"))) {
+            f.route("/user/carol", "http://127.0.0.1:" + deadPort);
+            var resp = f.get("/user/carol/lab");
+            assertThat(resp.statusCode()).isEqualTo(503);
+            assertThat(resp.bodyAsString()).contains("503 Service Unavailable").contains("/user/carol/lab");
+        }
+    }
+
+    @Test
     void answersInTimeWhenATargetNeverResponds() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              ProxyFixture f = proxy(ProxyFixture.defaults().proxyTimeoutMillis(500))) {

@@ -23,16 +23,24 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorPages {
     private static final Logger log = LoggerFactory.getLogger(ErrorPages.class);
+    /**
+     * A person is already looking at a failure: if the hub's error handler is stuck too, the built-in page after this
+     * long (or the shorter {@code --proxy-timeout}) beats a page that never comes.
+     */
+    private static final long ERROR_TARGET_TIMEOUT_MILLIS = 10_000;
     private final Vertx vertx;
     private final HttpClient client;
     private final Target errorTarget;
     private final String errorPath;
+    private final long errorTargetTimeoutMillis;
 
     ErrorPages(Vertx vertx, HttpClient client, ProxyOptions options) {
         this.vertx = vertx;
         this.client = client;
         this.errorTarget = options.errorTarget() == null ? null : Target.parse(options.errorTarget());
         this.errorPath = options.errorPath();
+        this.errorTargetTimeoutMillis = options.proxyTimeoutMillis() > 0
+                ? Math.min(options.proxyTimeoutMillis(), ERROR_TARGET_TIMEOUT_MILLIS) : ERROR_TARGET_TIMEOUT_MILLIS;
     }
 
     void send(HttpServerRequest req, int status) {
@@ -49,7 +57,8 @@ final class ErrorPages {
         String uri = errorTarget.basePath() + "/" + status + "?url="
                 + URLEncoder.encode(req.uri(), StandardCharsets.UTF_8);
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(errorTarget.host())
-                .setPort(errorTarget.port()).setSsl(errorTarget.ssl()).setURI(uri);
+                .setPort(errorTarget.port()).setSsl(errorTarget.ssl()).setURI(uri)
+                .setIdleTimeout(errorTargetTimeoutMillis);
         HttpServerResponse sr = req.response();
         client.request(ro)
                 .compose(creq -> creq.send())
