@@ -224,9 +224,11 @@ public final class HubApp implements AutoCloseable {
             Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
             SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
                     : SpawnEnvironmentHook.NONE;
-            servers = new ServerManager(vertx, store, tokens, spawner, routes, profiles, config.spawner().profileDefaults(),
-                    config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(), config.spawner().startTimeout(),
-                    clock, metrics, spawnHook);
+            servers = new ServerManager(vertx, store, tokens, spawner, routes,
+                    new ServerManager.Settings(profiles, config.spawner().profileDefaults(),
+                            config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(),
+                            config.spawner().startTimeout(), clock),
+                    metrics, spawnHook);
             if (proxy != null) {
                 proxy.onUpstreamFailure(route -> {
                     Object user = route.data().get("user");

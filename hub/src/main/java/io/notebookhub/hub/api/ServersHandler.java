@@ -4,6 +4,7 @@ import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
 import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.servers.ServerManager;
@@ -77,7 +78,7 @@ public final class ServersHandler {
             }
             options.put(e.getKey(), e.getValue() == null ? "" : String.valueOf(e.getValue()));
         });
-        Future<ServerRecord> spawn = servers.start(u, serverName, options);
+        Future<ServerRecord> spawn = servers.start(u, serverName, options).compose(ServerManager.Spawn::ready);
         answerWithin(ctx, spawn, 201, () -> new JsonObject().put("status", 202).put("message",
                 "Server " + new ServerId(u.name(), serverName) + " is starting; follow its progress_url"));
     }
@@ -110,7 +111,7 @@ public final class ServersHandler {
             ctx.vertx().cancelTimer(timer);
             if (ar.failed() && answered.tryComplete(true)) {
                 Throwable e = ar.cause();
-                ctx.fail(e instanceof HttpError ? e : new HttpError(500, "Spawn failed: " + e.getMessage()));
+                ctx.fail(ErrorHandling.statusOf(e) != 500 ? e : new HttpError(500, "Spawn failed: " + e.getMessage()));
             } else if (ar.succeeded() && answered.tryComplete(true)) {
                 ctx.response().setStatusCode(doneStatus).end();
             }

@@ -1,5 +1,8 @@
 package io.notebookhub.hub.http;
 
+import io.notebookhub.hub.refusals.Conflict;
+import io.notebookhub.hub.refusals.InvalidRequest;
+import io.notebookhub.hub.refusals.Refusal;
 import io.notebookhub.hub.web.Html;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +24,9 @@ public final class ErrorHandling {
         Throwable failure = ctx.failure();
         int status;
         String message;
-        if (failure instanceof HttpError e) {
-            status = e.status();
-            message = e.getMessage();
+        if (failure instanceof HttpError || failure instanceof Refusal) {
+            status = statusOf(failure);
+            message = failure.getMessage();
         } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
             status = 400;
             message = "Invalid request body: " + firstLine(failure.getMessage());
@@ -41,6 +44,20 @@ public final class ErrorHandling {
             };
         }
         respond(ctx, status, message);
+    }
+
+    /** The status a failure answers with: its own for an {@link HttpError}, the refusal's kind's, else 500. */
+    public static int statusOf(Throwable failure) {
+        if (failure instanceof HttpError e) {
+            return e.status();
+        }
+        if (failure instanceof InvalidRequest) {
+            return 400;
+        }
+        if (failure instanceof Conflict) {
+            return 409;
+        }
+        return 500;
     }
 
     public static void respond(RoutingContext ctx, int status, String message) {

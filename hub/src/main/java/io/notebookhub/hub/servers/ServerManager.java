@@ -3,8 +3,9 @@ package io.notebookhub.hub.servers;
 import io.notebookhub.hub.auth.Scopes;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
-import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.refusals.Conflict;
+import io.notebookhub.hub.refusals.InvalidRequest;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.OAuthClientRecord;
 import io.notebookhub.hub.store.ServerRecord;
@@ -36,8 +37,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Starts and stops servers: resolve the profile, issue the server's token and OAuth client, spawn, route,
- * record. Every state change is written to the store before it is acted on, so a hub restart can resume.
+ * Starts and stops servers: reserve (profile resolved, seat taken, intent recorded), issue the server's token and
+ * OAuth client, launch, route, record. Every state change is written to the store before it is acted on, so a hub
+ * restart can resume; the store is only touched on worker threads. Requests it turns down fail with a
+ * {@link io.notebookhub.hub.refusals.Refusal}, which the HTTP layer maps to a status.
  */
 public final class ServerManager {
     private static final Logger log = LoggerFactory.getLogger(ServerManager.class);
@@ -71,29 +74,25 @@ public final class ServerManager {
         }
     }
 
-    public ServerManager(Vertx vertx, HubStore store, Tokens tokens, Spawner spawner, RouteStore routes,
-                         ProfileCatalog profiles, ProfileOverrides globalOverrides, String hubApiUrl, String publicUrl,
-                         Duration defaultStartTimeout, Clock clock, ServerEvents events) {
-        this(vertx, store, tokens, spawner, routes, profiles, globalOverrides, hubApiUrl, publicUrl,
-                defaultStartTimeout, clock, events, SpawnEnvironmentHook.NONE);
+    /** What a spawn needs to know besides its collaborators. */
+    public record Settings(ProfileCatalog profiles, ProfileOverrides profileDefaults, String hubApiUrl,
+                           String publicUrl, Duration defaultStartTimeout, Clock clock) {
     }
 
     public ServerManager(Vertx vertx, HubStore store, Tokens tokens, Spawner spawner, RouteStore routes,
-                         ProfileCatalog profiles, ProfileOverrides globalOverrides, String hubApiUrl, String publicUrl,
-                         Duration defaultStartTimeout, Clock clock, ServerEvents events,
-                         SpawnEnvironmentHook environmentHook) {
+                         Settings settings, ServerEvents events, SpawnEnvironmentHook environmentHook) {
         this.environmentHook = environmentHook;
         this.vertx = vertx;
         this.store = store;
         this.tokens = tokens;
         this.spawner = spawner;
         this.routes = routes;
-        this.profiles = profiles;
-        this.globalOverrides = globalOverrides;
-        this.hubApiUrl = hubApiUrl;
-        this.publicUrl = publicUrl;
-        this.defaultStartTimeout = defaultStartTimeout;
-        this.clock = clock;
+        this.profiles = settings.profiles();
+        this.globalOverrides = settings.profileDefaults();
+        this.hubApiUrl = settings.hubApiUrl();
+        this.publicUrl = settings.publicUrl();
+        this.defaultStartTimeout = settings.defaultStartTimeout();
+        this.clock = settings.clock();
         this.events = events;
         spawner.onUnexpectedExit((id, reason) -> markGone(id, reason));
     }
@@ -111,58 +110,48 @@ public final class ServerManager {
     }
 
     /**
-     * Starts a server. Fails at once with an {@link HttpError} (400 for a bad choice, 409 when it already
-     * runs or the profile is full); otherwise the future completes when the server is routed.
+     * Starts a server, in named steps: {@link #reserve} (checked and recorded before anything is launched), then on
+     * its own {@link Spawn#ready()}: {@link #issueCredentials}, {@link #launch} (the spawner returns once the server
+     * answers), {@link #route}, {@link #record}. The returned future fails with an {@link InvalidRequest} (a bad name,
+     * profile or option choice; a server already running) or a {@link Conflict} (already starting or stopping, the
+     * profile full) and nothing is left behind; once reserved, a failure of any later step stops what was started,
+     * revokes the credentials and records the server as stopped with the reason.
      *
      * @param options JupyterHub's user options: {@code profile} and the profile's option choices
      */
-    public Future<ServerRecord> start(UserRecord user, String serverName, Map<String, String> options) {
+    public Future<Spawn> start(UserRecord user, String serverName, Map<String, String> options) {
         // Every way to start a server (REST API, spawn form, admin page) comes through here: one rule for names.
         var badName = io.notebookhub.hub.users.UserNames.serverNameProblem(serverName);
         if (badName.isPresent()) {
-            return Future.failedFuture(HttpError.badRequest("Invalid server name '" + serverName + "': "
+            return Future.failedFuture(new InvalidRequest("Invalid server name '" + serverName + "': "
                     + badName.get()));
         }
         ServerId id = new ServerId(user.name(), serverName);
         if (!busy.add(id)) {
-            return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
+            return Future.failedFuture(new Conflict("server " + id + " is already starting or stopping"));
         }
-        ServerRecord starting;
-        ResolvedProfile resolved;
-        try {
-            if (store.server(user.name(), serverName).map(ServerRecord::active).orElse(false)) {
-                throw HttpError.badRequest("server " + id + " is already running");
-            }
-            resolved = resolve(user, options);
-            starting = reserveWithIntent(id, resolved, options);
-        } catch (RuntimeException e) {
-            busy.remove(id);
-            return Future.failedFuture(e);
-        }
-        progress.begin(id);
-        publish(id, 0, "Server requested (profile " + resolved.displayName() + ")");
-        long startedAt = System.nanoTime();
-        return spawn(starting, resolved)
-                .onComplete(ar -> busy.remove(id))
-                .onSuccess(s -> {
-                    events.spawned(resolved, Duration.ofNanos(System.nanoTime() - startedAt));
-                    progress.publish(id, new JsonObject().put("progress", 100).put("ready", true)
-                            .put("message", "Server ready at " + UrlPaths.serverPrefix(id.user(), id.serverName()))
-                            .put("url", UrlPaths.serverPrefix(id.user(), id.serverName())));
-                })
-                .onFailure(e -> {
-                    events.spawnFailed(resolved.slug(), e.getMessage());
-                    progress.publish(id, new JsonObject().put("progress", 100).put("failed", true)
-                            .put("message", "Spawn failed: " + e.getMessage()));
-                });
+        return blocking(() -> reserve(id, user, options))
+                .onFailure(e -> busy.remove(id))
+                .map(reservation -> new Spawn(reservation.record(), spawn(reservation)));
+    }
+
+    /** A server reserved and recorded as starting; {@code ready} completes once it is routed (or fails). */
+    public record Spawn(ServerRecord reserved, Future<ServerRecord> ready) {
+    }
+
+    private record Reservation(ServerId id, ServerRecord record, ResolvedProfile profile) {
     }
 
     /**
-     * Reserve and record intent, as one durable write before anything is launched: the server is recorded as
+     * Check and record intent, as one durable write before anything is launched: the server is recorded as
      * starting, holding a seat of its profile, with the spawner's intent (the marker or pod name by which a
      * restart finds what the launch leaves behind, even if the hub dies a moment after it).
      */
-    private ServerRecord reserveWithIntent(ServerId id, ResolvedProfile resolved, Map<String, String> options) {
+    private Reservation reserve(ServerId id, UserRecord user, Map<String, String> options) {
+        if (store.server(id.user(), id.serverName()).map(ServerRecord::active).orElse(false)) {
+            throw new InvalidRequest("server " + id + " is already running");
+        }
+        ResolvedProfile resolved = resolve(user, options);
         Map<String, String> saved = new LinkedHashMap<>(options);
         saved.put("profile", resolved.slug());
         ServerRecord starting = new ServerRecord(id.user(), id.serverName(), ServerRecord.STARTING, resolved.slug(),
@@ -173,22 +162,22 @@ public final class ServerManager {
             checkCapacity(resolved);
             store.saveServer(starting);
         }
-        return starting;
+        return new Reservation(id, starting, resolved);
     }
 
     private ResolvedProfile resolve(UserRecord user, Map<String, String> options) {
         String slug = options.getOrDefault("profile", "");
         Profile profile = slug.isEmpty() ? profiles.defaultProfile()
-                : profiles.find(slug).orElseThrow(() -> HttpError.badRequest("no profile '" + slug + "'"));
+                : profiles.find(slug).orElseThrow(() -> new InvalidRequest("no profile '" + slug + "'"));
         if (!profile.allows(user.name(), user.groups())) {
-            throw HttpError.badRequest("user " + user.name() + " may not use profile '" + profile.slug() + "'");
+            throw new InvalidRequest("user " + user.name() + " may not use profile '" + profile.slug() + "'");
         }
         Map<String, String> choices = new HashMap<>(options);
         choices.remove("profile");
         try {
             return profiles.resolve(globalOverrides, profile.slug(), choices);
         } catch (ProfileChoiceException e) {
-            throw HttpError.badRequest(e.getMessage());
+            throw new InvalidRequest(e.getMessage());
         }
     }
 
@@ -199,50 +188,91 @@ public final class ServerManager {
         }
         long running = store.activeServers().stream().filter(s -> resolved.slug().equals(s.profile())).count();
         if (running >= max) {
-            throw new HttpError(409, "profile '" + resolved.displayName() + "' is at capacity: all " + max
+            throw new Conflict("profile '" + resolved.displayName() + "' is at capacity: all " + max
                     + " of its servers are in use; try again later or choose another profile");
         }
     }
 
-    private Future<ServerRecord> spawn(ServerRecord starting, ResolvedProfile resolved) {
-        ServerId id = new ServerId(starting.user(), starting.name());
-        Map<String, String> env;
-        try (var ignored = mdc(id)) {
-            Tokens.Issued token = tokens.issue(id.user(), "server", id.serverName(), null,
-                    Scopes.serverRole(id.user(), id.serverName()), "server token", null);
-            String clientId = UrlPaths.clientId(id.user(), id.serverName());
-            store.saveOAuthClient(new OAuthClientRecord(clientId, id.user(), id.serverName(),
-                    UrlPaths.serverPrefix(id.user(), id.serverName()) + "oauth_callback",
-                    TokenHashing.hash(token.token())));
-            env = ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
-        }
-        Duration timeout = resolved.startTimeout() != null ? resolved.startTimeout() : defaultStartTimeout;
-        Map<String, String> hubEnv = env;
-        return environmentHook.environment(id.user())
-                .compose(extra -> {
-                    Map<String, String> all = new LinkedHashMap<>(extra);
-                    all.putAll(hubEnv);
-                    SpawnRequest request = new SpawnRequest(id, all, resolved, timeout, starting.spawnerState());
-                    return spawner.start(request, p -> publish(id, p.progress(), p.message()));
+    private Future<ServerRecord> spawn(Reservation r) {
+        ServerId id = r.id();
+        progress.begin(id);
+        publish(id, 0, "Server requested (profile " + r.profile().displayName() + ")");
+        long startedAt = System.nanoTime();
+        return issueCredentials(r)
+                .compose(env -> launch(r, env))
+                .compose(spawned -> route(id, spawned))
+                .compose(spawned -> record(r, spawned))
+                .recover(e -> failed(r, e))
+                .onComplete(ar -> busy.remove(id))
+                .onSuccess(s -> {
+                    events.spawned(r.profile(), Duration.ofNanos(System.nanoTime() - startedAt));
+                    progress.publish(id, new JsonObject().put("progress", 100).put("ready", true)
+                            .put("message", "Server ready at " + UrlPaths.serverPrefix(id.user(), id.serverName()))
+                            .put("url", UrlPaths.serverPrefix(id.user(), id.serverName())));
                 })
-                .compose(spawned -> addRoute(id, spawned)
-                        .recover(e -> spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(
-                                new SpawnFailedException("the proxy did not accept the route: " + e.getMessage(), e))))
-                        .map(spawned))
-                .compose(spawned -> blocking(() -> {
-                    ServerRecord running = starting.running(spawned.url(), spawned.state(), clock.instant());
-                    store.saveServer(running);
-                    log.info("server {} is running at {} (profile {})", id, spawned.url(), resolved.slug());
-                    return running;
-                }))
-                .recover(e -> blocking(() -> {
-                    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-                    log.warn("spawn of {} failed: {}", id, reason);
-                    store.saveServer(starting.stopped(reason));
-                    tokens.revokeServerTokens(id.user(), id.serverName());
-                    return null;
-                }).compose(v -> Future.failedFuture(e instanceof SpawnFailedException ? e
-                        : new SpawnFailedException(e.getMessage() == null ? e.toString() : e.getMessage(), e))));
+                .onFailure(e -> {
+                    events.spawnFailed(r.profile().slug(), e.getMessage());
+                    progress.publish(id, new JsonObject().put("progress", 100).put("failed", true)
+                            .put("message", "Spawn failed: " + e.getMessage()));
+                });
+    }
+
+    /** The server's own API token and OAuth client, and the environment that hands them over. */
+    private Future<Map<String, String>> issueCredentials(Reservation r) {
+        ServerId id = r.id();
+        return blocking(() -> {
+            try (var ignored = mdc(id)) {
+                Tokens.Issued token = tokens.issue(id.user(), "server", id.serverName(), null,
+                        Scopes.serverRole(id.user(), id.serverName()), "server token", null);
+                String clientId = UrlPaths.clientId(id.user(), id.serverName());
+                store.saveOAuthClient(new OAuthClientRecord(clientId, id.user(), id.serverName(),
+                        UrlPaths.serverPrefix(id.user(), id.serverName()) + "oauth_callback",
+                        TokenHashing.hash(token.token())));
+                return ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
+            }
+        });
+    }
+
+    /** Starts the server through the spawner, which returns once the server answers (or its start timeout). */
+    private Future<SpawnedServer> launch(Reservation r, Map<String, String> hubEnv) {
+        ServerId id = r.id();
+        Duration timeout = r.profile().startTimeout() != null ? r.profile().startTimeout() : defaultStartTimeout;
+        return environmentHook.environment(id.user()).compose(extra -> {
+            Map<String, String> all = new LinkedHashMap<>(extra);
+            all.putAll(hubEnv);
+            SpawnRequest request = new SpawnRequest(id, all, r.profile(), timeout, r.record().spawnerState());
+            return spawner.start(request, p -> publish(id, p.progress(), p.message()));
+        });
+    }
+
+    /** Routes the server; a route the proxy refuses stops the server, which nobody could reach. */
+    private Future<SpawnedServer> route(ServerId id, SpawnedServer spawned) {
+        return addRoute(id, spawned)
+                .recover(e -> spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(
+                        new SpawnFailedException("the proxy did not accept the route: " + e.getMessage(), e))))
+                .map(spawned);
+    }
+
+    private Future<ServerRecord> record(Reservation r, SpawnedServer spawned) {
+        return blocking(() -> {
+            ServerRecord running = r.record().running(spawned.url(), spawned.state(), clock.instant());
+            store.saveServer(running);
+            log.info("server {} is running at {} (profile {})", r.id(), spawned.url(), r.profile().slug());
+            return running;
+        });
+    }
+
+    /** After a failed step: the server is recorded as stopped with the reason and its credentials revoked. */
+    private Future<ServerRecord> failed(Reservation r, Throwable e) {
+        ServerId id = r.id();
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        return blocking(() -> {
+            log.warn("spawn of {} failed: {}", id, reason);
+            store.saveServer(r.record().stopped(reason));
+            tokens.revokeServerTokens(id.user(), id.serverName());
+            return null;
+        }).compose(v -> Future.failedFuture(e instanceof SpawnFailedException ? e
+                : new SpawnFailedException(reason, e)));
     }
 
     private Future<Void> addRoute(ServerId id, SpawnedServer spawned) {
@@ -277,7 +307,7 @@ public final class ServerManager {
                 return Future.succeededFuture();
             }
             if (!busy.add(id)) {
-                return Future.failedFuture(new HttpError(409, "server " + id + " is already starting or stopping"));
+                return Future.failedFuture(new Conflict("server " + id + " is already starting or stopping"));
             }
             return blocking(() -> {
                 store.saveServer(current.withStatus(ServerRecord.STOPPING));

@@ -1,6 +1,7 @@
 package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.ErrorHandling;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.UrlPaths;
@@ -199,14 +200,10 @@ public final class SpawnPages {
         if (t == null) {
             return;
         }
-        Future<ServerRecord> spawn = servers.start(t.user, t.server, options(ctx));
-        if (spawn.failed()) {
-            Throwable e = spawn.cause();
-            int status = e instanceof HttpError h ? h.status() : 500;
-            render(ctx, t, status, e.getMessage());
-            return;
-        }
-        ctx.redirect(pendingUrl(t, ctx));
+        // A refused request shows the form again with the reason; a reserved one goes on to the pending page.
+        servers.start(t.user, t.server, options(ctx))
+                .onSuccess(reserved -> ctx.redirect(pendingUrl(t, ctx)))
+                .onFailure(e -> render(ctx, t, ErrorHandling.statusOf(e), e.getMessage()));
     }
 
     /** The pending page, keeping JupyterHub's {@code next}: where to go once the server is ready. */
