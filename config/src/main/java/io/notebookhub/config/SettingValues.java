@@ -31,6 +31,16 @@ public final class SettingValues {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof SettingValues other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
     public String toString() {
         return values.toString();
     }

@@ -80,7 +80,7 @@ final class Adoption {
 
     private boolean stillStarting(Pod pod) {
         return !PodFailures.isTerminal(pod)
-                && PodFailures.classify(pod, List.of(), kube.config().failOnUnschedulable()).isEmpty();
+                && PodFailures.classify(pod, List.of(), kube.config().get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE)).isEmpty();
     }
 
     /**
@@ -100,7 +100,7 @@ final class Adoption {
                 }
                 PodFailures.readyUrl(changed, kube.config().port()).ifPresentOrElse(ready::tryComplete,
                         () -> PodFailures.classify(changed, kube.watch().events(name, uid),
-                                kube.config().failOnUnschedulable())
+                                kube.config().get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE))
                                 .ifPresent(reason -> ready.tryFail(new SpawnFailedException(reason))));
             }
 

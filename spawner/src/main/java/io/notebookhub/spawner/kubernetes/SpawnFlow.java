@@ -195,7 +195,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 && Objects.equals(have.get(HubLabels.PROFILE), want.get(HubLabels.PROFILE))
                 && Objects.equals(have.get(HubLabels.INSTANCE), want.get(HubLabels.INSTANCE))
                 && !PodFailures.isTerminal(existing)
-                && PodFailures.classify(existing, java.util.List.of(), kube.config().failOnUnschedulable()).isEmpty();
+                && PodFailures.classify(existing, java.util.List.of(), kube.config().get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE)).isEmpty();
     }
 
     private Future<String> awaitReady(Pod created) {
@@ -251,7 +251,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         }
         PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed, () -> {
             Optional<String> failure = PodFailures.classify(pod, kube.watch().events(podName, podUid),
-                    kube.config().failOnUnschedulable());
+                    kube.config().get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE));
             failure.ifPresent(this::fail);
             if (failure.isEmpty()) {
                 PodFailures.unschedulable(pod).map(PodFailures::waitingForNode).ifPresent(this::reportWaiting);

@@ -108,7 +108,7 @@ class KubernetesSpawnerTest {
         ServerId dave = ServerId.defaultServer("dave");
         kubelet.behave(SafeNames.podName(dave), Behaviour.UNSCHEDULABLE);
         spawner.close();
-        spawner = newSpawner(config.toBuilder().failOnUnschedulable(true).build());
+        spawner = newSpawner(config.toBuilder().set(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE, true).build());
         flows = new SpawnerFlows(spawner, client, config);
 
         flows.failsWith(dave, TestProfiles.gpu(), START, "No node can run your server",

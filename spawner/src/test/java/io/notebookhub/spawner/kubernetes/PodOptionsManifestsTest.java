@@ -236,8 +236,8 @@ class PodOptionsManifestsTest {
         assertThatThrownBy(() -> config.toBuilder().userNamespaces(true)
                 .userNamespaceTemplate("notebooks-of-the-statistics-department-{username}").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("kubernetes.userNamespaceTemplate");
+                .hasMessageContaining("kubernetes.user_namespaces.template");
         assertThatThrownBy(() -> config.toBuilder().storageType("nfs").build())
-                .hasMessageContaining("kubernetes.storageType must be one of");
+                .hasMessageContaining("kubernetes.storage.type must be one of");
     }
 }
