@@ -1,5 +1,6 @@
 package io.notebookhub.hub.config;
 
+import io.notebookhub.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,7 @@ class HubConfigTest {
         assertThat(c.hub().port()).isEqualTo(8081);
         assertThat(c.spawner().type()).isEqualTo("local");
         assertThat(c.auth().dev()).isTrue();
-        assertThat(c.culler().timeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.culler().policy().timeout()).isEqualTo(Duration.ofHours(1));
         assertThat(c.hubConnectUrl()).isEqualTo("http://127.0.0.1:8081");
     }
 
@@ -40,7 +41,7 @@ class HubConfigTest {
         assertThat(c.hub().port()).isEqualTo(9000);
         assertThat(c.proxy().port()).isEqualTo(9200);
         assertThat(c.hub().adminUsers()).containsExactly("ann", "bo");
-        assertThat(c.culler().exempt()).containsExactly("alice");
+        assertThat(c.culler().policy().exempt()).containsExactly("alice");
     }
 
     @Test
