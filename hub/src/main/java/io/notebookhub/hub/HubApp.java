@@ -54,6 +54,7 @@ import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
+import io.notebookhub.proxy.ProxySettings;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
@@ -168,13 +169,8 @@ public final class HubApp implements AutoCloseable {
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
         String token = config.proxy().authToken().isEmpty() ? TokenHashing.newToken() : config.proxy().authToken();
-        ProxyOptions.Builder builder = ProxyOptions.builder()
-                .ip(config.proxy().ip()).port(config.proxy().port())
-                .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
+        ProxyOptions.Builder builder = ProxySettings.apply(config.proxy().options())
                 .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
-                .timeoutMillis(config.proxy().timeouts().idle().toMillis())
-                .headersTimeoutMillis(config.proxy().timeouts().headers().toMillis())
-                .requestTimeoutMillis(config.proxy().timeouts().request().toMillis())
                 .privateCookie(SessionCookies.COOKIE).privateCookie(LoginFlow.LOGIN_XSRF_COOKIE)
                 .privateCookie(OidcAuthenticator.STATE_COOKIE);
         if (!config.adminToken().isEmpty()) {

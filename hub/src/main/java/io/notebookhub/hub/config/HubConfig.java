@@ -9,6 +9,7 @@ import io.notebookhub.profiles.InvalidProfilesException;
 import io.notebookhub.profiles.ProfileError;
 import io.notebookhub.profiles.ProfileOverrides;
 import io.notebookhub.profiles.ProfileOverridesYaml;
+import io.notebookhub.proxy.ProxySettings;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,9 +65,13 @@ public record HubConfig(
         }
     }
 
-    /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
+    /**
+     * Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl.
+     *
+     * @param options the embedded proxy's own settings ({@link ProxySettings}), of which ip to timeouts are a part
+     */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
-                        Duration checkRoutesInterval, ClientTimeouts timeouts) {
+                        Duration checkRoutesInterval, ClientTimeouts timeouts, SettingValues options) {
         public boolean embedded() {
             return "embedded".equals(mode);
         }
@@ -162,25 +167,18 @@ public record HubConfig(
         String adminToken = r.secret("admin_token", "", "an API token with the admin role (automation, tests)");
         r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
 
-        Proxy proxy = new Proxy(
-                r.oneOf("proxy.mode", "embedded", Set.of("embedded", "external"),
-                        "embedded: the proxy runs in the hub's JVM; external: a proxy at proxy.api_url"),
-                r.string("proxy.ip", "127.0.0.1", "the embedded proxy's public interface"),
-                r.port("proxy.port", 8000, "the embedded proxy's public port"),
-                r.string("proxy.api_ip", "127.0.0.1", "the embedded proxy's route API interface"),
-                r.port("proxy.api_port", 8001, "the embedded proxy's route API port"),
-                r.string("proxy.api_url", "", "the route API of an external proxy"),
-                r.secret("proxy.auth_token", "", "CONFIGPROXY_AUTH_TOKEN of the proxy's route API"),
-                r.duration("proxy.check_routes_interval", Duration.ofSeconds(60), Duration.ofSeconds(1),
-                        "time between checks of the proxy's routes"),
-                // Node's headersTimeout and requestTimeout, which configurable-http-proxy inherits; CHP's --timeout.
-                new ClientTimeouts(
-                        r.duration("proxy.headers_timeout", Duration.ofSeconds(60), noLimit,
-                                "how long a proxy client may take to send a request's head (0: no limit)"),
-                        r.duration("proxy.request_timeout", Duration.ofSeconds(300), noLimit,
-                                "how long a proxy client may take to send a whole request (0: no limit)"),
-                        r.duration("proxy.timeout", noLimit, noLimit,
-                                "CHP's --timeout: how long a proxy connection may stay silent (0: no limit)")));
+        String proxyMode = r.oneOf("proxy.mode", "embedded", Set.of("embedded", "external"),
+                "embedded: the proxy runs in the hub's JVM; external: a proxy at proxy.api_url");
+        String proxyApiUrl = r.string("proxy.api_url", "", "the route API of an external proxy");
+        String proxyToken = r.secret("proxy.auth_token", "", "CONFIGPROXY_AUTH_TOKEN of the proxy's route API");
+        Duration checkRoutes = r.duration("proxy.check_routes_interval", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                "time between checks of the proxy's routes");
+        SettingValues proxyOptions = r.section("proxy", ProxySettings.SETTINGS.all());
+        Proxy proxy = new Proxy(proxyMode, proxyOptions.get(ProxySettings.IP), proxyOptions.get(ProxySettings.PORT),
+                proxyOptions.get(ProxySettings.API_IP), proxyOptions.get(ProxySettings.API_PORT), proxyApiUrl,
+                proxyToken, checkRoutes, new ClientTimeouts(proxyOptions.get(ProxySettings.HEADERS_TIMEOUT),
+                        proxyOptions.get(ProxySettings.REQUEST_TIMEOUT), proxyOptions.get(ProxySettings.TIMEOUT)),
+                proxyOptions);
         checkUrl(r, "proxy.api_url", proxy.apiUrl());
         r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
 
