@@ -69,9 +69,20 @@ public final class ConfigReader {
         }
     }
 
-    /** A reader of values already parsed into maps (a component's own block), for components run alone. */
-    public static ConfigReader ofMap(Map<String, ?> values, String source) {
-        return new ConfigReader(YAML.valueToTree(values), Map.of(), Map.of(), source);
+    /**
+     * Reads a component's block already parsed into maps (keys as under {@code prefix} in the hub's configuration),
+     * for a component used alone; every bad or unknown key is named in one {@link IllegalArgumentException}.
+     */
+    public static SettingValues readBlock(Map<String, ?> block, String prefix, Collection<Setting<?>> settings) {
+        ConfigReader reader = new ConfigReader(YAML.valueToTree(Map.of(prefix, block)), Map.of(), Map.of(),
+                prefix + " block");
+        SettingValues values = reader.section(prefix, settings);
+        try {
+            reader.finish();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return values;
     }
 
     /** The environment variable that overrides {@code path}: {@code proxy.api_url} is {@code NBHUB_PROXY_API_URL}. */

@@ -85,16 +85,6 @@ public final class Setting<T> {
         }, doc).check(v -> v >= min && v <= max, "between " + min + " and " + max);
     }
 
-    public static Setting<Long> longInteger(String key, long def, long min, long max, String doc) {
-        return of(key, "integer", def, Shape.SCALAR, node -> {
-            try {
-                return Long.parseLong(text(node).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("a whole number");
-            }
-        }, doc).check(v -> v >= min && v <= max, "between " + min + " and " + max);
-    }
-
     public static Setting<Integer> port(String key, int def, String doc) {
         return integer(key, def, 0, 65535, doc);
     }

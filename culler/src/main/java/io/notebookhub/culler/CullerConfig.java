@@ -1,6 +1,5 @@
 package io.notebookhub.culler;
 
-import io.notebookhub.config.ConfigException;
 import io.notebookhub.config.ConfigReader;
 import io.notebookhub.config.Setting;
 import io.notebookhub.config.SettingValues;
@@ -107,14 +106,7 @@ public record CullerConfig(
      * @throws IllegalArgumentException naming every bad or unknown key
      */
     public static CullerConfig fromMap(Map<String, ?> values) {
-        ConfigReader reader = ConfigReader.ofMap(Map.of("culler", values), "culler block");
-        SettingValues read = reader.section("culler", SETTINGS.all());
-        try {
-            reader.finish();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return of(read);
+        return of(ConfigReader.readBlock(values, "culler", SETTINGS.all()));
     }
 
     /** The timeout for a server: its own (from its profile), else {@code profile_timeouts}, else {@code timeout}. */

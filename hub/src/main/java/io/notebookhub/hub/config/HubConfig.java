@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -303,22 +304,22 @@ public record HubConfig(
 
     /** The Kubernetes spawner's own settings ({@link KubernetesSpawnerConfig#SETTINGS}) under spawner.kubernetes. */
     private static KubernetesSpawnerConfig kubernetes(ConfigReader r) {
-        SettingValues values = r.section("spawner.kubernetes", KubernetesSpawnerConfig.SETTINGS.all());
-        try {
-            return KubernetesSpawnerConfig.of(values);
-        } catch (IllegalArgumentException e) {
-            r.check(false, "spawner.kubernetes", e.getMessage());
-            return KubernetesSpawnerConfig.of(SettingValues.defaults());
-        }
+        return component(r, "spawner.kubernetes", KubernetesSpawnerConfig.SETTINGS.all(), KubernetesSpawnerConfig::of);
     }
 
     private static CullerConfig culler(ConfigReader r) {
-        SettingValues values = r.section("culler", CullerConfig.SETTINGS.all());
+        return component(r, "culler", CullerConfig.SETTINGS.all(), CullerConfig::of);
+    }
+
+    /** A component's configuration from its settings under {@code prefix}; its cross-field checks become problems. */
+    private static <C> C component(ConfigReader r, String prefix, List<Setting<?>> settings,
+                                   Function<SettingValues, C> build) {
+        SettingValues values = r.section(prefix, settings);
         try {
-            return CullerConfig.of(values);
+            return build.apply(values);
         } catch (IllegalArgumentException e) {
-            r.check(false, "culler", e.getMessage());
-            return CullerConfig.defaults();
+            r.check(false, prefix, e.getMessage());
+            return build.apply(SettingValues.defaults());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.notebookhub.spawner.kubernetes;
 
-import io.notebookhub.config.ConfigException;
 import io.notebookhub.config.ConfigReader;
 import io.notebookhub.config.Setting;
 import io.notebookhub.config.SettingValues;
@@ -49,11 +48,11 @@ public final class KubernetesSpawnerConfig {
             "the port jupyterhub-singleuser listens on inside the pod"));
     public static final Setting<List<String>> CMD = SETTINGS.add(Setting.list("cmd", List.of("jupyterhub-singleuser"),
             "the container command").check(c -> !c.isEmpty(), "a non-empty command"));
-    public static final Setting<Long> UID = SETTINGS.add(Setting.longInteger("uid", 1000, 0, Integer.MAX_VALUE,
+    public static final Setting<Integer> UID = SETTINGS.add(Setting.integer("uid", 1000, 0, Integer.MAX_VALUE,
             "container user id; never 0: servers do not run as root").check(u -> u > 0, "a non-root user id (> 0)"));
-    public static final Setting<Long> GID = SETTINGS.add(Setting.longInteger("gid", 100, 0, Integer.MAX_VALUE,
+    public static final Setting<Integer> GID = SETTINGS.add(Setting.integer("gid", 100, 0, Integer.MAX_VALUE,
             "container primary group id"));
-    public static final Setting<Long> FS_GROUP = SETTINGS.add(Setting.longInteger("fs_group", 100, 0,
+    public static final Setting<Integer> FS_GROUP = SETTINGS.add(Setting.integer("fs_group", 100, 0,
             Integer.MAX_VALUE, "group that owns mounted volumes"));
     public static final Setting<String> HOME_MOUNT_PATH = SETTINGS.add(Setting.string("home_mount_path",
             "/home/jovyan", "where the user's home volume is mounted, unless the profile says otherwise")
@@ -148,19 +147,12 @@ public final class KubernetesSpawnerConfig {
      * Unknown keys are refused, so a typo does not silently fall back to a default.
      */
     public static KubernetesSpawnerConfig fromMap(Map<String, ?> block) {
-        ConfigReader reader = ConfigReader.ofMap(Map.of("kubernetes", block), "kubernetes block");
-        SettingValues values = reader.section("kubernetes", SETTINGS.all());
-        try {
-            reader.finish();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return of(values);
+        return of(ConfigReader.readBlock(block, "kubernetes", SETTINGS.all()));
     }
 
     /** The defaults a Zero-to-JupyterHub user expects, in {@code namespace}. */
     public static KubernetesSpawnerConfig defaults(String namespace) {
-        return builder().namespace(namespace).build();
+        return builder().set(NAMESPACE, namespace).build();
     }
 
     public <T> T get(Setting<T> setting) {
@@ -241,7 +233,7 @@ public final class KubernetesSpawnerConfig {
         return !v.isEmpty() && v.length() <= 63 && LABEL_VALUE.matcher(v).matches();
     }
 
-    /** Builds a config from defaults: {@link #set} for any setting; named setters kept for the older ones. */
+    /** Builds a config from defaults, one {@link #set} a setting: {@code builder().set(IMAGE, "x").build()}. */
     public static final class Builder {
         private SettingValues values;
 
@@ -253,42 +245,6 @@ public final class KubernetesSpawnerConfig {
             values = values.with(setting, value);
             return this;
         }
-
-        private Builder text(Setting<String> setting, String value) {
-            return set(setting, value == null ? "" : value);
-        }
-
-        public Builder namespace(String v) { return text(NAMESPACE, v); }
-        public Builder kubeconfig(String v) { return text(KUBECONFIG, v); }
-        public Builder context(String v) { return text(CONTEXT, v); }
-        public Builder image(String v) { return set(IMAGE, v); }
-        public Builder imagePullPolicy(String v) { return set(IMAGE_PULL_POLICY, v); }
-        public Builder imagePullSecrets(List<String> v) { return set(IMAGE_PULL_SECRETS, List.copyOf(v)); }
-        public Builder port(int v) { return set(PORT, v); }
-        public Builder cmd(List<String> v) { return set(CMD, List.copyOf(v)); }
-        public Builder uid(long v) { return set(UID, v); }
-        public Builder gid(long v) { return set(GID, v); }
-        public Builder fsGroup(long v) { return set(FS_GROUP, v); }
-        public Builder homeMountPath(String v) { return set(HOME_MOUNT_PATH, v); }
-        public Builder storageCapacity(String v) { return set(STORAGE_CAPACITY, v); }
-        public Builder storageClass(String v) { return text(STORAGE_CLASS, v); }
-        public Builder storageAccessModes(List<String> v) { return set(STORAGE_ACCESS_MODES, List.copyOf(v)); }
-        public Builder serviceAccount(String v) { return text(SERVICE_ACCOUNT, v); }
-        public Builder automountServiceAccountToken(boolean v) { return set(AUTOMOUNT_SERVICE_ACCOUNT_TOKEN, v); }
-        public Builder terminationGracePeriod(Duration v) { return set(TERMINATION_GRACE_PERIOD, v); }
-        public Builder deletePvcOnUserDelete(boolean v) { return set(DELETE_PVC_ON_USER_DELETE, v); }
-        public Builder informerSyncTimeout(Duration v) { return set(INFORMER_SYNC_TIMEOUT, v); }
-        public Builder apiRetryTimeout(Duration v) { return set(API_RETRY_TIMEOUT, v); }
-        public Builder workerPoolSize(int v) { return set(WORKER_POOL_SIZE, v); }
-        public Builder hubInstance(String v) { return set(HUB_INSTANCE, v); }
-        public Builder componentLabel(String v) { return set(COMPONENT_LABEL, v); }
-        public Builder extraLabels(Map<String, String> v) { return set(EXTRA_LABELS, Map.copyOf(v)); }
-        public Builder extraAnnotations(Map<String, String> v) { return set(EXTRA_ANNOTATIONS, Map.copyOf(v)); }
-        public Builder storageType(String v) { return set(STORAGE_TYPE, v); }
-        public Builder staticPvcName(String v) { return text(STATIC_PVC_NAME, v); }
-        public Builder staticSubPath(String v) { return set(STATIC_SUB_PATH, v); }
-        public Builder userNamespaces(boolean v) { return set(USER_NAMESPACES, v); }
-        public Builder userNamespaceTemplate(String v) { return set(USER_NAMESPACE_TEMPLATE, v); }
 
         public KubernetesSpawnerConfig build() {
             return new KubernetesSpawnerConfig(values);

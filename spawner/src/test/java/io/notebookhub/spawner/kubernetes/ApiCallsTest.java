@@ -37,8 +37,8 @@ class ApiCallsTest {
     private Vertx vertx;
     private KubernetesClient client;
     private ApiCalls api;
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("test")
-            .informerSyncTimeout(Duration.ofSeconds(5)).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, "test")
+            .set(KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT, Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void setUp() {

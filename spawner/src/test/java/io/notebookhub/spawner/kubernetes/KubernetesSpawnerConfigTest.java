@@ -65,7 +65,7 @@ class KubernetesSpawnerConfigTest {
                 .hasMessageContaining("kubernetes.image_pull_policy");
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storage", Map.of("access_modes",
                 List.of("RWX"))))).hasMessageContaining("kubernetes.storage.access_modes");
-        assertThatThrownBy(() -> KubernetesSpawnerConfig.builder().userNamespaceTemplate("{hubnamespace}").build())
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE, "{hubnamespace}").build())
                 .hasMessageContaining("kubernetes.user_namespaces.template");
     }
 

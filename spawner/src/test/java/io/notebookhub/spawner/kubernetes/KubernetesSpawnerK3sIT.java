@@ -38,9 +38,9 @@ class KubernetesSpawnerK3sIT {
     private static KubernetesClient client;
     private static KubernetesSpawner spawner;
     private static SpawnerFlows flows;
-    private static final KubernetesSpawnerConfig CONFIG = KubernetesSpawnerConfig.builder().namespace("hub-it")
-            .image(BUSYBOX).cmd(List.of("sleep", "3600")).terminationGracePeriod(Duration.ofSeconds(2))
-            .informerSyncTimeout(Duration.ofMinutes(2)).build();
+    private static final KubernetesSpawnerConfig CONFIG = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, "hub-it")
+            .set(KubernetesSpawnerConfig.IMAGE, BUSYBOX).set(KubernetesSpawnerConfig.CMD, List.of("sleep", "3600")).set(KubernetesSpawnerConfig.TERMINATION_GRACE_PERIOD, Duration.ofSeconds(2))
+            .set(KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT, Duration.ofMinutes(2)).build();
 
     @BeforeAll
     static void startSpawner() {

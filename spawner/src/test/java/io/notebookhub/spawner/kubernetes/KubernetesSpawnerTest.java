@@ -45,8 +45,8 @@ class KubernetesSpawnerTest {
     private MockKubelet kubelet;
     private KubernetesSpawner spawner;
     private SpawnerFlows flows;
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("test")
-            .image("jupyter/base-notebook:test").informerSyncTimeout(Duration.ofSeconds(60)).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, "test")
+            .set(KubernetesSpawnerConfig.IMAGE, "jupyter/base-notebook:test").set(KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT, Duration.ofSeconds(60)).build();
 
     @BeforeEach
     void startSpawner() {
@@ -196,7 +196,7 @@ class KubernetesSpawnerTest {
         SpawnedServer leoServer = flows.spawnsReadyServer(leo, TestProfiles.gpu(), START);
         flows.spawnsReadyServer(orphan, TestProfiles.small(), START);
         Pod otherHub = client.pods().inNamespace("test").resource(new PodBuilder(PodManifests.pod(orphan,
-                TestProfiles.small(), Map.of(), config.toBuilder().hubInstance("other-hub").build()))
+                TestProfiles.small(), Map.of(), config.toBuilder().set(KubernetesSpawnerConfig.HUB_INSTANCE, "other-hub").build()))
                 .editMetadata().withName("jupyter-other").endMetadata().build()).create();
         spawner.close();
 
@@ -334,7 +334,7 @@ class KubernetesSpawnerTest {
         assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNotNull();
 
         spawner.close();
-        spawner = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
+        spawner = newSpawner(config.toBuilder().set(KubernetesSpawnerConfig.DELETE_PVC_ON_USER_DELETE, true).build());
         join(spawner.deleteHome("olga"));
         assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNull();
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each pod option of a profile, written in YAML as an admin would, shows up in the pod the spawner sends. */
 class PodOptionsManifestsTest {
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("hub")
-            .image("jupyter/base:1").imagePullSecrets(List.of("registry")).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, "hub")
+            .set(KubernetesSpawnerConfig.IMAGE, "jupyter/base:1").set(KubernetesSpawnerConfig.IMAGE_PULL_SECRETS, List.of("registry")).build();
     private final ServerId alice = ServerId.defaultServer("alice");
 
     private Pod pod(String yaml) {
@@ -161,7 +161,7 @@ class PodOptionsManifestsTest {
 
     @Test
     void setsServiceAccountAndTokenPerProfileOverTheConfigs() {
-        KubernetesSpawnerConfig withAccount = config.toBuilder().serviceAccount("notebook").build();
+        KubernetesSpawnerConfig withAccount = config.toBuilder().set(KubernetesSpawnerConfig.SERVICE_ACCOUNT, "notebook").build();
 
         Pod plain = pod("{}", withAccount);
         Pod pod = pod("{service_account: spark-driver, automount_service_account_token: true}", withAccount);
@@ -192,7 +192,7 @@ class PodOptionsManifestsTest {
 
     @Test
     void takesTheStaticClaimFromTheConfigWithItsDefaultSubPath() {
-        KubernetesSpawnerConfig shared = config.toBuilder().storageType("static").staticPvcName("home-nfs").build();
+        KubernetesSpawnerConfig shared = config.toBuilder().set(KubernetesSpawnerConfig.STORAGE_TYPE, "static").set(KubernetesSpawnerConfig.STATIC_PVC_NAME, "home-nfs").build();
 
         Pod pod = pod("{}", shared);
 
@@ -217,7 +217,7 @@ class PodOptionsManifestsTest {
 
     @Test
     void putsPodAndClaimInTheUsersOwnNamespaceWhenEnabled() {
-        KubernetesSpawnerConfig perUser = config.toBuilder().userNamespaces(true).build();
+        KubernetesSpawnerConfig perUser = config.toBuilder().set(KubernetesSpawnerConfig.USER_NAMESPACES, true).build();
 
         Pod pod = pod("{}", perUser);
         PersistentVolumeClaim pvc = PvcManifests.pvc("alice", null, perUser);
@@ -233,11 +233,11 @@ class PodOptionsManifestsTest {
 
     @Test
     void refusesANamespaceTemplateThatCanExceedALabel() {
-        assertThatThrownBy(() -> config.toBuilder().userNamespaces(true)
-                .userNamespaceTemplate("notebooks-of-the-statistics-department-{username}").build())
+        assertThatThrownBy(() -> config.toBuilder().set(KubernetesSpawnerConfig.USER_NAMESPACES, true)
+                .set(KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE, "notebooks-of-the-statistics-department-{username}").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kubernetes.user_namespaces.template");
-        assertThatThrownBy(() -> config.toBuilder().storageType("nfs").build())
+        assertThatThrownBy(() -> config.toBuilder().set(KubernetesSpawnerConfig.STORAGE_TYPE, "nfs").build())
                 .hasMessageContaining("kubernetes.storage.type must be one of");
     }
 }

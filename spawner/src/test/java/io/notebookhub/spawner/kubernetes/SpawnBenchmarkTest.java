@@ -41,8 +41,8 @@ class SpawnBenchmarkTest {
         int users = Integer.getInteger("bench.users", 500);
         int waves = Integer.getInteger("bench.waves", 2);
         Vertx vertx = Vertx.vertx();
-        KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("bench")
-                .image("jupyter/base-notebook:bench").build();
+        KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, "bench")
+                .set(KubernetesSpawnerConfig.IMAGE, "jupyter/base-notebook:bench").build();
         MockKubelet kubelet = new MockKubelet(client, "bench").withoutEvents().start();
         KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, config);
         join(spawner.start());
