@@ -213,8 +213,8 @@ class PodOptionsClusterIT {
 
     @Test
     void spawnsIntoTheUsersOwnNamespaceAndASecondSpawnerFindsThePodThere() throws Exception {
-        KubernetesSpawnerConfig config = config().toBuilder().kubeconfig(cluster.adminKubeconfig().toString())
-                .userNamespaces(true).userNamespaceTemplate("nb-{username}").build();
+        KubernetesSpawnerConfig config = config().toBuilder().set(KubernetesSpawnerConfig.KUBECONFIG, cluster.adminKubeconfig().toString())
+                .set(KubernetesSpawnerConfig.USER_NAMESPACES, true).set(KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE, "nb-{username}").build();
         ServerId bob = ServerId.defaultServer("bob");
         ResolvedProfile profile = profile("""
                 fs_group_change_policy: OnRootMismatch
@@ -296,8 +296,8 @@ class PodOptionsClusterIT {
     }
 
     private static KubernetesSpawnerConfig config() {
-        return KubernetesSpawnerConfig.builder().namespace(NAMESPACE).image("quay.io/jupyter/base-notebook:2024-10-07")
-                .storageCapacity("1Gi").hubInstance("pod-options-it").build();
+        return KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE).set(KubernetesSpawnerConfig.IMAGE, "quay.io/jupyter/base-notebook:2024-10-07")
+                .set(KubernetesSpawnerConfig.STORAGE_CAPACITY, "1Gi").set(KubernetesSpawnerConfig.HUB_INSTANCE, "pod-options-it").build();
     }
 
     private static ResolvedProfile profile(String yaml) {

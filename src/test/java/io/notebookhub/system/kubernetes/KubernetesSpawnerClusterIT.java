@@ -106,11 +106,11 @@ class KubernetesSpawnerClusterIT {
         Files.writeString(profileDir.resolve("profiles.yaml"), PROFILES);
         profiles = ProfileDirectory.open(profileDir);
         vertx = Vertx.vertx();
-        config = KubernetesSpawnerConfig.builder().namespace(NAMESPACE).kubeconfig(cluster.adminKubeconfig().toString())
-                .image("notebook:test").cmd(List.of("/usr/bin/python3", "-c", SERVER))
+        config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE).set(KubernetesSpawnerConfig.KUBECONFIG, cluster.adminKubeconfig().toString())
+                .set(KubernetesSpawnerConfig.IMAGE, "notebook:test").set(KubernetesSpawnerConfig.CMD, List.of("/usr/bin/python3", "-c", SERVER))
                 // Other cluster tests on this machine run pods on the same loopback addresses at port 8888.
-                .port(HubProcess.freePort())
-                .terminationGracePeriod(Duration.ofSeconds(1)).build();
+                .set(KubernetesSpawnerConfig.PORT, HubProcess.freePort())
+                .set(KubernetesSpawnerConfig.TERMINATION_GRACE_PERIOD, Duration.ofSeconds(1)).build();
         spawner = newSpawner(config);
     }
 
@@ -238,7 +238,7 @@ class KubernetesSpawnerClusterIT {
         join(spawner.deleteHome(keep.user()));
         assertThat(claim(SafeNames.pvcName(keep.user()))).as("kept by default").isNotNull();
 
-        KubernetesSpawner deleting = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
+        KubernetesSpawner deleting = newSpawner(config.toBuilder().set(KubernetesSpawnerConfig.DELETE_PVC_ON_USER_DELETE, true).build());
         try {
             join(deleting.deleteHome(drop.user()));
         } finally {
