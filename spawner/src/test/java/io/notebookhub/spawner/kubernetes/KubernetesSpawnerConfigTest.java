@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,8 +48,8 @@ class KubernetesSpawnerConfigTest {
     void aSettingWithoutAnAccessorIsReadByItsDeclaration() {
         KubernetesSpawnerConfig c = KubernetesSpawnerConfig.fromMap(Map.of("fail_on_unschedulable", true));
 
-        assertThat(c.get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE)).isTrue();
-        assertThat(KubernetesSpawnerConfig.defaults("jhub").get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE))
+        assertThat(c.get(FAIL_ON_UNSCHEDULABLE)).isTrue();
+        assertThat(KubernetesSpawnerConfig.defaults("jhub").get(FAIL_ON_UNSCHEDULABLE))
                 .isFalse();
     }
 
@@ -65,7 +67,8 @@ class KubernetesSpawnerConfigTest {
                 .hasMessageContaining("kubernetes.image_pull_policy");
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storage", Map.of("access_modes",
                 List.of("RWX"))))).hasMessageContaining("kubernetes.storage.access_modes");
-        assertThatThrownBy(() -> KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE, "{hubnamespace}").build())
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.builder()
+                .set(USER_NAMESPACE_TEMPLATE, "{hubnamespace}").build())
                 .hasMessageContaining("kubernetes.user_namespaces.template");
     }
 
