@@ -1,5 +1,11 @@
 package io.notebookhub.system;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.HUB_INSTANCE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.KUBECONFIG;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.STORAGE_CAPACITY;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACES;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -213,8 +219,8 @@ class PodOptionsClusterIT {
 
     @Test
     void spawnsIntoTheUsersOwnNamespaceAndASecondSpawnerFindsThePodThere() throws Exception {
-        KubernetesSpawnerConfig config = config().toBuilder().kubeconfig(cluster.adminKubeconfig().toString())
-                .userNamespaces(true).userNamespaceTemplate("nb-{username}").build();
+        KubernetesSpawnerConfig config = config().toBuilder().set(KUBECONFIG, cluster.adminKubeconfig().toString())
+                .set(USER_NAMESPACES, true).set(USER_NAMESPACE_TEMPLATE, "nb-{username}").build();
         ServerId bob = ServerId.defaultServer("bob");
         ResolvedProfile profile = profile("""
                 fs_group_change_policy: OnRootMismatch
@@ -296,8 +302,9 @@ class PodOptionsClusterIT {
     }
 
     private static KubernetesSpawnerConfig config() {
-        return KubernetesSpawnerConfig.builder().namespace(NAMESPACE).image("quay.io/jupyter/base-notebook:2024-10-07")
-                .storageCapacity("1Gi").hubInstance("pod-options-it").build();
+        return KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE)
+                .set(IMAGE, "quay.io/jupyter/base-notebook:2024-10-07")
+                .set(STORAGE_CAPACITY, "1Gi").set(HUB_INSTANCE, "pod-options-it").build();
     }
 
     private static ResolvedProfile profile(String yaml) {

@@ -1,16 +1,20 @@
 package io.notebookhub.culler;
 
-import io.notebookhub.culler.internal.ConfigValues;
+import io.notebookhub.config.ConfigReader;
+import io.notebookhub.config.Setting;
+import io.notebookhub.config.SettingValues;
+import io.notebookhub.config.Settings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The culling policy from config, validated on construction; a bad value throws
- * {@link IllegalArgumentException} naming the key. Keys as in YAML (under {@code culler:}) are listed
- * in {@link #KEYS}; README.md describes each.
+ * {@link IllegalArgumentException} naming the key. Its settings (under {@code culler} in the hub's
+ * configuration) are declared once in {@link #SETTINGS}.
  *
  * @param timeout idle time after which a server is culled, unless its profile says otherwise
  * @param every time between rounds
@@ -35,8 +39,31 @@ public record CullerConfig(
         Map<String, Duration> profileTimeouts,
         Set<String> exempt) {
 
-    public static final Set<String> KEYS = Set.of("timeout", "every", "max_age", "cull_users", "cull_admin_users",
-            "remove_named_servers", "concurrency", "policy", "profile_timeouts", "exempt");
+    /** Every setting of the culler, in declaration order: the hub reads them under {@code culler}. */
+    public static final Settings SETTINGS = new Settings();
+
+    public static final Setting<Duration> TIMEOUT = SETTINGS.add(Setting.duration("timeout", Duration.ofHours(1),
+            Duration.ofSeconds(1), "idle time after which a server is culled, unless its profile says otherwise"));
+    public static final Setting<Duration> EVERY = SETTINGS.add(Setting.duration("every", Duration.ofMinutes(5),
+            Duration.ofSeconds(1), "time between culling rounds"));
+    public static final Setting<Duration> MAX_AGE = SETTINGS.add(Setting.duration("max_age", Duration.ZERO,
+            Duration.ZERO, "servers older than this are culled even when active; 0 = off"));
+    public static final Setting<Boolean> CULL_USERS = SETTINGS.add(Setting.bool("cull_users", false,
+            "also delete users who have had no server for longer than the timeout"));
+    public static final Setting<Boolean> REMOVE_NAMED_SERVERS = SETTINGS.add(Setting.bool("remove_named_servers",
+            false, "delete culled named servers instead of only stopping them"));
+    public static final Setting<Integer> CONCURRENCY = SETTINGS.add(Setting.integer("concurrency", 10, 1, 1000,
+            "most requests (state reads, stops, deletions) in flight at once"));
+    public static final Setting<Boolean> CULL_ADMIN_USERS = SETTINGS.add(Setting.bool("cull_admin_users", true,
+            "whether admins' servers (and, with cull_users, admin users) are culled"));
+    public static final Setting<String> POLICY = SETTINGS.add(Setting.oneOf("policy", "activity",
+            Set.of("activity", "traffic"), "activity: kernels' and servers' own activity counts; traffic: only "
+                    + "the proxy's traffic, as jupyterhub-idle-culler"));
+    public static final Setting<Map<String, Duration>> PROFILE_TIMEOUTS = SETTINGS.add(Setting.durationMap(
+            "profile_timeouts", "idle timeout per profile slug, for servers whose profile sets none")
+            .check(m -> m.values().stream().allMatch(d -> !d.isZero() && !d.isNegative()), "a map of positive durations"));
+    public static final Setting<List<String>> EXEMPT = SETTINGS.add(Setting.list("exempt", List.of(),
+            "users (alice) or servers (alice/gpu) never culled"));
 
     public CullerConfig {
         requirePositive("timeout", timeout);
@@ -62,35 +89,24 @@ public record CullerConfig(
 
     /** jupyterhub-idle-culler's defaults as Zero to JupyterHub sets them, with our activity policy. */
     public static CullerConfig defaults() {
-        return new CullerConfig(Duration.ofHours(1), Duration.ofMinutes(5), Duration.ZERO, false, true, false, 10,
-                "activity", Map.of(), Set.of());
+        return of(SettingValues.defaults());
+    }
+
+    /** The policy of values read by the hub (or {@link #fromMap}). */
+    public static CullerConfig of(SettingValues v) {
+        return new CullerConfig(v.get(TIMEOUT), v.get(EVERY), v.get(MAX_AGE), v.get(CULL_USERS),
+                v.get(CULL_ADMIN_USERS), v.get(REMOVE_NAMED_SERVERS), v.get(CONCURRENCY), v.get(POLICY),
+                v.get(PROFILE_TIMEOUTS), Set.copyOf(v.get(EXEMPT)));
     }
 
     /**
-     * Reads the keys in {@link #KEYS} from a parsed YAML map (missing keys keep their default). Durations
-     * are seconds or strings like {@code 90m}, {@code 2h}, {@code 45s}, {@code 1d}.
+     * Reads a parsed YAML map with the keys of {@link #SETTINGS} (missing keys keep their default; durations in the
+     * one grammar: {@code 3600}, {@code 90m}, {@code 1h30m}, {@code 1d}).
      *
-     * @throws IllegalArgumentException naming the key, for an unknown key or a bad value
+     * @throws IllegalArgumentException naming every bad or unknown key
      */
     public static CullerConfig fromMap(Map<String, ?> values) {
-        for (String key : values.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown culler key (known: " + new TreeSet<>(KEYS) + ")");
-            }
-        }
-        CullerConfig d = defaults();
-        ConfigValues v = new ConfigValues(values);
-        return new CullerConfig(
-                v.duration("timeout", d.timeout()),
-                v.duration("every", d.every()),
-                v.duration("max_age", d.maxAge()),
-                v.bool("cull_users", d.cullUsers()),
-                v.bool("cull_admin_users", d.cullAdminUsers()),
-                v.bool("remove_named_servers", d.removeNamedServers()),
-                v.integer("concurrency", d.concurrency()),
-                v.string("policy", d.policy()),
-                v.durationMap("profile_timeouts"),
-                v.stringSet("exempt"));
+        return of(ConfigReader.readBlock(values, "culler", SETTINGS.all()));
     }
 
     /** The timeout for a server: its own (from its profile), else {@code profile_timeouts}, else {@code timeout}. */

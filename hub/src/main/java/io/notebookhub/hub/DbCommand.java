@@ -1,6 +1,6 @@
 package io.notebookhub.hub;
 
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.StoreRefusedException;

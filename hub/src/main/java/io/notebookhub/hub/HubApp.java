@@ -26,7 +26,7 @@ import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
 import io.notebookhub.hub.auth.oidc.OidcAuthenticator;
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.culling.HubCullTarget;
 import io.notebookhub.hub.health.HubHealth;
@@ -54,10 +54,10 @@ import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
+import io.notebookhub.proxy.ProxySettings;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
-import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
 import io.vertx.core.Future;
@@ -169,13 +169,8 @@ public final class HubApp implements AutoCloseable {
         String hubUrl = "http://" + (config.hub().ip().equals("0.0.0.0") ? "127.0.0.1" : config.hub().ip()) + ":"
                 + config.hub().port();
         String token = config.proxy().authToken().isEmpty() ? TokenHashing.newToken() : config.proxy().authToken();
-        ProxyOptions.Builder builder = ProxyOptions.builder()
-                .ip(config.proxy().ip()).port(config.proxy().port())
-                .apiIp(config.proxy().apiIp()).apiPort(config.proxy().apiPort())
+        ProxyOptions.Builder builder = ProxySettings.apply(config.proxy().options())
                 .defaultTarget(hubUrl).errorTarget(hubUrl + "/hub/error").authToken(token)
-                .timeoutMillis(config.proxy().timeouts().idle().toMillis())
-                .headersTimeoutMillis(config.proxy().timeouts().headers().toMillis())
-                .requestTimeoutMillis(config.proxy().timeouts().request().toMillis())
                 .privateCookie(SessionCookies.COOKIE).privateCookie(LoginFlow.LOGIN_XSRF_COOKIE)
                 .privateCookie(OidcAuthenticator.STATE_COOKIE);
         if (!config.adminToken().isEmpty()) {
@@ -293,9 +288,7 @@ public final class HubApp implements AutoCloseable {
 
 
     private void startCuller(HubCullTarget target) {
-        HubConfig.Culler c = config.culler();
-        CullerConfig cullerConfig = new CullerConfig(c.timeout(), c.every(), c.maxAge(), c.cullUsers(),
-                c.cullAdminUsers(), c.removeNamedServers(), c.concurrency(), c.policy(), Map.of(), Set.copyOf(c.exempt()));
+        CullerConfig cullerConfig = config.culler().policy();
         Culler culler = Culler.builder(vertx, target).config(cullerConfig).listener(new CullListener() {
             @Override
             public void serverCulled(CullReport.CulledServer server) {
@@ -309,7 +302,7 @@ public final class HubApp implements AutoCloseable {
 
     private Spawner createSpawner() {
         if ("kubernetes".equals(config.spawner().type())) {
-            return KubernetesSpawner.create(vertx, kubernetesConfig(config.spawner().kubernetes()));
+            return KubernetesSpawner.create(vertx, config.spawner().kubernetes());
         }
         LocalSpawnerConfig local = localConfig();
         if (!config.auth().dev() && "root".equals(System.getProperty("user.name")) && !local.serversRunAsOtherAccounts()) {
@@ -327,38 +320,6 @@ public final class HubApp implements AutoCloseable {
         HubConfig.Local local = config.spawner().local();
         return new LocalSpawnerConfig(config.hub().dataDir().resolve("users"), local.command(), local.allowRoot(),
                 local.runAsUser(), local.environment(), local.createSystemUsers(), local.systemUserPattern());
-    }
-
-    /** The {@code spawner.kubernetes.*} keys in the Kubernetes spawner's own names; empty strings mean its default. */
-    public static KubernetesSpawnerConfig kubernetesConfig(Map<String, Object> keys) {
-        Map<String, String> names = Map.ofEntries(Map.entry("namespace", "namespace"),
-                Map.entry("kubeconfig", "kubeconfig"), Map.entry("image", "image"),
-                Map.entry("image_pull_policy", "imagePullPolicy"), Map.entry("image_pull_secrets", "imagePullSecrets"),
-                Map.entry("port", "port"), Map.entry("cmd", "cmd"), Map.entry("uid", "uid"),
-                Map.entry("fs_group", "fsGroup"), Map.entry("home_mount_path", "homeMountPath"),
-                Map.entry("storage_capacity", "storageCapacity"), Map.entry("storage_class", "storageClass"),
-                Map.entry("storage_access_modes", "storageAccessModes"), Map.entry("service_account", "serviceAccount"),
-                Map.entry("automount_service_account_token", "automountServiceAccountToken"),
-                Map.entry("termination_grace_period", "terminationGracePeriod"),
-                Map.entry("delete_pvc_on_user_delete", "deletePvcOnUserDelete"),
-                Map.entry("fail_on_unschedulable", "failOnUnschedulable"),
-                Map.entry("informer_sync_timeout", "informerSyncTimeout"), Map.entry("extra_labels", "extraLabels"),
-                Map.entry("hub_instance", "hubInstance"),
-                Map.entry("extra_annotations", "extraAnnotations"), Map.entry("storage_type", "storageType"),
-                Map.entry("storage_static_pvc_name", "staticPvcName"),
-                Map.entry("storage_static_sub_path", "staticSubPath"), Map.entry("user_namespaces", "userNamespaces"),
-                Map.entry("user_namespace_template", "userNamespaceTemplate"));
-        Map<String, Object> block = new LinkedHashMap<>();
-        keys.forEach((key, value) -> {
-            if (!(value instanceof String s && s.isEmpty())) {
-                block.put(names.getOrDefault(key, key), value);
-            }
-        });
-        try {
-            return KubernetesSpawnerConfig.fromMap(block);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("spawner." + e.getMessage());
-        }
     }
 
     private Authenticator createAuthenticator(byte[] cookieSecret, Users users, Clock clock) {

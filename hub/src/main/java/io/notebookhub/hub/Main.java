@@ -1,6 +1,6 @@
 package io.notebookhub.hub;
 
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.store.StoreRefusedException;
 import io.notebookhub.culler.CullerCommand;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "notebook-hub", mixinStandardHelpOptions = true, version = "Notebook Hub 0.1.0",
         description = "A multi-user notebook hub: hub, proxy and idle culler, speaking JupyterHub's protocols.",
         subcommands = {ProxyCommand.class, ProfilesCommand.class, CullerCommand.class, DbCommand.class,
-                WarmUpCommand.class})
+                WarmUpCommand.class, ConfigCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -198,6 +198,7 @@ public record ProxyOptions(
         public Builder proxyTimeoutMillis(long v) { proxyTimeoutMillis = v; return this; }
         public Builder timeoutMillis(long v) { timeoutMillis = v; return this; }
         public Builder customHeader(String name, String value) { customHeaders.put(name, value); return this; }
+        public Builder customHeaders(Map<String, String> v) { customHeaders.putAll(v); return this; }
         public Builder maxUrlLength(int v) { maxUrlLength = v; return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }

@@ -3,7 +3,6 @@ package io.notebookhub.system.chart;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.notebookhub.hub.HubApp;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
@@ -39,7 +38,7 @@ class ChartConfigAcceptedByHubTest {
                 "ab".repeat(32), "NBHUB_AUTH_CLIENT_SECRET", "s"));
 
         assertThat(hub.spawner().type()).isEqualTo("kubernetes");
-        KubernetesSpawnerConfig spawner = HubApp.kubernetesConfig(hub.spawner().kubernetes());
+        KubernetesSpawnerConfig spawner = hub.spawner().kubernetes();
         assertThat(spawner.namespace()).isEqualTo(ChartRendering.NAMESPACE);
         rendering.find("NetworkPolicy", "nbhub-singleuser").ifPresent(policy ->
                 assertThat(ChartRendering.map(policy, "spec", "podSelector", "matchLabels"))

@@ -6,7 +6,6 @@ import static io.notebookhub.system.chart.ChartRendering.maps;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.notebookhub.hub.HubApp;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import io.notebookhub.spawner.kubernetes.model.Namespaces;
@@ -75,7 +74,7 @@ class ChartUserNamespacesTest {
 
         HubConfig hub = HubConfig.load(config, Map.of("NBHUB_PROXY_AUTH_TOKEN", "t", "NBHUB_HUB_COOKIE_SECRET",
                 "ab".repeat(32), "NBHUB_AUTH_CLIENT_SECRET", "s"));
-        KubernetesSpawnerConfig spawner = HubApp.kubernetesConfig(hub.spawner().kubernetes());
+        KubernetesSpawnerConfig spawner = hub.spawner().kubernetes();
 
         assertThat(spawner.userNamespaces()).isTrue();
         assertThat(Namespaces.of("alice", spawner)).isEqualTo("nb-alice");
@@ -97,7 +96,7 @@ class ChartUserNamespacesTest {
 
         HubConfig hub = HubConfig.load(config, Map.of("NBHUB_PROXY_AUTH_TOKEN", "t", "NBHUB_HUB_COOKIE_SECRET",
                 "ab".repeat(32), "NBHUB_AUTH_CLIENT_SECRET", "s"));
-        KubernetesSpawnerConfig spawner = HubApp.kubernetesConfig(hub.spawner().kubernetes());
+        KubernetesSpawnerConfig spawner = hub.spawner().kubernetes();
 
         assertThat(spawner.storageType()).isEqualTo("static");
         assertThat(spawner.staticPvcName()).isEqualTo("home-nfs");

@@ -1,5 +1,11 @@
 package io.notebookhub.system.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.CMD;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.DELETE_PVC_ON_USER_DELETE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.KUBECONFIG;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.PORT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.TERMINATION_GRACE_PERIOD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -106,11 +112,12 @@ class KubernetesSpawnerClusterIT {
         Files.writeString(profileDir.resolve("profiles.yaml"), PROFILES);
         profiles = ProfileDirectory.open(profileDir);
         vertx = Vertx.vertx();
-        config = KubernetesSpawnerConfig.builder().namespace(NAMESPACE).kubeconfig(cluster.adminKubeconfig().toString())
-                .image("notebook:test").cmd(List.of("/usr/bin/python3", "-c", SERVER))
+        config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE)
+                .set(KUBECONFIG, cluster.adminKubeconfig().toString())
+                .set(IMAGE, "notebook:test").set(CMD, List.of("/usr/bin/python3", "-c", SERVER))
                 // Other cluster tests on this machine run pods on the same loopback addresses at port 8888.
-                .port(HubProcess.freePort())
-                .terminationGracePeriod(Duration.ofSeconds(1)).build();
+                .set(PORT, HubProcess.freePort())
+                .set(TERMINATION_GRACE_PERIOD, Duration.ofSeconds(1)).build();
         spawner = newSpawner(config);
     }
 
@@ -238,7 +245,7 @@ class KubernetesSpawnerClusterIT {
         join(spawner.deleteHome(keep.user()));
         assertThat(claim(SafeNames.pvcName(keep.user()))).as("kept by default").isNotNull();
 
-        KubernetesSpawner deleting = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
+        KubernetesSpawner deleting = newSpawner(config.toBuilder().set(DELETE_PVC_ON_USER_DELETE, true).build());
         try {
             join(deleting.deleteHome(drop.user()));
         } finally {

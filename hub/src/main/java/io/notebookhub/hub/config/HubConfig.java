@@ -1,13 +1,16 @@
 package io.notebookhub.hub.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.notebookhub.config.ConfigException;
+import io.notebookhub.config.ConfigReader;
+import io.notebookhub.config.Setting;
+import io.notebookhub.config.SettingValues;
+import io.notebookhub.culler.CullerConfig;
 import io.notebookhub.profiles.InvalidProfilesException;
 import io.notebookhub.profiles.ProfileError;
 import io.notebookhub.profiles.ProfileOverrides;
 import io.notebookhub.profiles.ProfileOverridesYaml;
-import java.io.IOException;
+import io.notebookhub.proxy.ProxySettings;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -62,9 +66,13 @@ public record HubConfig(
         }
     }
 
-    /** Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl. */
+    /**
+     * Embedded: the proxy runs in this JVM. External: a proxy (ours or configurable-http-proxy) at apiUrl.
+     *
+     * @param options the embedded proxy's own settings ({@link ProxySettings}), of which ip to timeouts are a part
+     */
     public record Proxy(String mode, String ip, int port, String apiIp, int apiPort, String apiUrl, String authToken,
-                        Duration checkRoutesInterval, ClientTimeouts timeouts) {
+                        Duration checkRoutesInterval, ClientTimeouts timeouts, SettingValues options) {
         public boolean embedded() {
             return "embedded".equals(mode);
         }
@@ -74,7 +82,7 @@ public record HubConfig(
      * @param profileDefaults the global level of profile overrides ({@code spawner.profile_defaults}, with the same
      *     keys as a profile: image, cpu, memory, env, ...); every profile and option choice overrides it
      */
-    public record Spawner(String type, Duration startTimeout, Local local, Map<String, Object> kubernetes,
+    public record Spawner(String type, Duration startTimeout, Local local, KubernetesSpawnerConfig kubernetes,
                           ProfileOverrides profileDefaults) {}
 
     /**
@@ -100,44 +108,48 @@ public record HubConfig(
         }
     }
 
-    /** The idle culler; {@code exempt} lists users ({@code alice}) or servers ({@code alice/gpu}) never culled. */
-    public record Culler(boolean enabled, Duration timeout, Duration every, Duration maxAge, boolean cullUsers,
-                         boolean removeNamedServers, int concurrency, boolean cullAdminUsers, String policy,
-                         List<String> exempt) {}
+    /** The idle culler: whether it runs, and its own settings ({@link CullerConfig#SETTINGS} under culler). */
+    public record Culler(boolean enabled, CullerConfig policy) {}
 
     private static final Set<String> AUTH_TYPES = Set.of("dev", "oidc", "github", "google", "gitlab", "azuread", "keycloak");
 
     /** Reads and validates; throws {@link ConfigException} listing every problem. */
     public static HubConfig load(Path file, Map<String, String> env) {
-        JsonNode tree = null;
-        String source = "defaults";
-        if (file != null) {
-            source = file.toString();
-            try {
-                tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-            } catch (IOException e) {
-                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-            }
-        }
-        return from(new ConfigReader(tree, env, source));
+        return from(ConfigReader.of(file, env));
+    }
+
+    /** Every setting of the hub and the components it composes, sorted by key: what {@code config reference} shows. */
+    public static List<Setting<?>> reference() {
+        ConfigReader r = ConfigReader.of(null, Map.of());
+        from(r);
+        return r.settings();
     }
 
     static HubConfig from(ConfigReader r) {
+        Duration noLimit = Duration.ZERO;
         Hub hub = new Hub(
-                r.string("hub.ip", "127.0.0.1"),
-                r.port("hub.port", 8081),
-                r.string("hub.connect_url", ""),
-                r.string("hub.public_url", ""),
-                Path.of(r.string("hub.data_dir", "data")),
-                r.secret("hub.cookie_secret", ""),
-                Path.of(r.string("hub.profiles_dir", "profiles")),
-                r.list("hub.admin_users", List.of()),
-                r.seconds("hub.cookie_max_age", 14 * 24 * 3600, 60),
-                r.bool("hub.authenticate_prometheus", true),
-                r.stringMap("hub.headers"),
-                new ClientTimeouts(r.seconds("hub.headers_timeout", 60, 0), r.seconds("hub.request_timeout", 300, 0),
-                        r.seconds("hub.idle_timeout", 600, 0)),
-                r.string("hub.logo_file", ""));
+                r.string("hub.ip", "127.0.0.1", "where the hub's own HTTP server listens"),
+                r.port("hub.port", 8081, "the hub's own HTTP port"),
+                r.string("hub.connect_url", "", "how servers reach the hub API; empty: http://<ip>:<port>"),
+                r.string("hub.public_url", "", "the public URL, when behind a load balancer"),
+                Path.of(r.string("hub.data_dir", "data", "folder of the embedded store and local users' files")),
+                r.secret("hub.cookie_secret", "",
+                        "64 hex characters signing cookies; empty: generated once and kept in the store"),
+                Path.of(r.string("hub.profiles_dir", "profiles", "folder of the profile YAML files")),
+                r.list("hub.admin_users", List.of(), "users who are admins"),
+                r.duration("hub.cookie_max_age", Duration.ofDays(14), Duration.ofMinutes(1),
+                        "how long a login session lasts"),
+                r.bool("hub.authenticate_prometheus", true,
+                        "/hub/metrics needs a token with read:metrics (false: open)"),
+                r.stringMap("hub.headers", "response headers over the safe defaults; an empty value removes one"),
+                new ClientTimeouts(
+                        r.duration("hub.headers_timeout", Duration.ofSeconds(60), noLimit,
+                                "how long a client may take to send a request's head (0: no limit)"),
+                        r.duration("hub.request_timeout", Duration.ofSeconds(300), noLimit,
+                                "how long a client may take to send a whole request (0: no limit)"),
+                        r.duration("hub.idle_timeout", Duration.ofSeconds(600), noLimit,
+                                "how long a connection to the hub may stay silent (0: no limit)")),
+                r.string("hub.logo_file", "", "the image at /hub/logo; empty: the jar's own"));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.logoFile().isEmpty() || Files.isRegularFile(Path.of(hub.logoFile()))
@@ -145,80 +157,118 @@ public record HubConfig(
                 "must be a readable image file, not '" + hub.logoFile() + "'");
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
-        Db db = new Db(r.string("hub.db.url", ""), r.secret("hub.db.password", ""),
-                r.string("hub.db.password_file", ""));
+        Db db = new Db(
+                r.string("hub.db.url", "", "empty: the embedded store in hub.data_dir; or postgresql://user@host:5432/db"),
+                r.secret("hub.db.password", "", "the database password (better: NBHUB_HUB_DB_PASSWORD or password_file)"),
+                r.string("hub.db.password_file", "", "a file holding the database password, e.g. a mounted Secret"));
         checkDbUrl(r, db.url());
         r.check(db.password().isEmpty() || db.passwordFile().isEmpty(), "hub.db.password",
                 "and hub.db.password_file are both set: give one");
-        r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
-        String adminToken = r.secret("admin_token", "");
+        r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "the hub's log level");
+        String adminToken = r.secret("admin_token", "", "an API token with the admin role (automation, tests)");
         r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
 
-        Proxy proxy = new Proxy(
-                r.oneOf("proxy.mode", "embedded", Set.of("embedded", "external")),
-                r.string("proxy.ip", "127.0.0.1"),
-                r.port("proxy.port", 8000),
-                r.string("proxy.api_ip", "127.0.0.1"),
-                r.port("proxy.api_port", 8001),
-                r.string("proxy.api_url", ""),
-                r.secret("proxy.auth_token", ""),
-                r.seconds("proxy.check_routes_interval", 60, 1),
-                // Node's headersTimeout and requestTimeout, which configurable-http-proxy inherits; CHP's --timeout.
-                new ClientTimeouts(r.seconds("proxy.headers_timeout", 60, 0), r.seconds("proxy.request_timeout", 300, 0),
-                        r.seconds("proxy.timeout", 0, 0)));
+        String proxyMode = r.oneOf("proxy.mode", "embedded", Set.of("embedded", "external"),
+                "embedded: the proxy runs in the hub's JVM; external: a proxy at proxy.api_url");
+        String proxyApiUrl = r.string("proxy.api_url", "", "the route API of an external proxy");
+        String proxyToken = r.secret("proxy.auth_token", "", "CONFIGPROXY_AUTH_TOKEN of the proxy's route API");
+        Duration checkRoutes = r.duration("proxy.check_routes_interval", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                "time between checks of the proxy's routes");
+        SettingValues proxyOptions = r.section("proxy", ProxySettings.SETTINGS.all());
+        Proxy proxy = new Proxy(proxyMode, proxyOptions.get(ProxySettings.IP), proxyOptions.get(ProxySettings.PORT),
+                proxyOptions.get(ProxySettings.API_IP), proxyOptions.get(ProxySettings.API_PORT), proxyApiUrl,
+                proxyToken, checkRoutes, new ClientTimeouts(proxyOptions.get(ProxySettings.HEADERS_TIMEOUT),
+                        proxyOptions.get(ProxySettings.REQUEST_TIMEOUT), proxyOptions.get(ProxySettings.TIMEOUT)),
+                proxyOptions);
         checkUrl(r, "proxy.api_url", proxy.apiUrl());
         r.check(proxy.embedded() || !proxy.apiUrl().isEmpty(), "proxy.api_url", "is required when proxy.mode is external");
 
+        List<String> command = r.list("spawner.local.command", List.of(), "the single-user server command; empty: "
+                + ".tools/jupyter/bin/jupyterhub-singleuser when present, else jupyterhub-singleuser on PATH");
         Local local = new Local(
-                r.list("spawner.local.command", DefaultServerCommand.in(Path.of(""))),
-                r.bool("spawner.local.allow_root", true),
-                r.string("spawner.local.run_as_user", ""),
-                r.stringMap("spawner.local.environment"),
-                r.bool("spawner.local.create_system_users", false),
-                r.string("spawner.local.system_user_pattern", "nb-{username}"));
-        r.check(!local.command().isEmpty(), "spawner.local.command", "must name the single-user server command");
+                command.isEmpty() ? DefaultServerCommand.in(Path.of("")) : command,
+                r.bool("spawner.local.allow_root", true,
+                        "pass --allow-root when the hub runs as root and no run_as_user is set"),
+                r.string("spawner.local.run_as_user", "", "every server as this one OS account (hub runs as root)"),
+                r.stringMap("spawner.local.environment", "extra environment of local servers"),
+                r.bool("spawner.local.create_system_users", false,
+                        "each user's server as an OS account of their own, created on first spawn"),
+                r.string("spawner.local.system_user_pattern", "nb-{username}",
+                        "name of those OS accounts; {username} is the user's name"));
         r.check(local.systemUserPattern().contains("{username}")
                         && local.systemUserPattern().matches("[a-z_][a-z0-9_-]*\\{username}[a-z0-9_-]*"),
                 "spawner.local.system_user_pattern", "must contain {username} and otherwise only a-z, 0-9, '_' and "
                         + "'-', starting with a letter or '_', e.g. nb-{username}");
         Spawner spawner = new Spawner(
-                r.oneOf("spawner.type", "local", Set.of("local", "kubernetes")),
-                r.seconds("spawner.start_timeout", 120, 1),
+                r.oneOf("spawner.type", "local", Set.of("local", "kubernetes"),
+                        "local: processes on this machine; kubernetes: a pod per server"),
+                r.duration("spawner.start_timeout", Duration.ofSeconds(120), Duration.ofSeconds(1),
+                        "how long a server may take to start; a profile's start_timeout wins"),
                 local,
-                KubernetesKeys.read(r),
+                kubernetes(r),
                 profileDefaults(r));
 
         Auth auth = new Auth(
-                r.oneOf("auth.type", "dev", AUTH_TYPES),
-                r.string("auth.client_id", ""),
-                r.secret("auth.client_secret", ""),
-                r.string("auth.client_secret_file", ""),
-                r.string("auth.issuer_url", ""),
-                r.string("auth.callback_url", ""),
-                r.list("auth.scopes", List.of()),
-                r.string("auth.username_claim", ""),
-                r.string("auth.groups_claim", "groups"),
-                r.bool("auth.strip_domain", false),
-                r.list("auth.allowed_users", List.of()),
-                r.list("auth.allowed_groups", List.of()),
-                r.list("auth.blocked_users", List.of()),
-                r.list("auth.admin_users", List.of()),
-                r.list("auth.admin_groups", List.of()),
-                r.bool("auth.allow_all", false),
-                r.bool("auth.pass_auth_state_to_server", false),
-                r.string("auth.logout_url", ""),
-                r.string("auth.tenant_id", ""),
-                r.string("auth.authorize_url", ""),
-                r.string("auth.token_url", ""),
-                r.string("auth.userinfo_url", ""),
-                r.string("auth.realm", ""),
-                r.string("auth.github_org", ""),
-                r.string("auth.gitlab_url", "https://gitlab.com"),
-                r.bool("auth.end_provider_session", false),
-                r.secret("auth.crypt_key", ""),
-                r.bool("auth.auto_login", false),
-                r.string("auth.login_service", ""),
-                r.list("auth.allowed_domains", List.of()));
+                r.oneOf("auth.type", "dev", AUTH_TYPES,
+                        "dev: the development login; else the identity provider"),
+                r.string("auth.client_id", "",
+                        "the OAuth client id at the identity provider"),
+                r.secret("auth.client_secret", "",
+                        "the OAuth client secret (better: NBHUB_AUTH_CLIENT_SECRET or client_secret_file)"),
+                r.string("auth.client_secret_file", "",
+                        "a file holding the OAuth client secret"),
+                r.string("auth.issuer_url", "",
+                        "the provider's issuer URL (oidc, keycloak)"),
+                r.string("auth.callback_url", "",
+                        "the OAuth callback URL; empty: derived from the public URL"),
+                r.list("auth.scopes", List.of(),
+                        "OAuth scopes asked for; empty: the provider's usual ones"),
+                r.string("auth.username_claim", "",
+                        "the claim that names the user; empty: the provider's usual one"),
+                r.string("auth.groups_claim", "groups",
+                        "the claim that lists the user's groups"),
+                r.bool("auth.strip_domain", false,
+                        "drop @domain from user names"),
+                r.list("auth.allowed_users", List.of(),
+                        "users allowed to log in"),
+                r.list("auth.allowed_groups", List.of(),
+                        "groups whose members may log in"),
+                r.list("auth.blocked_users", List.of(),
+                        "users never allowed to log in"),
+                r.list("auth.admin_users", List.of(),
+                        "users made admins at login"),
+                r.list("auth.admin_groups", List.of(),
+                        "groups whose members are admins"),
+                r.bool("auth.allow_all", false,
+                        "every user the provider authenticates may log in"),
+                r.bool("auth.pass_auth_state_to_server", false,
+                        "pass the provider's tokens to the user's server environment"),
+                r.string("auth.logout_url", "",
+                        "where logout sends the browser after the hub's own logout"),
+                r.string("auth.tenant_id", "",
+                        "the Azure AD directory (tenant) id"),
+                r.string("auth.authorize_url", "",
+                        "the provider's authorization endpoint, when not discovered"),
+                r.string("auth.token_url", "",
+                        "the provider's token endpoint, when not discovered"),
+                r.string("auth.userinfo_url", "",
+                        "the provider's userinfo endpoint, when not discovered"),
+                r.string("auth.realm", "",
+                        "the Keycloak realm"),
+                r.string("auth.github_org", "",
+                        "GitHub organisation whose members may log in"),
+                r.string("auth.gitlab_url", "https://gitlab.com",
+                        "the GitLab instance"),
+                r.bool("auth.end_provider_session", false,
+                        "logout also ends the provider's session"),
+                r.secret("auth.crypt_key", "",
+                        "64 hex characters encrypting stored auth state (the provider's tokens)"),
+                r.bool("auth.auto_login", false,
+                        "skip the login page and go to the provider at once"),
+                r.string("auth.login_service", "",
+                        "the provider's name on the login button"),
+                r.list("auth.allowed_domains", List.of(),
+                        "e-mail domains whose users may log in"));
         checkUrl(r, "auth.issuer_url", auth.issuerUrl());
         checkUrl(r, "auth.callback_url", auth.callbackUrl());
         checkUrl(r, "auth.authorize_url", auth.authorizeUrl());
@@ -243,17 +293,8 @@ public record HubConfig(
         r.check(auth.cryptKey().isEmpty() || auth.cryptKey().matches("[0-9a-fA-F]{64}"), "auth.crypt_key",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
 
-        Culler culler = new Culler(
-                r.bool("culler.enabled", true),
-                r.seconds("culler.timeout", 3600, 1),
-                r.seconds("culler.every", 300, 1),
-                r.seconds("culler.max_age", 0, 0),
-                r.bool("culler.cull_users", false),
-                r.bool("culler.remove_named_servers", false),
-                r.integer("culler.concurrency", 10, 1, 1000),
-                r.bool("culler.cull_admin_users", true),
-                r.oneOf("culler.policy", "activity", Set.of("activity", "traffic")),
-                r.list("culler.exempt", List.of()));
+        Culler culler = new Culler(r.bool("culler.enabled", true, "whether the hub runs the idle culler"),
+                culler(r));
 
         io.notebookhub.hub.services.ServicesConfig services = io.notebookhub.hub.services.ServicesConfig.read(r);
 
@@ -261,10 +302,32 @@ public record HubConfig(
         return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, services, r.effectiveRedacted());
     }
 
+    /** The Kubernetes spawner's own settings ({@link KubernetesSpawnerConfig#SETTINGS}) under spawner.kubernetes. */
+    private static KubernetesSpawnerConfig kubernetes(ConfigReader r) {
+        return component(r, "spawner.kubernetes", KubernetesSpawnerConfig.SETTINGS.all(), KubernetesSpawnerConfig::of);
+    }
+
+    private static CullerConfig culler(ConfigReader r) {
+        return component(r, "culler", CullerConfig.SETTINGS.all(), CullerConfig::of);
+    }
+
+    /** A component's configuration from its settings under {@code prefix}; its cross-field checks become problems. */
+    private static <C> C component(ConfigReader r, String prefix, List<Setting<?>> settings,
+                                   Function<SettingValues, C> build) {
+        SettingValues values = r.section(prefix, settings);
+        try {
+            return build.apply(values);
+        } catch (IllegalArgumentException e) {
+            r.check(false, prefix, e.getMessage());
+            return build.apply(SettingValues.defaults());
+        }
+    }
+
     private static ProfileOverrides profileDefaults(ConfigReader r) {
         String path = "spawner.profile_defaults";
         try {
-            return ProfileOverridesYaml.parse(path, r.yamlTree(path));
+            return ProfileOverridesYaml.parse(path, r.yamlTree(path, "the global level of profile overrides "
+                    + "(image, cpu, memory, env, ...: the keys of a profile); profiles and options override it"));
         } catch (InvalidProfilesException e) {
             r.check(false, path, "is not valid: " + e.errors().stream().map(ProfileError::message)
                     .collect(Collectors.joining("; ")));

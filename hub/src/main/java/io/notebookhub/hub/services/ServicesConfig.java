@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notebookhub.hub.auth.RoleGrants;
 import io.notebookhub.hub.auth.Scopes;
-import io.notebookhub.hub.config.ConfigReader;
+import io.notebookhub.config.ConfigReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public record ServicesConfig(List<ServiceSpec> services, RoleGrants roles) {
 
     public static ServicesConfig read(ConfigReader r) {
         List<ServiceSpec> services = new ArrayList<>();
-        JsonNode list = r.tree("hub.services");
+        JsonNode list = r.tree("hub.services", "JupyterHub's services, managed (command) or external (url)");
         if (!list.isMissingNode() && !list.isArray()) {
             r.check(false, "hub.services", "must be a list of services (name, url, command, ...)");
         } else {
@@ -108,7 +108,7 @@ public record ServicesConfig(List<ServiceSpec> services, RoleGrants roles) {
     }
 
     private static RoleGrants roles(ConfigReader r, List<String> serviceNames) {
-        JsonNode list = r.tree("hub.load_roles");
+        JsonNode list = r.tree("hub.load_roles", "JupyterHub's roles for services, users and groups");
         if (list.isMissingNode()) {
             return RoleGrants.NONE;
         }

@@ -1,5 +1,6 @@
 package io.notebookhub.hub.config;
 
+import io.notebookhub.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

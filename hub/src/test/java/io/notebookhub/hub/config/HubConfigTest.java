@@ -3,6 +3,11 @@ package io.notebookhub.hub.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.notebookhub.config.ConfigException;
+import io.notebookhub.config.Setting;
+import io.notebookhub.culler.CullerConfig;
+import io.notebookhub.proxy.ProxySettings;
+import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +34,7 @@ class HubConfigTest {
         assertThat(c.hub().port()).isEqualTo(8081);
         assertThat(c.spawner().type()).isEqualTo("local");
         assertThat(c.auth().dev()).isTrue();
-        assertThat(c.culler().timeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.culler().policy().timeout()).isEqualTo(Duration.ofHours(1));
         assertThat(c.hubConnectUrl()).isEqualTo("http://127.0.0.1:8081");
     }
 
@@ -40,7 +45,7 @@ class HubConfigTest {
         assertThat(c.hub().port()).isEqualTo(9000);
         assertThat(c.proxy().port()).isEqualTo(9200);
         assertThat(c.hub().adminUsers()).containsExactly("ann", "bo");
-        assertThat(c.culler().exempt()).containsExactly("alice");
+        assertThat(c.culler().policy().exempt()).containsExactly("alice");
     }
 
     @Test
@@ -87,5 +92,45 @@ class HubConfigTest {
                 .hasMessageContaining("'hub.port'").hasMessageContaining("single value");
         assertThatThrownBy(() -> load("hub: 5\n", Map.of())).hasMessageContaining("'hub' must be a mapping");
         assertThat(List.of(HubConfig.load(null, Map.of()).hub().profilesDir().toString())).containsExactly("profiles");
+    }
+
+    @Test
+    void everyComponentSettingIsReachableFromTheFileAndTheEnvironment() throws Exception {
+        HubConfig c = load("spawner:\n  kubernetes:\n    fail_on_unschedulable: true\n    api_retry_timeout: 1m\n"
+                + "culler:\n  profile_timeouts: {gpu: 15m}\nproxy:\n  proxy_timeout: 250ms\n",
+                Map.of("NBHUB_PROXY_MAX_URL_LENGTH", "2048", "NBHUB_CULLER_TIMEOUT", "1h30m",
+                        "NBHUB_SPAWNER_KUBERNETES_WORKER_POOL_SIZE", "4"));
+
+        assertThat(c.spawner().kubernetes().get(KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE)).isTrue();
+        assertThat(c.spawner().kubernetes().apiRetryTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.spawner().kubernetes().workerPoolSize()).isEqualTo(4);
+        assertThat(c.culler().policy().timeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(c.culler().policy().profileTimeouts()).containsEntry("gpu", Duration.ofMinutes(15));
+        assertThat(ProxySettings.apply(c.proxy().options()).build().maxUrlLength()).isEqualTo(2048);
+        assertThat(ProxySettings.apply(c.proxy().options()).build().proxyTimeoutMillis()).isEqualTo(250);
+
+        List<String> keys = HubConfig.reference().stream().map(Setting::key).toList();
+        KubernetesSpawnerConfig.SETTINGS.all().forEach(s -> assertThat(keys).contains("spawner.kubernetes." + s.key()));
+        CullerConfig.SETTINGS.all().forEach(s -> assertThat(keys).contains("culler." + s.key()));
+        ProxySettings.SETTINGS.all().forEach(s -> assertThat(keys).contains("proxy." + s.key()));
+    }
+
+    @Test
+    void todaysWholeSecondsAndTheChartsKeysKeepWorking() throws Exception {
+        HubConfig c = load("hub:\n  cookie_max_age: 1209600\nculler:\n  timeout: 3600\n  every: 300\n"
+                + "spawner:\n  start_timeout: 120\n  kubernetes:\n    termination_grace_period: 30\n"
+                + "    informer_sync_timeout: 60\n    storage:\n      capacity: 10Gi\n", Map.of());
+
+        assertThat(c.hub().cookieMaxAge()).isEqualTo(Duration.ofDays(14));
+        assertThat(c.culler().policy().every()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.spawner().startTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.spawner().kubernetes().terminationGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aBadComponentValueNamesTheKeyAndItsPlaceInTheFile() {
+        assertThatThrownBy(() -> load("spawner:\n  kubernetes:\n    storage:\n      capacity: lots\n", Map.of()))
+                .hasMessageContaining("'spawner.kubernetes.storage.capacity' (")
+                .hasMessageContaining("config.yaml:4:7) must be a Kubernetes quantity such as 10Gi, not 'lots'");
     }
 }

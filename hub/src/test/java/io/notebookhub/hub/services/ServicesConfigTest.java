@@ -3,7 +3,7 @@ package io.notebookhub.hub.services;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

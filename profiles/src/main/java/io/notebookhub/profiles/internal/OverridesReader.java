@@ -1,5 +1,7 @@
 package io.notebookhub.profiles.internal;
 
+import io.notebookhub.config.Durations;
+import io.notebookhub.config.Quantities;
 import io.notebookhub.profiles.NodeAffinity;
 import io.notebookhub.profiles.ProfileOverrides;
 import io.notebookhub.profiles.Storage;

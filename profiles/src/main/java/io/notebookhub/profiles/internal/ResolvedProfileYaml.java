@@ -1,5 +1,6 @@
 package io.notebookhub.profiles.internal;
 
+import io.notebookhub.config.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;

@@ -1,5 +1,6 @@
 package io.notebookhub.profiles.internal;
 
+import io.notebookhub.config.Suggestions;
 import io.notebookhub.profiles.ProfileError;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.notebookhub.spawner.ServerId;
@@ -80,7 +82,7 @@ final class Adoption {
 
     private boolean stillStarting(Pod pod) {
         return !PodFailures.isTerminal(pod)
-                && PodFailures.classify(pod, List.of(), kube.config().failOnUnschedulable()).isEmpty();
+                && PodFailures.classify(pod, List.of(), kube.config().get(FAIL_ON_UNSCHEDULABLE)).isEmpty();
     }
 
     /**
@@ -100,7 +102,7 @@ final class Adoption {
                 }
                 PodFailures.readyUrl(changed, kube.config().port()).ifPresentOrElse(ready::tryComplete,
                         () -> PodFailures.classify(changed, kube.watch().events(name, uid),
-                                kube.config().failOnUnschedulable())
+                                kube.config().get(FAIL_ON_UNSCHEDULABLE))
                                 .ifPresent(reason -> ready.tryFail(new SpawnFailedException(reason))));
             }
 

@@ -1,409 +1,263 @@
 package io.notebookhub.spawner.kubernetes;
 
+import io.notebookhub.config.ConfigReader;
+import io.notebookhub.config.Setting;
+import io.notebookhub.config.SettingValues;
+import io.notebookhub.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Configuration of the Kubernetes spawner, the {@code kubernetes:} block of the hub's YAML (keys as in
- * {@link #fromMap}). Every value is checked when the record is built; a bad value throws
- * {@link IllegalArgumentException} naming the key, so start-up stops with a message an admin can act on.
- *
- * @param namespace where pods, PVCs and events live (default: the hub pod's own namespace, else {@code default})
- * @param kubeconfig path of a kubeconfig file, or null to use in-cluster credentials (falling back to ~/.kube/config)
- * @param context kubeconfig context, or null for the current one
- * @param image image used when the profile names none
- * @param imagePullPolicy Always, IfNotPresent or Never
- * @param imagePullSecrets names of Secrets in {@code namespace}
- * @param port the port jupyterhub-singleuser listens on inside the pod
- * @param cmd the container command
- * @param uid container user id (non-root)
- * @param gid container primary group id
- * @param fsGroup group that owns mounted volumes
- * @param homeMountPath where the user's PVC is mounted, unless the profile says otherwise
- * @param storageCapacity PVC size, unless the profile says otherwise
- * @param storageClass storage class, or null/empty for the cluster default
- * @param storageAccessModes PVC access modes
- * @param serviceAccount service account of user pods, or null for the namespace default
- * @param automountServiceAccountToken whether user pods see a Kubernetes API token
- * @param terminationGracePeriod how long a stopping server may take to save its work
- * @param deletePvcOnUserDelete whether deleting a user deletes their PVC
- * @param informerSyncTimeout how long start-up waits for the pod and event caches to fill
- * @param apiRetryTimeout how long one API call is retried on 429, 5xx and timeouts before it fails
- * @param workerPoolSize threads for blocking Kubernetes API calls
- * @param failOnUnschedulable end a spawn as soon as the scheduler says no node fits (unless a cluster
- *                            autoscaler announced a scale-up); by default the spawn waits, saying what no node
- *                            offers, until the start timeout, since an autoscaler adds nodes only for waiting pods
- * @param hubInstance value of {@code app.kubernetes.io/instance} on every object; separates hubs sharing a namespace
- * @param componentLabel value of {@code app.kubernetes.io/component} on user pods
- * @param extraLabels added to pods and PVCs
- * @param extraAnnotations added to pods and PVCs
- * @param storageType home volume: {@code dynamic} (a PVC per user), {@code static} (one existing claim, a folder per
- *                    user) or {@code none}, unless the profile says otherwise
- * @param staticPvcName with {@code static}: the existing claim, unless the profile names one
- * @param staticSubPath with {@code static}: the user's folder in it; {@code {username}} is the user's safe name
- * @param userNamespaces each user's pods and claim live in a namespace of their own, created on first spawn
- * @param userNamespaceTemplate that namespace's name; {@code {hubnamespace}} is {@code namespace}, {@code {username}}
- *                              the user's safe name
+ * Configuration of the Kubernetes spawner: the {@code spawner.kubernetes} block of the hub's configuration. Each
+ * setting is declared once below (key, type, default, check, doc); the hub reads, checks, documents and logs them
+ * from {@link #SETTINGS}, and code reads a value with {@link #get} (or one of the accessors kept for the older ones).
+ * A bad value throws {@link IllegalArgumentException} naming the key.
  */
-public record KubernetesSpawnerConfig(
-        String namespace,
-        String kubeconfig,
-        String context,
-        String image,
-        String imagePullPolicy,
-        List<String> imagePullSecrets,
-        int port,
-        List<String> cmd,
-        long uid,
-        long gid,
-        long fsGroup,
-        String homeMountPath,
-        String storageCapacity,
-        String storageClass,
-        List<String> storageAccessModes,
-        String serviceAccount,
-        boolean automountServiceAccountToken,
-        Duration terminationGracePeriod,
-        boolean deletePvcOnUserDelete,
-        Duration informerSyncTimeout,
-        Duration apiRetryTimeout,
-        int workerPoolSize,
-        boolean failOnUnschedulable,
-        String hubInstance,
-        String componentLabel,
-        Map<String, String> extraLabels,
-        Map<String, String> extraAnnotations,
-        String storageType,
-        String staticPvcName,
-        String staticSubPath,
-        boolean userNamespaces,
-        String userNamespaceTemplate) {
-
+public final class KubernetesSpawnerConfig {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
-    private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[mkEPTG]|e[0-9]+)?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Set<String> STORAGE_TYPES = Set.of("dynamic", "static", "none");
-    private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
     private static final Set<String> ACCESS_MODES =
             Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod");
 
-    public KubernetesSpawnerConfig {
-        require(namespace != null && DNS_LABEL.matcher(namespace).matches() && namespace.length() <= 63,
-                "namespace", "a DNS-1123 label", namespace);
-        require(image != null && !image.isBlank(), "image", "an image reference", image);
-        require(PULL_POLICIES.contains(imagePullPolicy), "imagePullPolicy", "one of " + PULL_POLICIES, imagePullPolicy);
-        imagePullSecrets = List.copyOf(Objects.requireNonNullElse(imagePullSecrets, List.of()));
-        require(port > 0 && port < 65536, "port", "1..65535", port);
-        cmd = List.copyOf(Objects.requireNonNullElse(cmd, List.of()));
-        require(!cmd.isEmpty(), "cmd", "a non-empty command", cmd);
-        require(uid > 0, "uid", "a non-root user id (> 0)", uid);
-        require(gid >= 0, "gid", ">= 0", gid);
-        require(fsGroup >= 0, "fsGroup", ">= 0", fsGroup);
-        require(homeMountPath != null && homeMountPath.startsWith("/"), "homeMountPath", "an absolute path",
-                homeMountPath);
-        require(storageCapacity != null && QUANTITY.matcher(storageCapacity).matches(), "storageCapacity",
-                "a Kubernetes quantity such as 10Gi", storageCapacity);
-        storageAccessModes = List.copyOf(Objects.requireNonNullElse(storageAccessModes, List.of("ReadWriteOnce")));
-        require(!storageAccessModes.isEmpty() && ACCESS_MODES.containsAll(storageAccessModes), "storageAccessModes",
-                "a non-empty list of " + ACCESS_MODES, storageAccessModes);
-        require(!terminationGracePeriod.isNegative(), "terminationGracePeriod", ">= 0", terminationGracePeriod);
-        require(informerSyncTimeout.toMillis() > 0, "informerSyncTimeout", "> 0", informerSyncTimeout);
-        require(!apiRetryTimeout.isNegative(), "apiRetryTimeout", ">= 0", apiRetryTimeout);
-        require(workerPoolSize > 0, "workerPoolSize", "> 0", workerPoolSize);
-        require(hubInstance != null && LABEL_VALUE.matcher(hubInstance).matches() && !hubInstance.isEmpty()
-                && hubInstance.length() <= 63, "hubInstance", "a label value", hubInstance);
-        require(componentLabel != null && LABEL_VALUE.matcher(componentLabel).matches() && !componentLabel.isEmpty()
-                && componentLabel.length() <= 63, "componentLabel", "a label value", componentLabel);
-        extraLabels = Map.copyOf(Objects.requireNonNullElse(extraLabels, Map.of()));
-        extraLabels.forEach((k, v) -> require(LABEL_VALUE.matcher(v).matches() && v.length() <= 63,
-                "extraLabels." + k, "a label value", v));
-        extraAnnotations = Map.copyOf(Objects.requireNonNullElse(extraAnnotations, Map.of()));
-        require(STORAGE_TYPES.contains(storageType), "storageType", "one of " + STORAGE_TYPES, storageType);
-        require(staticPvcName == null || DNS_SUBDOMAIN.matcher(staticPvcName).matches(), "staticPvcName",
-                "a claim name", staticPvcName);
-        require(staticSubPath != null && !staticSubPath.startsWith("/") && !List.of(staticSubPath.split("/"))
-                .contains(".."), "staticSubPath", "a relative path inside the claim", staticSubPath);
-        require(userNamespaceTemplate != null && userNamespaceTemplate.contains("{username}")
-                && longestNamespace(namespace, userNamespaceTemplate).length() <= 63
-                && DNS_LABEL.matcher(longestNamespace(namespace, userNamespaceTemplate)).matches(),
-                "userNamespaceTemplate", "a template with {username} giving DNS labels of at most 63 characters "
-                + "(a safe user name has up to 26)", userNamespaceTemplate);
+    /** Every setting of this block, in declaration order. */
+    public static final Settings SETTINGS = new Settings();
+
+    public static final Setting<String> NAMESPACE = SETTINGS.add(Setting.string("namespace", "",
+            "where pods, PVCs and events live; empty: the hub pod's own namespace, else default")
+            .check(n -> n.isEmpty() || DNS_LABEL.matcher(n).matches() && n.length() <= 63, "a DNS-1123 label"));
+    public static final Setting<String> KUBECONFIG = SETTINGS.add(Setting.string("kubeconfig", "",
+            "path of a kubeconfig file; empty: in-cluster credentials, falling back to ~/.kube/config"));
+    public static final Setting<String> CONTEXT = SETTINGS.add(Setting.string("context", "",
+            "kubeconfig context; empty: the current one"));
+    public static final Setting<String> IMAGE = SETTINGS.add(Setting.string("image",
+            "quay.io/jupyterhub/k8s-singleuser-sample:4.0.0", "image of a server whose profile names none")
+            .check(i -> !i.isBlank(), "an image reference"));
+    public static final Setting<String> IMAGE_PULL_POLICY = SETTINGS.add(Setting.oneOf("image_pull_policy",
+            "IfNotPresent", Set.of("Always", "IfNotPresent", "Never"), "the user container's imagePullPolicy"));
+    public static final Setting<List<String>> IMAGE_PULL_SECRETS = SETTINGS.add(Setting.list("image_pull_secrets",
+            List.of(), "names of Secrets in the namespace for pulling images"));
+    public static final Setting<Integer> PORT = SETTINGS.add(Setting.integer("port", 8888, 1, 65535,
+            "the port jupyterhub-singleuser listens on inside the pod"));
+    public static final Setting<List<String>> CMD = SETTINGS.add(Setting.list("cmd", List.of("jupyterhub-singleuser"),
+            "the container command").check(c -> !c.isEmpty(), "a non-empty command"));
+    public static final Setting<Integer> UID = SETTINGS.add(Setting.integer("uid", 1000, 0, Integer.MAX_VALUE,
+            "container user id; never 0: servers do not run as root").check(u -> u > 0, "a non-root user id (> 0)"));
+    public static final Setting<Integer> GID = SETTINGS.add(Setting.integer("gid", 100, 0, Integer.MAX_VALUE,
+            "container primary group id"));
+    public static final Setting<Integer> FS_GROUP = SETTINGS.add(Setting.integer("fs_group", 100, 0,
+            Integer.MAX_VALUE, "group that owns mounted volumes"));
+    public static final Setting<String> HOME_MOUNT_PATH = SETTINGS.add(Setting.string("home_mount_path",
+            "/home/jovyan", "where the user's home volume is mounted, unless the profile says otherwise")
+            .check(p -> p.startsWith("/"), "an absolute path"));
+    public static final Setting<String> STORAGE_CAPACITY = SETTINGS.add(Setting.quantity("storage.capacity", "10Gi",
+            "size of a user's home claim, unless the profile says otherwise"));
+    public static final Setting<String> STORAGE_CLASS = SETTINGS.add(Setting.string("storage.storage_class", "",
+            "storage class of home claims; empty: the cluster default"));
+    public static final Setting<List<String>> STORAGE_ACCESS_MODES = SETTINGS.add(Setting.list("storage.access_modes",
+            List.of("ReadWriteOnce"), "access modes of home claims")
+            .check(m -> !m.isEmpty() && ACCESS_MODES.containsAll(m), "a non-empty list of " + ACCESS_MODES));
+    public static final Setting<String> STORAGE_TYPE = SETTINGS.add(Setting.oneOf("storage.type", "dynamic",
+            Set.of("dynamic", "static", "none"), "home volume: dynamic (a claim per user), static (one existing claim, "
+                    + "a folder per user) or none, unless the profile says otherwise"));
+    public static final Setting<String> STATIC_PVC_NAME = SETTINGS.add(Setting.string("storage.static.pvc_name", "",
+            "with storage.type static: the existing claim, unless the profile names one")
+            .check(n -> n.isEmpty() || DNS_SUBDOMAIN.matcher(n).matches(), "a claim name"));
+    public static final Setting<String> STATIC_SUB_PATH = SETTINGS.add(Setting.string("storage.static.sub_path",
+            "{username}", "with storage.type static: the user's folder in the claim ({username}: the safe name)")
+            .check(p -> !p.startsWith("/") && !List.of(p.split("/")).contains(".."), "a relative path inside the claim"));
+    public static final Setting<Boolean> USER_NAMESPACES = SETTINGS.add(Setting.bool("user_namespaces.enabled", false,
+            "each user's pods and claim live in a namespace of their own, created on first spawn"));
+    public static final Setting<String> USER_NAMESPACE_TEMPLATE = SETTINGS.add(Setting.string(
+            "user_namespaces.template", "{hubnamespace}-{username}",
+            "name of a user's namespace; {hubnamespace} is namespace, {username} the user's safe name"));
+    public static final Setting<String> SERVICE_ACCOUNT = SETTINGS.add(Setting.string("service_account", "",
+            "service account of user pods; empty: the namespace default"));
+    public static final Setting<Boolean> AUTOMOUNT_SERVICE_ACCOUNT_TOKEN = SETTINGS.add(Setting.bool(
+            "automount_service_account_token", false, "whether user pods see a Kubernetes API token"));
+    public static final Setting<Duration> TERMINATION_GRACE_PERIOD = SETTINGS.add(Setting.duration(
+            "termination_grace_period", Duration.ofSeconds(30), Duration.ZERO,
+            "how long a stopping server may take to save its work").check(d -> d.compareTo(Duration.ofHours(1)) <= 0,
+            "at most 1h"));
+    public static final Setting<Boolean> DELETE_PVC_ON_USER_DELETE = SETTINGS.add(Setting.bool(
+            "delete_pvc_on_user_delete", false, "whether deleting a user deletes their home claim"));
+    public static final Setting<Boolean> FAIL_ON_UNSCHEDULABLE = SETTINGS.add(Setting.bool("fail_on_unschedulable",
+            false, "end a spawn as soon as the scheduler says no node fits (unless an autoscaler announced a "
+                    + "scale-up); by default the spawn waits until the start timeout, saying what no node offers"));
+    public static final Setting<Duration> INFORMER_SYNC_TIMEOUT = SETTINGS.add(Setting.duration(
+            "informer_sync_timeout", Duration.ofSeconds(60), Duration.ofMillis(1),
+            "how long start-up waits for the pod and event caches to fill"));
+    public static final Setting<Duration> API_RETRY_TIMEOUT = SETTINGS.add(Setting.duration("api_retry_timeout",
+            Duration.ofSeconds(30), Duration.ZERO,
+            "how long one Kubernetes API call is retried on 429, 5xx and timeouts before it fails"));
+    public static final Setting<Integer> WORKER_POOL_SIZE = SETTINGS.add(Setting.integer("worker_pool_size", 16, 1,
+            1024, "threads for blocking Kubernetes API calls"));
+    public static final Setting<String> HUB_INSTANCE = SETTINGS.add(Setting.string("hub_instance", "notebook-hub",
+            "app.kubernetes.io/instance on every object; separates hubs sharing a namespace")
+            .check(KubernetesSpawnerConfig::labelValue, "a non-empty label value"));
+    public static final Setting<String> COMPONENT_LABEL = SETTINGS.add(Setting.string("component_label",
+            "singleuser-server", "app.kubernetes.io/component on user pods")
+            .check(KubernetesSpawnerConfig::labelValue, "a non-empty label value"));
+    public static final Setting<Map<String, String>> EXTRA_LABELS = SETTINGS.add(Setting.stringMap("extra_labels",
+            "labels added to pods and claims").check(m -> m.values().stream().allMatch(
+                    v -> v.isEmpty() || labelValue(v)), "a mapping of label values"));
+    public static final Setting<Map<String, String>> EXTRA_ANNOTATIONS = SETTINGS.add(Setting.stringMap(
+            "extra_annotations", "annotations added to pods and claims"));
+
+    private final SettingValues values;
+    private final String namespace;
+
+    private KubernetesSpawnerConfig(SettingValues values) {
+        for (Setting<?> s : SETTINGS.all()) {
+            check(s, values);
+        }
+        this.values = values;
+        this.namespace = values.get(NAMESPACE).isEmpty() ? ownNamespace() : values.get(NAMESPACE);
+        String longest = namespaceFor("a".repeat(26), get(USER_NAMESPACE_TEMPLATE));
+        if (!get(USER_NAMESPACE_TEMPLATE).contains("{username}") || longest.length() > 63
+                || !DNS_LABEL.matcher(longest).matches()) {
+            throw new IllegalArgumentException("kubernetes." + USER_NAMESPACE_TEMPLATE + " must be a template with "
+                    + "{username} giving DNS labels of at most 63 characters (a safe user name has up to 26), got: "
+                    + get(USER_NAMESPACE_TEMPLATE));
+        }
     }
 
-    /** The namespace of the user's pods and claim: {@link #namespace} unless user namespaces are on. */
-    public String namespaceFor(String safeUser) {
-        return userNamespaces ? userNamespaceTemplate.replace("{hubnamespace}", namespace)
-                .replace("{username}", safeUser) : namespace;
+    private static <T> void check(Setting<T> s, SettingValues values) {
+        T value = values.get(s);
+        String problem = value == null ? "set" : s.problem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException("kubernetes." + s.key() + " must be " + problem + ", got: " + value);
+        }
     }
 
-    private static String longestNamespace(String namespace, String template) {
-        return template.replace("{hubnamespace}", String.valueOf(namespace)).replace("{username}", "a".repeat(26));
+    /** The configuration of these values; throws {@link IllegalArgumentException} naming a bad key. */
+    public static KubernetesSpawnerConfig of(SettingValues values) {
+        return new KubernetesSpawnerConfig(values);
+    }
+
+    /**
+     * Reads the {@code kubernetes:} block (already parsed into maps, keys as in the hub's {@code spawner.kubernetes}).
+     * Unknown keys are refused, so a typo does not silently fall back to a default.
+     */
+    public static KubernetesSpawnerConfig fromMap(Map<String, ?> block) {
+        return of(ConfigReader.readBlock(block, "kubernetes", SETTINGS.all()));
     }
 
     /** The defaults a Zero-to-JupyterHub user expects, in {@code namespace}. */
     public static KubernetesSpawnerConfig defaults(String namespace) {
-        return builder().namespace(namespace).build();
+        return builder().set(NAMESPACE, namespace).build();
     }
 
+    public <T> T get(Setting<T> setting) {
+        return values.get(setting);
+    }
+
+    /** The namespace of the user's pods and claim: {@link #namespace} unless user namespaces are on. */
+    public String namespaceFor(String safeUser) {
+        return get(USER_NAMESPACES) ? namespaceFor(safeUser, get(USER_NAMESPACE_TEMPLATE)) : namespace;
+    }
+
+    private String namespaceFor(String safeUser, String template) {
+        return template.replace("{hubnamespace}", namespace).replace("{username}", safeUser);
+    }
+
+    public String namespace() { return namespace; }
+    public String kubeconfig() { return orNull(get(KUBECONFIG)); }
+    public String context() { return orNull(get(CONTEXT)); }
+    public String image() { return get(IMAGE); }
+    public String imagePullPolicy() { return get(IMAGE_PULL_POLICY); }
+    public List<String> imagePullSecrets() { return get(IMAGE_PULL_SECRETS); }
+    public int port() { return get(PORT); }
+    public List<String> cmd() { return get(CMD); }
+    public long uid() { return get(UID); }
+    public long gid() { return get(GID); }
+    public long fsGroup() { return get(FS_GROUP); }
+    public String homeMountPath() { return get(HOME_MOUNT_PATH); }
+    public String storageCapacity() { return get(STORAGE_CAPACITY); }
+    public String storageClass() { return orNull(get(STORAGE_CLASS)); }
+    public List<String> storageAccessModes() { return get(STORAGE_ACCESS_MODES); }
+    public String serviceAccount() { return orNull(get(SERVICE_ACCOUNT)); }
+    public boolean automountServiceAccountToken() { return get(AUTOMOUNT_SERVICE_ACCOUNT_TOKEN); }
+    public Duration terminationGracePeriod() { return get(TERMINATION_GRACE_PERIOD); }
+    public boolean deletePvcOnUserDelete() { return get(DELETE_PVC_ON_USER_DELETE); }
+    public Duration informerSyncTimeout() { return get(INFORMER_SYNC_TIMEOUT); }
+    public Duration apiRetryTimeout() { return get(API_RETRY_TIMEOUT); }
+    public int workerPoolSize() { return get(WORKER_POOL_SIZE); }
+    public String hubInstance() { return get(HUB_INSTANCE); }
+    public String componentLabel() { return get(COMPONENT_LABEL); }
+    public Map<String, String> extraLabels() { return get(EXTRA_LABELS); }
+    public Map<String, String> extraAnnotations() { return get(EXTRA_ANNOTATIONS); }
+    public String storageType() { return get(STORAGE_TYPE); }
+    public String staticPvcName() { return orNull(get(STATIC_PVC_NAME)); }
+    public String staticSubPath() { return get(STATIC_SUB_PATH); }
+    public boolean userNamespaces() { return get(USER_NAMESPACES); }
+    public String userNamespaceTemplate() { return get(USER_NAMESPACE_TEMPLATE); }
+
     public static Builder builder() {
-        return new Builder();
+        return new Builder(SettingValues.defaults());
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.values.putAll(asMap());
-        return b;
+        return new Builder(values);
     }
 
     /** The effective configuration for the start-up log (no secrets live here; pull secrets are only names). */
     @Override
     public String toString() {
-        return "KubernetesSpawnerConfig" + asMap();
+        return "KubernetesSpawnerConfig{namespace=" + namespace + ", " + values + "}";
     }
 
-    private Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("namespace", namespace);
-        m.put("kubeconfig", kubeconfig);
-        m.put("context", context);
-        m.put("image", image);
-        m.put("imagePullPolicy", imagePullPolicy);
-        m.put("imagePullSecrets", imagePullSecrets);
-        m.put("port", port);
-        m.put("cmd", cmd);
-        m.put("uid", uid);
-        m.put("gid", gid);
-        m.put("fsGroup", fsGroup);
-        m.put("homeMountPath", homeMountPath);
-        m.put("storageCapacity", storageCapacity);
-        m.put("storageClass", storageClass);
-        m.put("storageAccessModes", storageAccessModes);
-        m.put("serviceAccount", serviceAccount);
-        m.put("automountServiceAccountToken", automountServiceAccountToken);
-        m.put("terminationGracePeriod", terminationGracePeriod);
-        m.put("deletePvcOnUserDelete", deletePvcOnUserDelete);
-        m.put("informerSyncTimeout", informerSyncTimeout);
-        m.put("apiRetryTimeout", apiRetryTimeout);
-        m.put("workerPoolSize", workerPoolSize);
-        m.put("failOnUnschedulable", failOnUnschedulable);
-        m.put("hubInstance", hubInstance);
-        m.put("componentLabel", componentLabel);
-        m.put("extraLabels", extraLabels);
-        m.put("extraAnnotations", extraAnnotations);
-        m.put("storageType", storageType);
-        m.put("staticPvcName", staticPvcName);
-        m.put("staticSubPath", staticSubPath);
-        m.put("userNamespaces", userNamespaces);
-        m.put("userNamespaceTemplate", userNamespaceTemplate);
-        return m;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KubernetesSpawnerConfig other && values.equals(other.values)
+                && namespace.equals(other.namespace);
     }
 
-    /**
-     * Reads the {@code kubernetes:} block of the YAML config (already parsed into maps). Unknown keys are
-     * refused, so a typo does not silently fall back to a default. Durations accept {@code 30s}, {@code 5m},
-     * {@code 250ms}, ISO-8601 ({@code PT30S}) or a plain number of seconds.
-     */
-    public static KubernetesSpawnerConfig fromMap(Map<String, ?> block) {
-        Builder b = builder();
-        for (Map.Entry<String, ?> e : block.entrySet()) {
-            if (!b.values.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("kubernetes." + e.getKey() + " is not a known key; known keys: "
-                        + b.values.keySet());
-            }
-            b.set(e.getKey(), e.getValue());
-        }
-        return b.build();
+    @Override
+    public int hashCode() {
+        return values.hashCode();
     }
 
-    private static void require(boolean ok, String key, String expected, Object actual) {
-        if (!ok) {
-            throw new IllegalArgumentException("kubernetes." + key + " must be " + expected + ", got: " + actual);
-        }
+    private static String orNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
-    /** Builds a config from defaults; each setter uses the YAML key's name. */
+    private static boolean labelValue(String v) {
+        return !v.isEmpty() && v.length() <= 63 && LABEL_VALUE.matcher(v).matches();
+    }
+
+    /** Builds a config from defaults, one {@link #set} a setting: {@code builder().set(IMAGE, "x").build()}. */
     public static final class Builder {
-        private final Map<String, Object> values = new LinkedHashMap<>();
+        private SettingValues values;
 
-        private Builder() {
-            values.put("namespace", ownNamespace());
-            values.put("kubeconfig", null);
-            values.put("context", null);
-            values.put("image", "quay.io/jupyterhub/k8s-singleuser-sample:4.0.0");
-            values.put("imagePullPolicy", "IfNotPresent");
-            values.put("imagePullSecrets", List.of());
-            values.put("port", 8888);
-            values.put("cmd", List.of("jupyterhub-singleuser"));
-            values.put("uid", 1000L);
-            values.put("gid", 100L);
-            values.put("fsGroup", 100L);
-            values.put("homeMountPath", "/home/jovyan");
-            values.put("storageCapacity", "10Gi");
-            values.put("storageClass", null);
-            values.put("storageAccessModes", List.of("ReadWriteOnce"));
-            values.put("serviceAccount", null);
-            values.put("automountServiceAccountToken", false);
-            values.put("terminationGracePeriod", Duration.ofSeconds(30));
-            values.put("deletePvcOnUserDelete", false);
-            values.put("informerSyncTimeout", Duration.ofSeconds(60));
-            values.put("apiRetryTimeout", Duration.ofSeconds(30));
-            values.put("workerPoolSize", 16);
-            values.put("failOnUnschedulable", false);
-            values.put("hubInstance", "notebook-hub");
-            values.put("componentLabel", "singleuser-server");
-            values.put("extraLabels", Map.of());
-            values.put("extraAnnotations", Map.of());
-            values.put("storageType", "dynamic");
-            values.put("staticPvcName", null);
-            values.put("staticSubPath", "{username}");
-            values.put("userNamespaces", false);
-            values.put("userNamespaceTemplate", "{hubnamespace}-{username}");
+        private Builder(SettingValues values) {
+            this.values = values;
         }
 
-        public Builder namespace(String v) { return set("namespace", v); }
-        public Builder kubeconfig(String v) { return set("kubeconfig", v); }
-        public Builder context(String v) { return set("context", v); }
-        public Builder image(String v) { return set("image", v); }
-        public Builder imagePullPolicy(String v) { return set("imagePullPolicy", v); }
-        public Builder imagePullSecrets(List<String> v) { return set("imagePullSecrets", v); }
-        public Builder port(int v) { return set("port", v); }
-        public Builder cmd(List<String> v) { return set("cmd", v); }
-        public Builder uid(long v) { return set("uid", v); }
-        public Builder gid(long v) { return set("gid", v); }
-        public Builder fsGroup(long v) { return set("fsGroup", v); }
-        public Builder homeMountPath(String v) { return set("homeMountPath", v); }
-        public Builder storageCapacity(String v) { return set("storageCapacity", v); }
-        public Builder storageClass(String v) { return set("storageClass", v); }
-        public Builder storageAccessModes(List<String> v) { return set("storageAccessModes", v); }
-        public Builder serviceAccount(String v) { return set("serviceAccount", v); }
-        public Builder automountServiceAccountToken(boolean v) { return set("automountServiceAccountToken", v); }
-        public Builder terminationGracePeriod(Duration v) { return set("terminationGracePeriod", v); }
-        public Builder deletePvcOnUserDelete(boolean v) { return set("deletePvcOnUserDelete", v); }
-        public Builder informerSyncTimeout(Duration v) { return set("informerSyncTimeout", v); }
-        public Builder apiRetryTimeout(Duration v) { return set("apiRetryTimeout", v); }
-        public Builder workerPoolSize(int v) { return set("workerPoolSize", v); }
-        public Builder failOnUnschedulable(boolean v) { return set("failOnUnschedulable", v); }
-        public Builder hubInstance(String v) { return set("hubInstance", v); }
-        public Builder componentLabel(String v) { return set("componentLabel", v); }
-        public Builder extraLabels(Map<String, String> v) { return set("extraLabels", v); }
-        public Builder extraAnnotations(Map<String, String> v) { return set("extraAnnotations", v); }
-        public Builder storageType(String v) { return set("storageType", v); }
-        public Builder staticPvcName(String v) { return set("staticPvcName", v); }
-        public Builder staticSubPath(String v) { return set("staticSubPath", v); }
-        public Builder userNamespaces(boolean v) { return set("userNamespaces", v); }
-        public Builder userNamespaceTemplate(String v) { return set("userNamespaceTemplate", v); }
-
-        private Builder set(String key, Object raw) {
-            Object def = values.get(key);
-            values.put(key, coerce(key, raw, def));
+        public <T> Builder set(Setting<T> setting, T value) {
+            values = values.with(setting, value);
             return this;
         }
 
         public KubernetesSpawnerConfig build() {
-            return new KubernetesSpawnerConfig(str("namespace"), str("kubeconfig"), str("context"), str("image"),
-                    str("imagePullPolicy"), list("imagePullSecrets"), (Integer) values.get("port"), list("cmd"),
-                    (Long) values.get("uid"), (Long) values.get("gid"), (Long) values.get("fsGroup"),
-                    str("homeMountPath"), str("storageCapacity"), str("storageClass"), list("storageAccessModes"),
-                    str("serviceAccount"), (Boolean) values.get("automountServiceAccountToken"),
-                    (Duration) values.get("terminationGracePeriod"), (Boolean) values.get("deletePvcOnUserDelete"),
-                    (Duration) values.get("informerSyncTimeout"), (Duration) values.get("apiRetryTimeout"),
-                    (Integer) values.get("workerPoolSize"), (Boolean) values.get("failOnUnschedulable"),
-                    str("hubInstance"), str("componentLabel"), map("extraLabels"), map("extraAnnotations"),
-                    str("storageType"), str("staticPvcName"), str("staticSubPath"),
-                    (Boolean) values.get("userNamespaces"), str("userNamespaceTemplate"));
+            return new KubernetesSpawnerConfig(values);
         }
-
-        private String str(String k) { return (String) values.get(k); }
-
-        @SuppressWarnings("unchecked")
-        private List<String> list(String k) { return (List<String>) values.get(k); }
-
-        @SuppressWarnings("unchecked")
-        private Map<String, String> map(String k) { return (Map<String, String>) values.get(k); }
     }
 
     /** In a pod, the hub's own namespace (as Zero-to-JupyterHub does); elsewhere {@code default}. */
     private static String ownNamespace() {
-        java.nio.file.Path file = java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+        Path file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
         try {
-            return java.nio.file.Files.isReadable(file) ? java.nio.file.Files.readString(file).trim() : "default";
-        } catch (java.io.IOException e) {
+            return Files.isReadable(file) ? Files.readString(file).trim() : "default";
+        } catch (IOException e) {
             return "default";
         }
-    }
-
-    private static Object coerce(String key, Object raw, Object def) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            if (def instanceof Integer) {
-                return raw instanceof Number n ? n.intValue() : Integer.parseInt(raw.toString().trim());
-            }
-            if (def instanceof Long) {
-                return raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
-            }
-            if (def instanceof Boolean) {
-                String s = raw.toString().trim();
-                if (!s.equals("true") && !s.equals("false")) {
-                    throw new IllegalArgumentException("not true/false");
-                }
-                return Boolean.parseBoolean(s);
-            }
-            if (def instanceof Duration) {
-                return raw instanceof Duration d ? d : parseDuration(raw.toString().trim());
-            }
-            if (def instanceof List) {
-                if (raw instanceof List<?> l) {
-                    List<String> out = new ArrayList<>();
-                    l.forEach(x -> out.add(String.valueOf(x)));
-                    return out;
-                }
-                return List.of(raw.toString().split("\\s*,\\s*"));
-            }
-            if (def instanceof Map) {
-                if (!(raw instanceof Map<?, ?> m)) {
-                    throw new IllegalArgumentException("not a map");
-                }
-                Map<String, String> out = new LinkedHashMap<>();
-                m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
-                return out;
-            }
-            return raw.toString();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("kubernetes." + key + " has a value of the wrong type ("
-                    + e.getMessage() + "): " + raw, e);
-        }
-    }
-
-    static Duration parseDuration(String s) {
-        if (s.startsWith("P") || s.startsWith("p")) {
-            return Duration.parse(s);
-        }
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-        }
-        char unit = s.charAt(s.length() - 1);
-        String num = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1).trim();
-        long n = Long.parseLong(num);
-        return switch (unit) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            default -> {
-                if (Character.isDigit(unit)) {
-                    yield Duration.ofSeconds(n);
-                }
-                throw new IllegalArgumentException("unknown duration unit " + unit);
-            }
-        };
     }
 }

@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.notebookhub.spawner.SpawnFailedException;
@@ -195,7 +197,8 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 && Objects.equals(have.get(HubLabels.PROFILE), want.get(HubLabels.PROFILE))
                 && Objects.equals(have.get(HubLabels.INSTANCE), want.get(HubLabels.INSTANCE))
                 && !PodFailures.isTerminal(existing)
-                && PodFailures.classify(existing, java.util.List.of(), kube.config().failOnUnschedulable()).isEmpty();
+                && PodFailures.classify(existing, java.util.List.of(), kube.config().get(FAIL_ON_UNSCHEDULABLE))
+                        .isEmpty();
     }
 
     private Future<String> awaitReady(Pod created) {
@@ -251,7 +254,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         }
         PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed, () -> {
             Optional<String> failure = PodFailures.classify(pod, kube.watch().events(podName, podUid),
-                    kube.config().failOnUnschedulable());
+                    kube.config().get(FAIL_ON_UNSCHEDULABLE));
             failure.ifPresent(this::fail);
             if (failure.isEmpty()) {
                 PodFailures.unschedulable(pod).map(PodFailures::waitingForNode).ifPresent(this::reportWaiting);

@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
 import static io.notebookhub.spawner.kubernetes.SpawnerFlows.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +39,8 @@ class ApiCallsTest {
     private Vertx vertx;
     private KubernetesClient client;
     private ApiCalls api;
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("test")
-            .informerSyncTimeout(Duration.ofSeconds(5)).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(NAMESPACE, "test")
+            .set(INFORMER_SYNC_TIMEOUT, Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void setUp() {

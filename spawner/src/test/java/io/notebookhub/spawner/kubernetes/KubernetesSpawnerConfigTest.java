@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +31,8 @@ class KubernetesSpawnerConfigTest {
     @Test
     void readsTheYamlBlockWithItsKeyNames() {
         KubernetesSpawnerConfig c = KubernetesSpawnerConfig.fromMap(Map.of("namespace", "jhub", "port", 9999,
-                "terminationGracePeriod", "5s", "informerSyncTimeout", "PT2M", "imagePullSecrets", List.of("a"),
-                "deletePvcOnUserDelete", "true", "extraLabels", Map.of("team", "ml")));
+                "termination_grace_period", "5s", "informer_sync_timeout", "PT2M", "image_pull_secrets", List.of("a"),
+                "delete_pvc_on_user_delete", "true", "extra_labels", Map.of("team", "ml"), "api_retry_timeout", "1m30s"));
 
         assertThat(c.namespace()).isEqualTo("jhub");
         assertThat(c.port()).isEqualTo(9999);
@@ -39,6 +41,16 @@ class KubernetesSpawnerConfigTest {
         assertThat(c.imagePullSecrets()).containsExactly("a");
         assertThat(c.deletePvcOnUserDelete()).isTrue();
         assertThat(c.extraLabels()).containsEntry("team", "ml");
+        assertThat(c.apiRetryTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void aSettingWithoutAnAccessorIsReadByItsDeclaration() {
+        KubernetesSpawnerConfig c = KubernetesSpawnerConfig.fromMap(Map.of("fail_on_unschedulable", true));
+
+        assertThat(c.get(FAIL_ON_UNSCHEDULABLE)).isTrue();
+        assertThat(KubernetesSpawnerConfig.defaults("jhub").get(FAIL_ON_UNSCHEDULABLE))
+                .isFalse();
     }
 
     @Test
@@ -47,19 +59,22 @@ class KubernetesSpawnerConfigTest {
                 .hasMessageContaining("kubernetes.namespace");
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("uid", 0)))
                 .hasMessageContaining("kubernetes.uid").hasMessageContaining("non-root");
-        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storageCapacity", "lots")))
-                .hasMessageContaining("kubernetes.storageCapacity");
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storage", Map.of("capacity", "lots"))))
+                .hasMessageContaining("kubernetes.storage.capacity");
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("port", "eighty")))
                 .hasMessageContaining("kubernetes.port");
-        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("imagePullPolicy", "Sometimes")))
-                .hasMessageContaining("kubernetes.imagePullPolicy");
-        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storageAccessModes", List.of("RWX"))))
-                .hasMessageContaining("kubernetes.storageAccessModes");
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("image_pull_policy", "Sometimes")))
+                .hasMessageContaining("kubernetes.image_pull_policy");
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("storage", Map.of("access_modes",
+                List.of("RWX"))))).hasMessageContaining("kubernetes.storage.access_modes");
+        assertThatThrownBy(() -> KubernetesSpawnerConfig.builder()
+                .set(USER_NAMESPACE_TEMPLATE, "{hubnamespace}").build())
+                .hasMessageContaining("kubernetes.user_namespaces.template");
     }
 
     @Test
     void refusesUnknownKeysSoTyposDoNotFallBackToDefaults() {
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("namepsace", "jhub")))
-                .hasMessageContaining("kubernetes.namepsace is not a known key");
+                .hasMessageContaining("unknown key 'kubernetes.namepsace' (did you mean 'kubernetes.namespace'?)");
     }
 }

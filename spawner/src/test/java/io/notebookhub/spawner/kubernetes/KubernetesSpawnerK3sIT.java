@@ -1,5 +1,10 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.CMD;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.TERMINATION_GRACE_PERIOD;
 import static io.notebookhub.spawner.kubernetes.SpawnerFlows.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,9 +43,9 @@ class KubernetesSpawnerK3sIT {
     private static KubernetesClient client;
     private static KubernetesSpawner spawner;
     private static SpawnerFlows flows;
-    private static final KubernetesSpawnerConfig CONFIG = KubernetesSpawnerConfig.builder().namespace("hub-it")
-            .image(BUSYBOX).cmd(List.of("sleep", "3600")).terminationGracePeriod(Duration.ofSeconds(2))
-            .informerSyncTimeout(Duration.ofMinutes(2)).build();
+    private static final KubernetesSpawnerConfig CONFIG = KubernetesSpawnerConfig.builder().set(NAMESPACE, "hub-it")
+            .set(IMAGE, BUSYBOX).set(CMD, List.of("sleep", "3600")).set(TERMINATION_GRACE_PERIOD, Duration.ofSeconds(2))
+            .set(INFORMER_SYNC_TIMEOUT, Duration.ofMinutes(2)).build();
 
     @BeforeAll
     static void startSpawner() {

@@ -1,5 +1,11 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.DELETE_PVC_ON_USER_DELETE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.FAIL_ON_UNSCHEDULABLE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.HUB_INSTANCE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.INFORMER_SYNC_TIMEOUT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
 import static io.notebookhub.spawner.kubernetes.SpawnerFlows.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,8 +51,8 @@ class KubernetesSpawnerTest {
     private MockKubelet kubelet;
     private KubernetesSpawner spawner;
     private SpawnerFlows flows;
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("test")
-            .image("jupyter/base-notebook:test").informerSyncTimeout(Duration.ofSeconds(60)).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(NAMESPACE, "test")
+            .set(IMAGE, "jupyter/base-notebook:test").set(INFORMER_SYNC_TIMEOUT, Duration.ofSeconds(60)).build();
 
     @BeforeEach
     void startSpawner() {
@@ -108,7 +114,7 @@ class KubernetesSpawnerTest {
         ServerId dave = ServerId.defaultServer("dave");
         kubelet.behave(SafeNames.podName(dave), Behaviour.UNSCHEDULABLE);
         spawner.close();
-        spawner = newSpawner(config.toBuilder().failOnUnschedulable(true).build());
+        spawner = newSpawner(config.toBuilder().set(FAIL_ON_UNSCHEDULABLE, true).build());
         flows = new SpawnerFlows(spawner, client, config);
 
         flows.failsWith(dave, TestProfiles.gpu(), START, "No node can run your server",
@@ -196,7 +202,7 @@ class KubernetesSpawnerTest {
         SpawnedServer leoServer = flows.spawnsReadyServer(leo, TestProfiles.gpu(), START);
         flows.spawnsReadyServer(orphan, TestProfiles.small(), START);
         Pod otherHub = client.pods().inNamespace("test").resource(new PodBuilder(PodManifests.pod(orphan,
-                TestProfiles.small(), Map.of(), config.toBuilder().hubInstance("other-hub").build()))
+                TestProfiles.small(), Map.of(), config.toBuilder().set(HUB_INSTANCE, "other-hub").build()))
                 .editMetadata().withName("jupyter-other").endMetadata().build()).create();
         spawner.close();
 
@@ -334,7 +340,7 @@ class KubernetesSpawnerTest {
         assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNotNull();
 
         spawner.close();
-        spawner = newSpawner(config.toBuilder().deletePvcOnUserDelete(true).build());
+        spawner = newSpawner(config.toBuilder().set(DELETE_PVC_ON_USER_DELETE, true).build());
         join(spawner.deleteHome("olga"));
         assertThat(client.persistentVolumeClaims().inNamespace("test").withName("claim-olga").get()).isNull();
     }

@@ -1,5 +1,13 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.AUTOMOUNT_SERVICE_ACCOUNT_TOKEN;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.EXTRA_LABELS;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE_PULL_SECRETS;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.SERVICE_ACCOUNT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.STORAGE_ACCESS_MODES;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.STORAGE_CLASS;
 import static io.notebookhub.spawner.kubernetes.SpawnerAssertions.env;
 import static io.notebookhub.spawner.kubernetes.SpawnerAssertions.notebook;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +24,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ManifestsTest {
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("hub")
-            .image("jupyter/base:1").imagePullSecrets(List.of("registry")).extraLabels(Map.of("team", "data"))
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(NAMESPACE, "hub")
+            .set(IMAGE, "jupyter/base:1").set(IMAGE_PULL_SECRETS, List.of("registry"))
+            .set(EXTRA_LABELS, Map.of("team", "data"))
             .build();
 
     @Test
@@ -74,8 +83,8 @@ class ManifestsTest {
 
     @Test
     void mountsServiceAccountTokenOnlyWhenConfigured() {
-        KubernetesSpawnerConfig withToken = config.toBuilder().serviceAccount("notebook")
-                .automountServiceAccountToken(true).build();
+        KubernetesSpawnerConfig withToken = config.toBuilder().set(SERVICE_ACCOUNT, "notebook")
+                .set(AUTOMOUNT_SERVICE_ACCOUNT_TOKEN, true).build();
         Pod pod = PodManifests.pod(ServerId.defaultServer("bob"), TestProfiles.small(), Map.of(), withToken);
 
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("notebook");
@@ -89,7 +98,8 @@ class ManifestsTest {
         assertThat(gpu.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
 
         PersistentVolumeClaim plain = PvcManifests.pvc("bob", Storage.DEFAULTS,
-                config.toBuilder().storageClass("standard").storageAccessModes(List.of("ReadWriteMany")).build());
+                config.toBuilder().set(STORAGE_CLASS, "standard")
+                        .set(STORAGE_ACCESS_MODES, List.of("ReadWriteMany")).build());
         SpawnerAssertions.assertPvc(plain, "bob", "10Gi", "standard", config);
         assertThat(plain.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
     }
@@ -97,7 +107,7 @@ class ManifestsTest {
     @Test
     void leavesStorageClassOutForTheClusterDefault() {
         PersistentVolumeClaim pvc = PvcManifests.pvc("bob", new Storage("1Gi", "", null, null),
-                config.toBuilder().storageClass("standard").build());
+                config.toBuilder().set(STORAGE_CLASS, "standard").build());
 
         assertThat(pvc.getSpec().getStorageClassName()).isNull();
         assertThat(pvc.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));

@@ -1,5 +1,13 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE_PULL_SECRETS;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.SERVICE_ACCOUNT;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.STATIC_PVC_NAME;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.STORAGE_TYPE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACES;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAMESPACE_TEMPLATE;
 import static io.notebookhub.spawner.kubernetes.SpawnerAssertions.notebook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each pod option of a profile, written in YAML as an admin would, shows up in the pod the spawner sends. */
 class PodOptionsManifestsTest {
-    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("hub")
-            .image("jupyter/base:1").imagePullSecrets(List.of("registry")).build();
+    private final KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(NAMESPACE, "hub")
+            .set(IMAGE, "jupyter/base:1").set(IMAGE_PULL_SECRETS, List.of("registry")).build();
     private final ServerId alice = ServerId.defaultServer("alice");
 
     private Pod pod(String yaml) {
@@ -161,7 +169,7 @@ class PodOptionsManifestsTest {
 
     @Test
     void setsServiceAccountAndTokenPerProfileOverTheConfigs() {
-        KubernetesSpawnerConfig withAccount = config.toBuilder().serviceAccount("notebook").build();
+        KubernetesSpawnerConfig withAccount = config.toBuilder().set(SERVICE_ACCOUNT, "notebook").build();
 
         Pod plain = pod("{}", withAccount);
         Pod pod = pod("{service_account: spark-driver, automount_service_account_token: true}", withAccount);
@@ -192,7 +200,8 @@ class PodOptionsManifestsTest {
 
     @Test
     void takesTheStaticClaimFromTheConfigWithItsDefaultSubPath() {
-        KubernetesSpawnerConfig shared = config.toBuilder().storageType("static").staticPvcName("home-nfs").build();
+        KubernetesSpawnerConfig shared = config.toBuilder().set(STORAGE_TYPE, "static")
+                .set(STATIC_PVC_NAME, "home-nfs").build();
 
         Pod pod = pod("{}", shared);
 
@@ -217,7 +226,7 @@ class PodOptionsManifestsTest {
 
     @Test
     void putsPodAndClaimInTheUsersOwnNamespaceWhenEnabled() {
-        KubernetesSpawnerConfig perUser = config.toBuilder().userNamespaces(true).build();
+        KubernetesSpawnerConfig perUser = config.toBuilder().set(USER_NAMESPACES, true).build();
 
         Pod pod = pod("{}", perUser);
         PersistentVolumeClaim pvc = PvcManifests.pvc("alice", null, perUser);
@@ -233,11 +242,11 @@ class PodOptionsManifestsTest {
 
     @Test
     void refusesANamespaceTemplateThatCanExceedALabel() {
-        assertThatThrownBy(() -> config.toBuilder().userNamespaces(true)
-                .userNamespaceTemplate("notebooks-of-the-statistics-department-{username}").build())
+        assertThatThrownBy(() -> config.toBuilder().set(USER_NAMESPACES, true)
+                .set(USER_NAMESPACE_TEMPLATE, "notebooks-of-the-statistics-department-{username}").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("kubernetes.userNamespaceTemplate");
-        assertThatThrownBy(() -> config.toBuilder().storageType("nfs").build())
-                .hasMessageContaining("kubernetes.storageType must be one of");
+                .hasMessageContaining("kubernetes.user_namespaces.template");
+        assertThatThrownBy(() -> config.toBuilder().set(STORAGE_TYPE, "nfs").build())
+                .hasMessageContaining("kubernetes.storage.type must be one of");
     }
 }

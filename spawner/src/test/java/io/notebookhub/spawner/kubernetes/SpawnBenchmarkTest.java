@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.IMAGE;
+import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.NAMESPACE;
 import static io.notebookhub.spawner.kubernetes.SpawnerFlows.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +43,8 @@ class SpawnBenchmarkTest {
         int users = Integer.getInteger("bench.users", 500);
         int waves = Integer.getInteger("bench.waves", 2);
         Vertx vertx = Vertx.vertx();
-        KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().namespace("bench")
-                .image("jupyter/base-notebook:bench").build();
+        KubernetesSpawnerConfig config = KubernetesSpawnerConfig.builder().set(NAMESPACE, "bench")
+                .set(IMAGE, "jupyter/base-notebook:bench").build();
         MockKubelet kubelet = new MockKubelet(client, "bench").withoutEvents().start();
         KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, config);
         join(spawner.start());

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.notebookhub.hub.auth.AuthenticatedUser;
 import io.notebookhub.hub.auth.Authenticator;
 import io.notebookhub.hub.auth.TokenHashing;
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.UrlPaths;

@@ -1,6 +1,6 @@
 package io.notebookhub.hub.auth.oidc;
 
-import io.notebookhub.hub.config.ConfigException;
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import java.util.ArrayList;
 import java.util.List;

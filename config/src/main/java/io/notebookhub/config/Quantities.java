@@ -1,4 +1,4 @@
-package io.notebookhub.profiles.internal;
+package io.notebookhub.config;
 
 import java.math.BigDecimal;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.notebookhub.profiles.internal;
+package io.notebookhub.config;
 
 import java.util.Collection;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.notebookhub.profiles.internal;
+package io.notebookhub.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
