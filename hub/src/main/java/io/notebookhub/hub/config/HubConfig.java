@@ -37,11 +37,13 @@ public record HubConfig(
      * @param headers response headers on every hub page and API answer, over the safe defaults (JupyterHub's
      *     {@code tornado_settings['headers']}); an empty value removes a default
      * @param logoFile the image served at /hub/logo (JupyterHub's logo_file); empty for the one in the jar
+     * @param templatePaths folders of page templates searched before the built-in ones (JupyterHub's template_paths)
+     * @param templateVars variables passed to every page template, e.g. {@code announcement} (JupyterHub's)
      */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
                       boolean authenticatePrometheus, Map<String, String> headers, ClientTimeouts timeouts,
-                      String logoFile) {}
+                      String logoFile, List<Path> templatePaths, Map<String, String> templateVars) {}
 
     /**
      * How long a client of a listener may take (slowloris): to send a request's head, to send a whole request, and
@@ -137,12 +139,18 @@ public record HubConfig(
                 r.stringMap("hub.headers"),
                 new ClientTimeouts(r.seconds("hub.headers_timeout", 60, 0), r.seconds("hub.request_timeout", 300, 0),
                         r.seconds("hub.idle_timeout", 600, 0)),
-                r.string("hub.logo_file", ""));
+                r.string("hub.logo_file", ""),
+                r.list("hub.template_paths", List.of()).stream().map(Path::of).toList(),
+                r.stringMap("hub.template_vars"));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.logoFile().isEmpty() || Files.isRegularFile(Path.of(hub.logoFile()))
                 && Files.isReadable(Path.of(hub.logoFile())), "hub.logo_file",
                 "must be a readable image file, not '" + hub.logoFile() + "'");
+        for (Path folder : hub.templatePaths()) {
+            r.check(Files.isDirectory(folder) && Files.isReadable(folder), "hub.template_paths",
+                    "must list readable folders of templates; '" + folder + "' is not one");
+        }
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
         Db db = new Db(r.string("hub.db.url", ""), r.secret("hub.db.password", ""),
