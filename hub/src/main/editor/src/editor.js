@@ -6,7 +6,7 @@ import {EditorView, GutterMarker, gutterLineClass, keymap, lineNumbers, highligh
   highlightActiveLineGutter, drawSelection, Decoration} from '@codemirror/view';
 import {defaultKeymap, history, historyKeymap, indentWithTab} from '@codemirror/commands';
 import {indentOnInput, bracketMatching, syntaxHighlighting, defaultHighlightStyle} from '@codemirror/language';
-import {autocompletion, completionKeymap} from '@codemirror/autocomplete';
+import {autocompletion, completionKeymap, CompletionContext} from '@codemirror/autocomplete';
 import {lintGutter, linter, lintKeymap} from '@codemirror/lint';
 import {yaml, yamlLanguage} from '@codemirror/lang-yaml';
 import {yamlCompletion, yamlSchemaLinter} from 'codemirror-json-schema/yaml';
@@ -21,6 +21,19 @@ const profileList = {$schema: profileSchema.$schema, definitions, type: 'array',
 function schemaFor(text) {
   const first = text.split('\n').find(l => l.trim() !== '' && !l.trim().startsWith('#') && l.trim() !== '---');
   return first && first.trimStart().startsWith('-') ? profileList : oneProfile;
+}
+
+// A key typed on a line of its own ("  g" under "cpu:") reads in YAML as the parent's text value, for which the
+// schema has nothing to offer; completing as if its colon were already typed offers the parent's keys.
+const schemaCompletion = yamlCompletion();
+function profileCompletion(ctx) {
+  const result = schemaCompletion(ctx);
+  if (result && result.options && result.options.length) return result;
+  const line = ctx.state.doc.lineAt(ctx.pos);
+  const before = line.text.slice(0, ctx.pos - line.from), after = line.text.slice(ctx.pos - line.from);
+  if (!/^\s*(- )?[\w.-]+$/.test(before) || after.trim() !== '') return result;
+  const asKey = ctx.state.update({changes: {from: ctx.pos, insert: ':'}}).state;
+  return schemaCompletion(new CompletionContext(asKey, ctx.pos, ctx.explicit)) || result;
 }
 
 // The server's errors from the last Validate or Save, kept at their lines while the text is edited.
@@ -71,7 +84,7 @@ function attach(textarea) {
         lineNumbers(), highlightActiveLineGutter(), lintGutter(), history(), drawSelection(), indentOnInput(),
         bracketMatching(), highlightActiveLine(), syntaxHighlighting(defaultHighlightStyle, {fallback: true}),
         yaml(),
-        yamlLanguage.data.of({autocomplete: yamlCompletion()}),
+        yamlLanguage.data.of({autocomplete: profileCompletion}),
         autocompletion(),
         linter(yamlSchemaLinter(), {delay: 300}),
         stateExtensions(schema),
