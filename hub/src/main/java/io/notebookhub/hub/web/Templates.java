@@ -157,11 +157,6 @@ public final class Templates implements AutoCloseable {
         }
     }
 
-    /** Whether the jar holds this static file (the code editor is absent from a build without Node). */
-    public boolean hasStatic(String name) {
-        return staticUrls.containsKey(name);
-    }
-
     /**
      * Puts this object where every page handler finds it ({@link #of}), and serves {@code /hub/static/}. Mounted
      * first, so that even an early failure renders its error page from the templates.
