@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,25 @@ class ProfileCodeEditorIT {
             assertThat(chrome.driver.findElements(By.cssSelector("#code-editor .cm-line.cm-server-error-line")))
                     .hasSize(1);
             assertThat(Files.readString(file)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void withoutTheCodeEditorThePageKeepsItsTextAreaAndMarksErrorsInItsGutter() throws Exception {
+        try (HeadlessChrome chrome = new HeadlessChrome()) {
+            // As a hub built without Node serves it: no editor.js.
+            chrome.driver.executeCdpCommand("Network.enable", Map.of());
+            chrome.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/editor.js*")));
+            chrome.devLogin(hub.baseUrl(), "admin");
+            chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
+            chrome.get(hub.baseUrl() + "/hub/admin/profiles?file=08-plain.yaml");
+            assertThat(chrome.driver.findElements(By.id("code-editor"))).isEmpty();
+            WebElement text = chrome.driver.findElement(By.id("yaml"));
+            assertThat(text.isDisplayed()).isTrue();
+            text.sendKeys("slug: plain\nmax_servers: 0\n");
+            chrome.driver.findElement(By.id("validate")).click();
+            chrome.await(By.cssSelector("#errors li"), Duration.ofSeconds(30));
+            assertThat(chrome.driver.findElement(By.id("gutter-bad-2")).getText()).isEqualTo("2");
         }
     }
 }
