@@ -45,6 +45,7 @@ class ProfileCodeEditorIT {
         chrome.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/hub/home"));
         chrome.get(hub.baseUrl() + "/hub/admin/profiles?file=" + file);
         chrome.await(By.cssSelector("#code-editor .cm-content"), Duration.ofSeconds(30));
+        assertThat(chrome.driver.findElement(By.id("yaml")).isDisplayed()).as("the text area is replaced").isFalse();
         return chrome;
     }
 
