@@ -2,6 +2,7 @@ package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.RequestAuth;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -54,14 +55,16 @@ public final class Templates implements AutoCloseable {
     static final List<String> STATIC_FILES = List.of("hub.css", "hub.js", "admin.js", "home.js", "token.js",
             "spawn_pending.js", "profiles.js", "editor.js");
 
+    private final Vertx vertx;
     private final TemplateEngine engine;
     private final Path folder;
     private final Map<String, String> templateVars;
     private final Map<String, String> staticUrls;
     private final Clock clock;
 
-    private Templates(TemplateEngine engine, Path folder, Map<String, String> templateVars,
+    private Templates(Vertx vertx, TemplateEngine engine, Path folder, Map<String, String> templateVars,
                       Map<String, String> staticUrls, Clock clock) {
+        this.vertx = vertx;
         this.engine = engine;
         this.folder = folder;
         this.templateVars = templateVars;
@@ -95,7 +98,7 @@ public final class Templates implements AutoCloseable {
             if (!templatePaths.isEmpty()) {
                 log.info("templates: {} searched before the built-in ones", templatePaths);
             }
-            return new Templates(PebbleTemplateEngine.create(vertx, "html"), folder, Map.copyOf(templateVars),
+            return new Templates(vertx, PebbleTemplateEngine.create(vertx, "html"), folder, Map.copyOf(templateVars),
                     staticUrls(), clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the page templates: " + e.getMessage(), e);
@@ -195,12 +198,20 @@ public final class Templates implements AutoCloseable {
         return render(template, all);
     }
 
-    /** Renders with exactly these variables (and {@code template_vars}, {@code static_url}). */
+    /**
+     * Renders with exactly these variables (and {@code template_vars}, {@code static_url}). The engine renders on the
+     * calling thread and reads and compiles a template on its first use, so a page asked for on an event loop (the
+     * login page, error pages) is rendered on a worker.
+     */
     public Future<Buffer> render(String template, Map<String, ?> vars) {
         Map<String, Object> all = new LinkedHashMap<>(templateVars);
         all.put("static_url", staticUrls);
         all.putAll(vars);
-        return engine.render(all, folder.resolve(template).toString());
+        String path = folder.resolve(template).toString();
+        if (Context.isOnWorkerThread()) {
+            return engine.render(all, path);
+        }
+        return vertx.executeBlocking(() -> engine.render(all, path), false).compose(rendered -> rendered);
     }
 
     /** Renders and sends the page; a template that fails to render fails the request (the error page says so). */
