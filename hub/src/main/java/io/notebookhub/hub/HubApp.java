@@ -50,6 +50,7 @@ import io.notebookhub.hub.web.AcceptSharePage;
 import io.notebookhub.hub.web.LogoHandler;
 import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
+import io.notebookhub.hub.web.Templates;
 import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.proxy.HttpServers;
@@ -241,6 +242,10 @@ public final class HubApp implements AutoCloseable {
             RequestAuth auth = new RequestAuth(identities, sessions);
             Router router = Router.router(vertx);
             router.route().handler(new SecurityHeaders(config.hub().headers()));
+            Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
+                    clock);
+            closeables.push(templates);
+            templates.mount(router);
             // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
             // HTTP client does) must not be parsed as a form.
             BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);

@@ -1,9 +1,10 @@
 package io.notebookhub.hub.auth;
 
 import io.notebookhub.hub.users.UserNames;
-import io.notebookhub.hub.web.Html;
+import io.notebookhub.hub.web.Templates;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * JupyterHub's dummy login form, for development only: any password is accepted for a valid user name.
@@ -43,19 +44,8 @@ public final class DevAuthenticator implements Authenticator {
     }
 
     private static void form(RoutingContext ctx, int status, String error, String xsrf) {
-        String next = ctx.request().getParam("next", "");
-        String body = "<p class=\"notice\" id=\"dev-login-notice\"><strong>Development login.</strong> Any user name "
-                + "and password are accepted. This is for development only: configure an identity provider "
-                + "(<code>auth.type</code>) before anyone else can reach this hub.</p>"
-                + (error.isEmpty() ? "" : "<p class=\"error\" id=\"login-error\">" + Html.escape(error) + "</p>")
-                + "<form method=\"post\" action=\"/hub/login\"><input type=\"hidden\" name=\"_xsrf\" value=\""
-                + Html.escape(xsrf) + "\"><input type=\"hidden\" name=\"next\" value=\""
-                + Html.escape(next) + "\"><p><label>Username <input name=\"username\" id=\"username_input\" "
-                + "autofocus required></label></p><p><label>Password <input type=\"password\" name=\"password\" "
-                + "id=\"password_input\"></label></p><p><input type=\"submit\" id=\"login_submit\" value=\"Sign in\">"
-                + "</p></form>";
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
-                .end(Html.page("Sign in", body, ""));
+        Templates.page(ctx, status, "login.html", Map.of("title", "Sign in", "dev", true, "error", error,
+                "xsrf", xsrf, "next", ctx.request().getParam("next", "")));
     }
 
 }

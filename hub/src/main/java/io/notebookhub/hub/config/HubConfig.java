@@ -41,11 +41,13 @@ public record HubConfig(
      * @param headers response headers on every hub page and API answer, over the safe defaults (JupyterHub's
      *     {@code tornado_settings['headers']}); an empty value removes a default
      * @param logoFile the image served at /hub/logo (JupyterHub's logo_file); empty for the one in the jar
+     * @param templatePaths folders of page templates searched before the built-in ones (JupyterHub's template_paths)
+     * @param templateVars variables passed to every page template, e.g. {@code announcement} (JupyterHub's)
      */
     public record Hub(String ip, int port, String connectUrl, String publicUrl, Path dataDir, String cookieSecret,
                       Path profilesDir, List<String> adminUsers, Duration cookieMaxAge,
                       boolean authenticatePrometheus, Map<String, String> headers, ClientTimeouts timeouts,
-                      String logoFile) {}
+                      String logoFile, List<Path> templatePaths, Map<String, String> templateVars) {}
 
     /**
      * How long a client of a listener may take (slowloris): to send a request's head, to send a whole request, and
@@ -149,12 +151,21 @@ public record HubConfig(
                                 "how long a client may take to send a whole request (0: no limit)"),
                         r.duration("hub.idle_timeout", Duration.ofSeconds(600), noLimit,
                                 "how long a connection to the hub may stay silent (0: no limit)")),
-                r.string("hub.logo_file", "", "the image at /hub/logo; empty: the jar's own"));
+                r.string("hub.logo_file", "", "the image at /hub/logo; empty: the jar's own"),
+                r.list("hub.template_paths", List.of(),
+                        "folders of page templates searched before the built-in ones (JupyterHub's template_paths)")
+                        .stream().map(Path::of).toList(),
+                r.stringMap("hub.template_vars",
+                        "variables passed to every page template, e.g. announcement (JupyterHub's template_vars)"));
         checkUrl(r, "hub.connect_url", hub.connectUrl());
         checkUrl(r, "hub.public_url", hub.publicUrl());
         r.check(hub.logoFile().isEmpty() || Files.isRegularFile(Path.of(hub.logoFile()))
                 && Files.isReadable(Path.of(hub.logoFile())), "hub.logo_file",
                 "must be a readable image file, not '" + hub.logoFile() + "'");
+        for (Path folder : hub.templatePaths()) {
+            r.check(Files.isDirectory(folder) && Files.isReadable(folder), "hub.template_paths",
+                    "must list readable folders of templates; '" + folder + "' is not one");
+        }
         r.check(hub.cookieSecret().isEmpty() || hub.cookieSecret().matches("[0-9a-fA-F]{64}"), "hub.cookie_secret",
                 "must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`");
         Db db = new Db(

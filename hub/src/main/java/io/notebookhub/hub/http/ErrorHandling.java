@@ -4,6 +4,8 @@ import io.notebookhub.hub.refusals.Conflict;
 import io.notebookhub.hub.refusals.InvalidRequest;
 import io.notebookhub.hub.refusals.Refusal;
 import io.notebookhub.hub.web.Html;
+import io.notebookhub.hub.web.Templates;
+import java.util.Map;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -69,9 +71,36 @@ public final class ErrorHandling {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("status", status).put("message", message).encode());
         } else {
+            errorPage(ctx, status, status + " " + reason(status), message);
+        }
+    }
+
+    /** The error.html page; a plain page when the templates are not there or fail (the log says why). */
+    public static void errorPage(RoutingContext ctx, int status, String title, String message) {
+        Templates templates = Templates.of(ctx);
+        if (templates == null) {
+            plainErrorPage(ctx, status, title, message);
+            return;
+        }
+        templates.render(ctx, "error.html", Map.of("title", title, "message", message, "status", status))
+                .onSuccess(page -> {
+                    if (!ctx.response().ended()) {
+                        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+                                .end(page);
+                    }
+                })
+                .onFailure(e -> {
+                    log.error("the error page template failed to render", e);
+                    plainErrorPage(ctx, status, title, message);
+                });
+    }
+
+    private static void plainErrorPage(RoutingContext ctx, int status, String title, String message) {
+        if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
-                    .end(Html.page(status + " " + reason(status), "<p class=\"error\">" + Html.escape(message)
-                            + "</p><p><a href=\"/hub/home\">Home</a></p>", ""));
+                    .end("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
+                            + "</title></head><body><h1>" + Html.escape(title) + "</h1><p class=\"error\">"
+                            + Html.escape(message) + "</p><p><a href=\"/hub/home\">Home</a></p></body></html>");
         }
     }
 

@@ -1,7 +1,9 @@
 package io.notebookhub.hub.oauth;
 
-import io.notebookhub.hub.web.Html;
+import io.notebookhub.hub.web.Templates;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
 
 /**
  * JupyterHub's "Authorize access" page: a service asks to know who the user is (and whatever else its
@@ -13,19 +15,9 @@ final class ConsentPage {
     }
 
     static void render(RoutingContext ctx, OAuthClients.Client client, String user, String xsrf) {
-        StringBuilder extra = new StringBuilder();
-        for (String scope : client.allowedScopes()) {
-            extra.append("<li>").append(Html.escape(scope)).append("</li>");
-        }
         String action = "/hub/api/oauth2/authorize?" + ctx.request().query();
-        String body = "<h1>Authorize access</h1><p id=\"oauth-question\">The service <strong>"
-                + Html.escape(client.service()) + "</strong> would like permission to identify you as <strong>"
-                + Html.escape(user) + "</strong>" + (extra.length() == 0 ? "." : " and to act with these scopes:")
-                + "</p>" + (extra.length() == 0 ? "" : "<ul id=\"oauth-scopes\">" + extra + "</ul>")
-                + "<p>It will not learn your password.</p><form method=\"post\" action=\"" + Html.escape(action)
-                + "\"><input type=\"hidden\" name=\"_xsrf\" value=\"" + Html.escape(xsrf) + "\">"
-                + "<button id=\"authorize\" type=\"submit\">Authorize</button></form>";
-        ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Cache-Control", "no-store").end(Html.page("Authorize access", body, user));
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Templates.page(ctx, 200, "oauth.html", Map.of("title", "Authorize access", "service", client.service(),
+                "user", user, "scopes", List.copyOf(client.allowedScopes()), "action", action, "xsrf", xsrf));
     }
 }

@@ -13,6 +13,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,23 +65,16 @@ public final class AcceptSharePage {
         String url = UrlPaths.serverPrefix(share.owner(), share.serverName());
         boolean ready = store.server(share.owner(), share.serverName())
                 .map(s -> ServerRecord.RUNNING.equals(s.status())).orElse(false);
-        StringBuilder scopes = new StringBuilder();
-        share.scopes().forEach(s -> scopes.append("<li><code>").append(Html.escape(s)).append("</code></li>"));
-        String body = "<p class=\"lead\">You (" + Html.escape(p.name()) + ") have been invited to access "
-                + Html.escape(share.owner()) + "'s server"
-                + (share.serverName().isEmpty() ? "" : " (" + Html.escape(share.serverName()) + ")")
-                + " at <a href=\"" + Html.escape(url) + "\">" + Html.escape(url) + "</a></p>"
-                + (ready ? "" : "<p class=\"notice\">The server at " + Html.escape(url) + " is not currently running. "
-                + "After accepting, you may need to ask " + Html.escape(share.owner()) + " to start it.</p>")
-                + "<form id=\"accept-share\" method=\"post\" action=\"/hub/accept-share\">"
-                + "<p>By accepting the invitation, you will be granted these permissions, restricted to this "
-                + "server:</p><ul>" + scopes + "</ul>"
-                + "<input type=\"hidden\" name=\"_xsrf\" value=\"" + Html.escape(auth.xsrfFor(ctx)) + "\">"
-                + "<input type=\"hidden\" name=\"code\" value=\"" + Html.escape(code) + "\">"
-                + "<input type=\"submit\" id=\"accept\" value=\"Accept invitation\">"
-                + "<p>After accepting the invitation, you will be redirected to <a href=\"" + Html.escape(url) + "\">"
-                + Html.escape(url) + "</a>.</p></form>";
-        Pages.html(ctx, 200, Html.page("Accept sharing invitation", body, p.name()));
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("title", "Accept sharing invitation");
+        vars.put("xsrf", auth.xsrfFor(ctx));
+        vars.put("owner", share.owner());
+        vars.put("server_name", share.serverName());
+        vars.put("url", url);
+        vars.put("ready", ready);
+        vars.put("scopes", List.copyOf(share.scopes()));
+        vars.put("code", code);
+        Templates.page(ctx, 200, "accept_share.html", vars);
     }
 
     private void accept(RoutingContext ctx) {

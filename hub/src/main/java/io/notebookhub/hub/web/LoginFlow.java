@@ -14,6 +14,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,19 +110,14 @@ public final class LoginFlow implements Authenticator.LoginCompletion {
             ctx.redirect("/hub/login");
             return;
         }
-        String body = "<p>Sign out of this hub in this browser?</p><form method=\"post\" action=\"/hub/logout\">"
-                + "<input type=\"hidden\" name=\"_xsrf\" value=\"" + Html.escape(auth.xsrfFor(ctx)) + "\">"
-                + "<input type=\"submit\" id=\"logout-confirm\" value=\"Log out\"> <a href=\"/hub/home\">Cancel</a>"
-                + "</form>";
         ctx.response().putHeader("Cache-Control", "no-store");
-        Pages.html(ctx, 200, Html.page("Log out", body, p.name()));
+        Templates.page(ctx, 200, "logout.html", Map.of("title", "Log out", "xsrf", auth.xsrfFor(ctx)));
     }
 
     private void logout(RoutingContext ctx) {
         Principal p = RequestAuth.principal(ctx).filter(Principal::viaCookie).orElse(null);
         if (p == null && Boolean.TRUE.equals(ctx.get("nbhub.xsrf-missing"))) {
-            Pages.html(ctx, 403, Html.page("Log out", "<p class=\"error\">This logout was not sent from this hub's "
-                    + "page. <a id=\"logout\" href=\"/hub/logout\">Log out</a></p>", ""));
+            Templates.page(ctx, 403, "logout.html", Map.of("title", "Log out", "refused", true));
             return;
         }
         // Where to go next may need the session's provider tokens (its ID token), so ask before ending it.

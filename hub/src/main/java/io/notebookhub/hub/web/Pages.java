@@ -26,23 +26,4 @@ final class Pages {
         }
         return p;
     }
-
-    /** A JavaScript string literal that cannot close the script element. */
-    static String jsString(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\'') {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
-    static void html(RoutingContext ctx, int status, String page) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(page);
-    }
 }

@@ -18,6 +18,8 @@ import io.notebookhub.profiles.ProfileOverrides;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,70 +88,54 @@ public final class SpawnPages {
     }
 
     private void render(RoutingContext ctx, Target t, int status, String error) {
-        StringBuilder body = new StringBuilder();
-        if (!error.isEmpty()) {
-            body.append("<p class=\"error\" id=\"spawn-error\">").append(Html.escape(error)).append("</p>");
-        }
-        body.append("<form method=\"post\" id=\"spawn_form\"><input type=\"hidden\" name=\"_xsrf\" value=\"")
-                .append(Html.escape(auth.xsrfFor(ctx))).append("\">");
         String chosen = ctx.request().getFormAttribute("profile");
         List<Profile> allowed = profiles.profiles().stream()
                 .filter(profile -> profile.allows(t.user.name(), t.user.groups())).toList();
-        if (allowed.isEmpty()) {
-            body.append("<p class=\"error\" id=\"no-profiles\">No profile is open to ")
-                    .append(Html.escape(t.user.name())).append("; ask an admin for access.</p>");
-        } else if (chosen == null) {
+        if (!allowed.isEmpty() && chosen == null) {
             // The default may be one this user may not use; then the first profile they may use is preselected.
             chosen = allowed.stream().filter(Profile::isDefault).findFirst().orElse(allowed.get(0)).slug();
         }
+        List<Map<String, Object>> shown = new ArrayList<>();
         for (Profile profile : allowed) {
-            boolean checked = profile.slug().equals(chosen);
-            body.append("<div class=\"profile\" id=\"profile-").append(Html.escape(profile.slug())).append("\">")
-                    .append("<label><input type=\"radio\" name=\"profile\" value=\"").append(Html.escape(profile.slug()))
-                    .append("\"").append(checked ? " checked" : "").append("> <strong>")
-                    .append(Html.escape(profile.displayName())).append("</strong>");
-            if (gpu(profile.overrides())) {
-                body.append("<span class=\"badge\">GPU</span>");
-            }
-            body.append("</label><p>").append(Html.escape(profile.description())).append("</p>")
-                    .append("<p class=\"resources\">").append(Html.escape(resources(profile.overrides()))).append("</p>");
-            for (ProfileOption option : profile.options()) {
-                optionControl(body, profile, option, ctx);
-            }
-            body.append("</div>");
+            Map<String, Object> p = new HashMap<>();
+            p.put("slug", profile.slug());
+            p.put("checked", profile.slug().equals(chosen));
+            p.put("display_name", profile.displayName());
+            p.put("gpu", gpu(profile.overrides()));
+            p.put("description", profile.description());
+            p.put("resources", resources(profile.overrides()));
+            p.put("options", profile.options().stream().map(o -> option(profile, o, ctx)).toList());
+            shown.add(p);
         }
-        body.append("<p><input type=\"submit\" id=\"start\" value=\"Start\"></p></form>");
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
-                .end(Html.page("Server options", body.toString(), t.caller.name()));
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("title", "Server options");
+        vars.put("xsrf", auth.xsrfFor(ctx));
+        vars.put("error", error);
+        vars.put("for_user", t.user.name());
+        vars.put("profiles", shown);
+        Templates.page(ctx, status, "spawn.html", vars);
     }
 
     /** A select of the listed choices (plus "other" and a text field for free text), keeping a refused form's values. */
-    private static void optionControl(StringBuilder body, Profile profile, ProfileOption option, RoutingContext ctx) {
+    private static Map<String, Object> option(Profile profile, ProfileOption option, RoutingContext ctx) {
         String field = "option." + profile.slug() + "." + option.name();
         String sent = ctx.request().getFormAttribute(field);
-        body.append("<p><label>").append(Html.escape(option.displayName())).append(" <select name=\"")
-                .append(Html.escape(field)).append("\">");
+        List<Map<String, Object>> choices = new ArrayList<>();
         for (ProfileOption.Choice c : option.choices()) {
-            boolean selected = sent == null ? c.isDefault() : c.slug().equals(sent);
-            body.append("<option value=\"").append(Html.escape(c.slug())).append("\"")
-                    .append(selected ? " selected" : "").append(">").append(Html.escape(c.displayName()))
-                    .append("</option>");
+            choices.add(Map.of("slug", c.slug(), "display_name", c.displayName(),
+                    "selected", sent == null ? c.isDefault() : c.slug().equals(sent)));
         }
+        Map<String, Object> o = new HashMap<>();
+        o.put("field", field);
+        o.put("display_name", option.displayName());
         if (option.unlisted() != null) {
-            body.append("<option value=\"").append(UNLISTED).append("\"").append(UNLISTED.equals(sent) ? " selected" : "")
-                    .append(">").append(Html.escape(option.unlisted().displayName())).append("</option>");
+            choices.add(Map.of("slug", UNLISTED, "display_name", option.unlisted().displayName(),
+                    "selected", UNLISTED.equals(sent)));
+            o.put("unlisted", option.unlisted().displayName());
+            o.put("unlisted_text", ctx.request().getFormAttribute(field + ".unlisted"));
         }
-        body.append("</select></label>");
-        if (option.unlisted() != null) {
-            String text = ctx.request().getFormAttribute(field + ".unlisted");
-            body.append(" <input name=\"").append(Html.escape(field + ".unlisted")).append("\" placeholder=\"")
-                    .append(Html.escape(option.unlisted().displayName())).append("\"");
-            if (text != null) {
-                body.append(" value=\"").append(Html.escape(text)).append("\"");
-            }
-            body.append(">");
-        }
-        body.append("</p>");
+        o.put("choices", choices);
+        return o;
     }
 
     static boolean gpu(ProfileOverrides o) {
@@ -225,20 +211,12 @@ public final class SpawnPages {
         String next = UrlPaths.safeNext(ctx.request().getParam("next"), "");
         String progressUrl = "/hub/api/users/" + UrlPaths.escape(t.user.name())
                 + (t.server.isEmpty() ? "/server/progress" : "/servers/" + UrlPaths.escape(t.server) + "/progress");
-        String body = "<p id=\"status\">Your server is starting up. You will be redirected when it is ready.</p>"
-                + "<progress id=\"progress\" max=\"100\" value=\"0\"></progress>"
-                + "<p class=\"error\" id=\"spawn-error\" hidden></p><div id=\"log\"></div>"
-                + (s.active() ? "" : "<p>Last stop: " + Html.escape(s.stopReason()) + "</p>")
-                + "<script>const es=new EventSource(" + Pages.jsString(progressUrl) + ");"
-                + "const log=document.getElementById('log');es.onmessage=m=>{const e=JSON.parse(m.data);"
-                + "document.getElementById('progress').value=e.progress||0;"
-                + "log.textContent+=(e.message||'')+'\\n';"
-                + "if(e.ready){es.close();window.location.href=" + (next.isEmpty() ? "e.url||" + Pages.jsString(url)
-                : Pages.jsString(next)) + ";}"
-                + "else if(e.failed){es.close();const err=document.getElementById('spawn-error');err.hidden=false;"
-                + "err.textContent=e.message;document.getElementById('status').textContent='Your server did not start.';}};"
-                + "</script><p><a href=\"/hub/home\">Home</a></p>";
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                .end(Html.page("Starting your server", body, t.caller.name()));
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("title", "Starting your server");
+        vars.put("progress_url", progressUrl);
+        vars.put("server_url", url);
+        vars.put("next", next);
+        vars.put("stop_reason", s.active() ? null : s.stopReason() == null ? "" : s.stopReason());
+        Templates.page(ctx, 200, "spawn_pending.html", vars);
     }
 }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Requests that reach the hub although they are meant for a server. A running server whose request landed
@@ -97,10 +98,10 @@ public final class UserRedirects {
             // As JupyterHub's not_running page: the launch link comes back to this URL once the server is ready.
             String spawn = "/hub/spawn/" + UrlPaths.escape(t.user) + (t.server.isEmpty() ? "" : "/" + UrlPaths.escape(t.server))
                     + "?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8);
-            Pages.html(ctx, 424, Html.page("Server not running", "<p id=\"not-running\">Your server "
-                    + Html.escape(UrlPaths.serverPrefix(t.user, t.server)) + " is not running."
-                    + (s != null && s.stopReason() != null ? " It stopped: " + Html.escape(s.stopReason()) + "." : "")
-                    + "</p><p><a id=\"start\" href=\"" + Html.escape(spawn) + "\">Launch server</a></p>", p.name()));
+            Templates.page(ctx, 424, "not_running.html", Map.of("title", "Server not running",
+                    "message", "Your server " + UrlPaths.serverPrefix(t.user, t.server) + " is not running."
+                            + (s != null && s.stopReason() != null ? " It stopped: " + s.stopReason() + "." : ""),
+                    "spawn_url", spawn));
             return;
         }
         ErrorHandling.respond(ctx, 404, "No running server at " + UrlPaths.serverPrefix(t.user, t.server));
@@ -143,7 +144,7 @@ public final class UserRedirects {
             String[] parts = url.substring(6).split("/", 2);
             servers.targetUnreachable(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), "");
         }
-        Pages.html(ctx, code >= 400 && code < 600 ? code : 500, Html.page(code + " " + ErrorHandling.reason(code),
-                "<p class=\"error\">" + Html.escape(message) + "</p><p><a href=\"/hub/home\">Home</a></p>", ""));
+        int status = code >= 400 && code < 600 ? code : 500;
+        ErrorHandling.errorPage(ctx, status, code + " " + ErrorHandling.reason(code), message);
     }
 }

@@ -12,7 +12,7 @@ import io.notebookhub.hub.http.UrlPaths;
 import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
-import io.notebookhub.hub.web.Html;
+import io.notebookhub.hub.web.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
@@ -41,6 +41,7 @@ import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -184,10 +185,9 @@ public final class OidcAuthenticator implements Authenticator {
             ctx.redirect(start);
             return;
         }
-        String body = "<p>This hub uses your " + Html.escape(settings.displayName()) + " account.</p>"
-                + "<p><a class=\"button\" id=\"oauth-login\" href=\"" + Html.escape(start) + "\">Sign in with "
-                + Html.escape(settings.displayName()) + "</a></p>";
-        html(ctx, 200, Html.page("Sign in", body, ""));
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Templates.page(ctx, 200, "login.html", Map.of("title", "Sign in", "login_url", start,
+                "login_service", settings.displayName()));
     }
 
     private void startLogin(RoutingContext ctx) {
@@ -453,14 +453,9 @@ public final class OidcAuthenticator implements Authenticator {
 
     private void failed(RoutingContext ctx, int status, String next, String message) {
         String retry = "/hub/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
-        String body = "<p class=\"error\" id=\"login-error\">" + Html.escape(message) + "</p>"
-                + "<p><a id=\"login-retry\" href=\"" + Html.escape(retry) + "\">Try signing in again</a></p>";
-        html(ctx, status, Html.page("Sign-in failed", body, ""));
-    }
-
-    private static void html(RoutingContext ctx, int status, String page) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Cache-Control", "no-store").end(page);
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Templates.page(ctx, status, "login.html", Map.of("title", "Sign-in failed", "error", message,
+                "retry_url", retry));
     }
 
     private static String random(int bytes) {

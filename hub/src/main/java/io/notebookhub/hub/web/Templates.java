@@ -1,0 +1,242 @@
+package io.notebookhub.hub.web;
+
+import io.notebookhub.hub.auth.Principal;
+import io.notebookhub.hub.http.RequestAuth;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.common.template.TemplateEngine;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's HTML pages: Pebble templates (Jinja-like, as JupyterHub's) rendered with escaping on, and the CSS and
+ * JavaScript they use served from {@code /hub/static/}.
+ *
+ * <p>Admins override a template by putting a file of the same name in one of {@code hub.template_paths}, searched
+ * before the built-in templates; the built-in ones stay reachable as {@code templates/NAME}, so an override can
+ * {@code {% extends "templates/page.html" %}} and replace one block. The engine is used through Vert.x's public API
+ * only ({@code create} and {@code render}), so the search path is laid out as one folder at start-up: the built-in
+ * templates, then each configured folder copied over them, the first folder last so that it wins.
+ */
+public final class Templates implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Templates.class);
+    static final String CONTEXT_KEY = "nbhub.templates";
+    public static final String STATIC_PREFIX = "/hub/static/";
+
+    /** The built-in templates, under {@code templates/} in the jar. */
+    static final List<String> BUILT_IN = List.of("page.html", "login.html", "logout.html", "home.html",
+            "token.html", "admin.html", "spawn.html", "spawn_pending.html", "not_running.html", "profiles.html",
+            "accept_share.html", "oauth.html", "error.html");
+    /** The static files pages link to, each with a content hash in its URL so a new jar is never served stale. */
+    static final List<String> STATIC_FILES = List.of("hub.css", "hub.js", "admin.js", "home.js", "token.js",
+            "spawn_pending.js", "profiles.js", "editor.js");
+
+    private final Vertx vertx;
+    private final TemplateEngine engine;
+    private final Path folder;
+    private final Map<String, String> templateVars;
+    private final Map<String, String> staticUrls;
+    private final Clock clock;
+
+    private Templates(Vertx vertx, TemplateEngine engine, Path folder, Map<String, String> templateVars,
+                      Map<String, String> staticUrls, Clock clock) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.folder = folder;
+        this.templateVars = templateVars;
+        this.staticUrls = staticUrls;
+        this.clock = clock;
+    }
+
+    /**
+     * Lays out the search path and makes the engine; blocking (copies files).
+     *
+     * @param templatePaths folders searched before the built-in templates, first first ({@code hub.template_paths})
+     * @param templateVars passed to every template ({@code hub.template_vars}, e.g. {@code announcement})
+     */
+    public static Templates create(Vertx vertx, List<Path> templatePaths, Map<String, String> templateVars,
+                                   Clock clock) {
+        try {
+            Path folder = Files.createTempDirectory("nbhub-templates");
+            for (String name : BUILT_IN) {
+                byte[] text = resource("templates/" + name);
+                if (text == null) {
+                    throw new IllegalStateException("the jar lacks the template " + name);
+                }
+                write(folder.resolve(name), text);
+                write(folder.resolve("templates").resolve(name), text);
+            }
+            List<Path> reversed = new ArrayList<>(templatePaths);
+            java.util.Collections.reverse(reversed);
+            for (Path path : reversed) {
+                copyOver(path, folder);
+            }
+            if (!templatePaths.isEmpty()) {
+                log.info("templates: {} searched before the built-in ones", templatePaths);
+            }
+            return new Templates(vertx, PebbleTemplateEngine.create(vertx, "html"), folder, Map.copyOf(templateVars),
+                    staticUrls(), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the page templates: " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyOver(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                write(to.resolve(from.relativize(file).toString()), Files.readAllBytes(file));
+            }
+        }
+    }
+
+    /**
+     * The engine reads templates in the JVM's default charset; where that is not UTF-8 (an old JVM in a C locale),
+     * characters outside ASCII are written as HTML character references, which render the same.
+     */
+    private static void write(Path file, byte[] utf8) throws IOException {
+        Files.createDirectories(file.getParent());
+        if (Charset.defaultCharset().equals(StandardCharsets.UTF_8)) {
+            Files.write(file, utf8);
+            return;
+        }
+        String text = new String(utf8, StandardCharsets.UTF_8);
+        StringBuilder ascii = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c < 128) {
+                ascii.append((char) c);
+            } else {
+                ascii.append("&#").append(c).append(';');
+            }
+        });
+        Files.writeString(file, ascii, Charset.defaultCharset());
+    }
+
+    private static byte[] resource(String path) throws IOException {
+        try (InputStream in = Templates.class.getClassLoader().getResourceAsStream(path)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    private static Map<String, String> staticUrls() throws IOException {
+        Map<String, String> urls = new HashMap<>();
+        for (String name : STATIC_FILES) {
+            byte[] bytes = resource("static/" + name);
+            if (bytes != null) {
+                urls.put(name, STATIC_PREFIX + name + "?v=" + HexFormat.of().formatHex(sha256(bytes), 0, 6));
+            }
+        }
+        return Map.copyOf(urls);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Puts this object where every page handler finds it ({@link #of}), and serves {@code /hub/static/}. Mounted
+     * first, so that even an early failure renders its error page from the templates.
+     */
+    public void mount(Router router) {
+        router.route().handler(ctx -> {
+            ctx.put(CONTEXT_KEY, this);
+            ctx.next();
+        });
+        // A page links each file with its content hash (?v=...), so a day's caching never shows a stale file.
+        router.get(STATIC_PREFIX + "*").handler(StaticHandler.create("static").setCachingEnabled(true)
+                .setMaxAgeSeconds(24 * 3600).setDirectoryListing(false).setIncludeHidden(false));
+    }
+
+    /** The templates of this hub, or null before {@link #mount}'s handler ran. */
+    public static Templates of(RoutingContext ctx) {
+        return ctx.get(CONTEXT_KEY);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Renders a page with the variables every template gets: {@code template_vars}, {@code static_url} (name to
+     * versioned URL), {@code user} (the logged-in user's name, or null) and {@code admin} (whether they may open
+     * the admin page); {@code vars} override them.
+     */
+    public Future<Buffer> render(RoutingContext ctx, String template, Map<String, ?> vars) {
+        Principal p = RequestAuth.principal(ctx).filter(Principal::isUser).orElse(null);
+        Map<String, Object> all = new LinkedHashMap<>(templateVars);
+        all.put("static_url", staticUrls);
+        all.put("user", p == null ? null : p.name());
+        all.put("admin", p != null && p.scopes().hasUnfiltered("admin-ui"));
+        all.putAll(vars);
+        return render(template, all);
+    }
+
+    /**
+     * Renders with exactly these variables (and {@code template_vars}, {@code static_url}). The engine renders on the
+     * calling thread and reads and compiles a template on its first use, so a page asked for on an event loop (the
+     * login page, error pages) is rendered on a worker.
+     */
+    public Future<Buffer> render(String template, Map<String, ?> vars) {
+        Map<String, Object> all = new LinkedHashMap<>(templateVars);
+        all.put("static_url", staticUrls);
+        all.putAll(vars);
+        String path = folder.resolve(template).toString();
+        if (Context.isOnWorkerThread()) {
+            return engine.render(all, path);
+        }
+        return vertx.executeBlocking(() -> engine.render(all, path), false).compose(rendered -> rendered);
+    }
+
+    /** Renders and sends the page; a template that fails to render fails the request (the error page says so). */
+    public void respond(RoutingContext ctx, int status, String template, Map<String, ?> vars) {
+        render(ctx, template, vars).onSuccess(page -> {
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(page);
+            }
+        }).onFailure(e -> {
+            log.error("page template {} failed to render", template, e);
+            ctx.fail(500, e);
+        });
+    }
+
+    /** Renders {@code template} with the variables every page gets and sends it. */
+    public static void page(RoutingContext ctx, int status, String template, Map<String, ?> vars) {
+        of(ctx).respond(ctx, status, template, vars);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
