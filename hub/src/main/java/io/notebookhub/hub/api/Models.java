@@ -3,7 +3,7 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.iso;
 
 import io.notebookhub.hub.auth.Principal;
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.TokenRecord;
 import io.notebookhub.hub.store.UserRecord;

@@ -4,7 +4,7 @@ import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
 import io.notebookhub.hub.auth.Principal;
-import io.notebookhub.hub.http.ErrorHandling;
+import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.servers.ServerManager;

@@ -5,7 +5,7 @@ import static io.notebookhub.hub.api.ApiSupport.iso;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.Scopes;
 import io.notebookhub.hub.http.HttpError;
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.ShareCodeRecord;

@@ -3,7 +3,7 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
-import io.notebookhub.hub.auth.Authenticator;
+import io.notebookhub.hub.login.Authenticator;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;

@@ -41,7 +41,7 @@ public final class Tokens {
     }
 
     public void revokeServerTokens(String user, String serverName) {
-        String clientId = io.notebookhub.hub.http.UrlPaths.clientId(user, serverName);
+        String clientId = io.notebookhub.hub.paths.UrlPaths.clientId(user, serverName);
         store.deleteServerTokens(user, serverName, clientId);
         identities.forgetTokens(t -> ("server".equals(t.kind()) && t.user().equals(user)
                 && serverName.equals(t.serverName())) || ("oauth".equals(t.kind()) && clientId.equals(t.clientId())));

@@ -33,7 +33,7 @@ public record HubConfig(
         Spawner spawner,
         Auth auth,
         Culler culler,
-        io.notebookhub.hub.services.ServicesConfig services,
+        io.notebookhub.hub.config.ServicesConfig services,
         Map<String, Object> effectiveRedacted) {
 
     /**
@@ -307,7 +307,7 @@ public record HubConfig(
         Culler culler = new Culler(r.bool("culler.enabled", true, "whether the hub runs the idle culler"),
                 culler(r));
 
-        io.notebookhub.hub.services.ServicesConfig services = io.notebookhub.hub.services.ServicesConfig.read(r);
+        io.notebookhub.hub.config.ServicesConfig services = io.notebookhub.hub.config.ServicesConfig.read(r);
 
         r.finish();
         return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, services, r.effectiveRedacted());

@@ -4,7 +4,7 @@ import io.notebookhub.culler.CullTarget;
 import io.notebookhub.culler.ServerFacts;
 import io.notebookhub.culler.UserFacts;
 import io.notebookhub.hub.auth.Tokens;
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;

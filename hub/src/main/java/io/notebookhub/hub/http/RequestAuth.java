@@ -1,5 +1,6 @@
 package io.notebookhub.hub.http;
 
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.SessionCookies;

@@ -1,6 +1,6 @@
 package io.notebookhub.hub.servers;
 
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

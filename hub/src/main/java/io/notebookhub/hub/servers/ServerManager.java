@@ -3,7 +3,7 @@ package io.notebookhub.hub.servers;
 import io.notebookhub.hub.auth.Scopes;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.refusals.Conflict;
 import io.notebookhub.hub.refusals.InvalidRequest;
 import io.notebookhub.hub.store.HubStore;

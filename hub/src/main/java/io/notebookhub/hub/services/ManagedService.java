@@ -1,5 +1,6 @@
 package io.notebookhub.hub.services;
 
+import io.notebookhub.hub.config.ServiceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.notebookhub.hub.services;
 
+import io.notebookhub.hub.config.ServiceSpec;
 import io.vertx.core.json.JsonArray;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.notebookhub.hub.services;
 
+import io.notebookhub.hub.config.ServiceSpec;
+import io.notebookhub.hub.config.ServicesConfig;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.RoleGrants;
 import io.notebookhub.hub.auth.ScopeSet;

@@ -2,7 +2,7 @@ package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.RequestAuth;
-import io.notebookhub.hub.http.UrlPaths;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;

@@ -1,5 +1,6 @@
 package io.notebookhub.hub.services;
 
+import io.notebookhub.hub.config.ServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
