@@ -36,7 +36,6 @@ import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.SecurityHeaders;
 import io.notebookhub.hub.oauthprovider.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
-import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.notebookhub.hub.services.ServiceProcesses;
 import io.notebookhub.hub.services.Services;
 import io.notebookhub.hub.store.DataFolder;
@@ -213,18 +212,14 @@ public final class HubApp implements AutoCloseable {
 
             Spawner spawner = createSpawner();
             closeables.push(spawner);
-            if (spawner instanceof KubernetesSpawner kubernetes) {
-                kubernetes.start().toCompletionStage().toCompletableFuture().get();
-            }
+            spawner.open().toCompletionStage().toCompletableFuture().get();
             health.add(spawner::problem);
             Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
-            SpawnEnvironmentHook spawnHook = authenticator instanceof OidcAuthenticator oidc ? oidc.spawnHook()
-                    : SpawnEnvironmentHook.NONE;
             servers = new ServerManager(vertx, store, tokens, spawner, routes,
                     new ServerManager.Settings(profiles, config.spawner().profileDefaults(),
                             config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(),
                             config.spawner().startTimeout(), clock),
-                    metrics, spawnHook);
+                    metrics, authenticator.spawnHook());
             if (proxy != null) {
                 proxy.onUpstreamFailure(route -> {
                     Object user = route.data().get("user");
@@ -271,8 +266,7 @@ public final class HubApp implements AutoCloseable {
             new ProxyHandler(routes, servers).mount(router);
             new AdminPage(store, auth).mount(router);
             new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge(), services, auth).mount(router);
-            new LoginFlow(users, auth, sessions, authenticator, metrics::login,
-                    authenticator instanceof OidcAuthenticator oidc ? oidc.sessionAuthState() : null).mount(router);
+            new LoginFlow(users, auth, sessions, authenticator, metrics::login).mount(router);
             new HomePage(store, auth, services).mount(router);
             new SpawnPages(users, store, servers, profiles, auth).mount(router);
             new ProfilesEditorPage(profiles, auth).mount(router);

@@ -34,6 +34,14 @@ public interface Spawner extends AutoCloseable {
      */
     Future<SpawnedServer> start(SpawnRequest request, Consumer<SpawnProgress> progress);
 
+    /**
+     * Gets ready to spawn, once, before the hub serves anyone (e.g. fills the caches it watches servers through);
+     * fails when it cannot work at all, saying why.
+     */
+    default Future<Void> open() {
+        return Future.succeededFuture();
+    }
+
     /** Stops a server and completes when it is gone. The home volume or folder is kept. */
     Future<Void> stop(ServerId server, Map<String, Object> state);
 

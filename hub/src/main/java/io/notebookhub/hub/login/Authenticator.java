@@ -1,5 +1,6 @@
 package io.notebookhub.hub.login;
 
+import io.notebookhub.hub.servers.SpawnEnvironmentHook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,6 +33,19 @@ public interface Authenticator {
      */
     default Optional<JsonObject> authState(String user) {
         return Optional.empty();
+    }
+
+    /**
+     * The provider tokens of a login, sealed for the session it starts (kept per session, not per user); null when
+     * this authenticator keeps none.
+     */
+    default String sealAuthState(AuthenticatedUser who) {
+        return null;
+    }
+
+    /** What must happen before each spawn (e.g. refreshing provider tokens and passing them to the server). */
+    default SpawnEnvironmentHook spawnHook() {
+        return SpawnEnvironmentHook.NONE;
     }
 
     /** Finishes a login the authenticator accepted, and guards login forms against cross-site submission. */

@@ -16,7 +16,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +35,14 @@ public final class LoginFlow implements Authenticator.LoginCompletion {
     private final Authenticator authenticator;
     private final Runnable onLogin;
     /** Seals the provider's tokens of a login for its session record; null when the authenticator keeps none. */
-    private final BiFunction<String, AuthenticatedUser, String> sealAuthState;
 
     public LoginFlow(Users users, RequestAuth auth, SessionCookies cookies, Authenticator authenticator,
-                     Runnable onLogin, BiFunction<String, AuthenticatedUser, String> sealAuthState) {
+                     Runnable onLogin) {
         this.users = users;
         this.auth = auth;
         this.cookies = cookies;
         this.authenticator = authenticator;
         this.onLogin = onLogin;
-        this.sealAuthState = sealAuthState;
     }
 
     public void mount(Router router) {
@@ -66,7 +63,7 @@ public final class LoginFlow implements Authenticator.LoginCompletion {
                 users.setGroups(who.name(), who.groups());
             }
             users.touch(who.name(), Instant.now());
-            String sealed = sealAuthState == null ? null : sealAuthState.apply(who.name(), who);
+            String sealed = authenticator.sealAuthState(who);
             return auth.startSession(who.name(), sealed);
         }, false).onSuccess(started -> {
             auth.setSessionCookie(ctx, started, secure);

@@ -89,6 +89,12 @@ public final class KubernetesSpawner implements Spawner {
     }
 
     /** Starts the pod and event informers; completes when their caches are filled (or fails naming RBAC). */
+    @Override
+    public Future<Void> open() {
+        return start();
+    }
+
+    /** Starts the pod and event informers; completes when their caches are filled (or fails naming RBAC). */
     public Future<Void> start() {
         log.info("Kubernetes spawner configuration: {}", kube.config());
         kube.watch().observePods(this::podChanged);

@@ -147,8 +147,9 @@ public final class OidcAuthenticator implements Authenticator {
     }
 
     /** Seals a login's provider tokens for the session it starts (they are kept per session, not per user). */
-    public java.util.function.BiFunction<String, AuthenticatedUser, String> sessionAuthState() {
-        return (user, who) -> who.authState() == null ? null : authStates.seal(who.authState());
+    @Override
+    public String sealAuthState(AuthenticatedUser who) {
+        return who.authState() == null ? null : authStates.seal(who.authState());
     }
 
     /** The newest provider tokens of the user (from their newest session), for {@code admin:auth_state}. */
@@ -158,6 +159,7 @@ public final class OidcAuthenticator implements Authenticator {
     }
 
     /** Refreshes provider tokens before a spawn and, if configured, passes them to the server. */
+    @Override
     public SpawnEnvironmentHook spawnHook() {
         return authStates;
     }
