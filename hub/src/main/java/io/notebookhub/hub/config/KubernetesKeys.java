@@ -41,6 +41,8 @@ final class KubernetesKeys {
         m.put("fail_on_unschedulable", r.bool(p + "fail_on_unschedulable", false));
         m.put("informer_sync_timeout", r.integer(p + "informer_sync_timeout", 60, 1, 3600));
         m.put("hub_instance", r.string(p + "hub_instance", "notebook-hub"));
+        m.put("priority_class_name", r.string(p + "priority_class_name", ""));
+        m.put("scheduler_name", r.string(p + "scheduler_name", ""));
         m.put("extra_labels", r.stringMap(p + "extra_labels"));
         m.put("extra_annotations", r.stringMap(p + "extra_annotations"));
         return Map.copyOf(m);

@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  * @param userNamespaces each user's pods and claim live in a namespace of their own, created on first spawn
  * @param userNamespaceTemplate that namespace's name; {@code {hubnamespace}} is {@code namespace}, {@code {username}}
  *                              the user's safe name
+ * @param priorityClassName PriorityClass of user pods unless the profile names one (the chart's user priority, above
+ *                          its placeholders', so the scheduler preempts a placeholder for a user), or null
+ * @param schedulerName scheduler of user pods unless the profile names one (the chart's packing scheduler), or null
  */
 public record KubernetesSpawnerConfig(
         String namespace,
@@ -83,7 +86,9 @@ public record KubernetesSpawnerConfig(
         String staticPvcName,
         String staticSubPath,
         boolean userNamespaces,
-        String userNamespaceTemplate) {
+        String userNamespaceTemplate,
+        String priorityClassName,
+        String schedulerName) {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
@@ -136,6 +141,12 @@ public record KubernetesSpawnerConfig(
                 && DNS_LABEL.matcher(longestNamespace(namespace, userNamespaceTemplate)).matches(),
                 "userNamespaceTemplate", "a template with {username} giving DNS labels of at most 63 characters "
                 + "(a safe user name has up to 26)", userNamespaceTemplate);
+        priorityClassName = priorityClassName == null || priorityClassName.isEmpty() ? null : priorityClassName;
+        require(priorityClassName == null || DNS_SUBDOMAIN.matcher(priorityClassName).matches(), "priorityClassName",
+                "a PriorityClass name", priorityClassName);
+        schedulerName = schedulerName == null || schedulerName.isEmpty() ? null : schedulerName;
+        require(schedulerName == null || DNS_SUBDOMAIN.matcher(schedulerName).matches(), "schedulerName",
+                "a scheduler name", schedulerName);
     }
 
     /** The namespace of the user's pods and claim: {@link #namespace} unless user namespaces are on. */
@@ -203,6 +214,8 @@ public record KubernetesSpawnerConfig(
         m.put("staticSubPath", staticSubPath);
         m.put("userNamespaces", userNamespaces);
         m.put("userNamespaceTemplate", userNamespaceTemplate);
+        m.put("priorityClassName", priorityClassName);
+        m.put("schedulerName", schedulerName);
         return m;
     }
 
@@ -266,6 +279,8 @@ public record KubernetesSpawnerConfig(
             values.put("staticSubPath", "{username}");
             values.put("userNamespaces", false);
             values.put("userNamespaceTemplate", "{hubnamespace}-{username}");
+            values.put("priorityClassName", null);
+            values.put("schedulerName", null);
         }
 
         public Builder namespace(String v) { return set("namespace", v); }
@@ -300,6 +315,8 @@ public record KubernetesSpawnerConfig(
         public Builder staticSubPath(String v) { return set("staticSubPath", v); }
         public Builder userNamespaces(boolean v) { return set("userNamespaces", v); }
         public Builder userNamespaceTemplate(String v) { return set("userNamespaceTemplate", v); }
+        public Builder priorityClassName(String v) { return set("priorityClassName", v); }
+        public Builder schedulerName(String v) { return set("schedulerName", v); }
 
         private Builder set(String key, Object raw) {
             Object def = values.get(key);
@@ -318,7 +335,8 @@ public record KubernetesSpawnerConfig(
                     (Integer) values.get("workerPoolSize"), (Boolean) values.get("failOnUnschedulable"),
                     str("hubInstance"), str("componentLabel"), map("extraLabels"), map("extraAnnotations"),
                     str("storageType"), str("staticPvcName"), str("staticSubPath"),
-                    (Boolean) values.get("userNamespaces"), str("userNamespaceTemplate"));
+                    (Boolean) values.get("userNamespaces"), str("userNamespaceTemplate"), str("priorityClassName"),
+                    str("schedulerName"));
         }
 
         private String str(String k) { return (String) values.get(k); }
