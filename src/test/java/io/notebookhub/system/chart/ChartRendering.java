@@ -31,7 +31,8 @@ final class ChartRendering {
 
     /** The values files under src/test/resources/chart that must render; "" is the chart's defaults. */
     static final List<String> SCENARIOS = List.of("", "gpu-profiles.yaml", "oidc-existing-secret.yaml",
-            "ingress-tls.yaml", "nodeport.yaml", "netpol-off.yaml", "proxy-https.yaml", "postgres.yaml");
+            "ingress-tls.yaml", "nodeport.yaml", "netpol-off.yaml", "proxy-https.yaml", "postgres.yaml",
+            "capacity.yaml");
 
     private static final Map<List<String>, ChartRendering> CACHE = new ConcurrentHashMap<>();
 
