@@ -215,3 +215,26 @@ spec:
           resources:
             requests: {cpu: "0", memory: "0"}
 {{- end -}}
+
+
+{{/*
+The placeholder StatefulSets that have a schedule, as the hub's spawner.kubernetes.placeholder_schedules (JSON list
+of {stateful_set, replicas, timezone, windows}); the hub's Role may patch exactly these.
+*/}}
+{{- define "nbhub.userPlaceholder.schedules" -}}
+{{- $ph := .Values.scheduling.userPlaceholder -}}
+{{- $out := list -}}
+{{- if $ph.enabled -}}
+{{- if $ph.schedule -}}
+{{- $out = append $out (dict "stateful_set" (include "nbhub.userPlaceholder.fullname" (dict "root" . "slug" ""))
+    "replicas" $ph.replicas "timezone" $ph.timezone "windows" $ph.schedule) -}}
+{{- end -}}
+{{- range $slug, $group := $ph.profiles -}}
+{{- if $group.schedule -}}
+{{- $out = append $out (dict "stateful_set" (include "nbhub.userPlaceholder.fullname" (dict "root" $ "slug" $slug))
+    "replicas" $group.replicas "timezone" $ph.timezone "windows" $group.schedule) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}

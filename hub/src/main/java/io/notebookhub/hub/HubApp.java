@@ -346,7 +346,8 @@ public final class HubApp implements AutoCloseable {
                 Map.entry("storage_static_pvc_name", "staticPvcName"),
                 Map.entry("storage_static_sub_path", "staticSubPath"), Map.entry("user_namespaces", "userNamespaces"),
                 Map.entry("user_namespace_template", "userNamespaceTemplate"),
-                Map.entry("priority_class_name", "priorityClassName"), Map.entry("scheduler_name", "schedulerName"));
+                Map.entry("priority_class_name", "priorityClassName"), Map.entry("scheduler_name", "schedulerName"),
+                Map.entry("placeholder_schedules", "placeholderSchedules"));
         Map<String, Object> block = new LinkedHashMap<>();
         keys.forEach((key, value) -> {
             if (!(value instanceof String s && s.isEmpty())) {

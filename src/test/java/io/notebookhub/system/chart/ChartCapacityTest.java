@@ -214,4 +214,24 @@ class ChartCapacityTest {
         assertThat(rendering.ofKind("DaemonSet")).isNotEmpty().allSatisfy(s ->
                 assertThat(str(s, "metadata", "name")).hasSizeLessThanOrEqualTo(52));
     }
+
+    @Test
+    void theHubGetsEachPlaceholderScheduleAndMayPatchOnlyThoseStatefulSets() throws Exception {
+        ChartRendering rendering = capacity();
+
+        List<Map<String, Object>> schedules = maps(hubKubernetesConfig(rendering), "placeholder_schedules");
+        assertThat(schedules).singleElement().satisfies(s -> {
+            assertThat(s).containsEntry("stateful_set", "nbhub-user-placeholder-gpu").containsEntry("replicas", 1)
+                    .containsEntry("timezone", "Europe/Berlin");
+            assertThat(maps(s, "windows")).extracting(w -> w.get("replicas")).containsExactly(4, 0);
+        });
+        List<Map<String, Object>> rules = maps(rendering.get("Role", "nbhub-hub-spawner"), "rules");
+        assertThat(rules).filteredOn(r -> list(r, "resources").contains("statefulsets")).singleElement()
+                .satisfies(r -> {
+                    assertThat(list(r, "resourceNames")).containsExactly("nbhub-user-placeholder-gpu");
+                    assertThat(list(r, "verbs")).containsExactly("patch");
+                });
+        assertThat(maps(ChartRendering.render().get("Role", "nbhub-hub-spawner"), "rules"))
+                .noneSatisfy(r -> assertThat(list(r, "resources")).contains("statefulsets"));
+    }
 }

@@ -43,6 +43,9 @@ final class KubernetesKeys {
         m.put("hub_instance", r.string(p + "hub_instance", "notebook-hub"));
         m.put("priority_class_name", r.string(p + "priority_class_name", ""));
         m.put("scheduler_name", r.string(p + "scheduler_name", ""));
+        com.fasterxml.jackson.databind.JsonNode schedules = r.tree(p + "placeholder_schedules");
+        m.put("placeholder_schedules", schedules.isMissingNode() ? List.of()
+                : new com.fasterxml.jackson.databind.ObjectMapper().convertValue(schedules, Object.class));
         m.put("extra_labels", r.stringMap(p + "extra_labels"));
         m.put("extra_annotations", r.stringMap(p + "extra_annotations"));
         return Map.copyOf(m);

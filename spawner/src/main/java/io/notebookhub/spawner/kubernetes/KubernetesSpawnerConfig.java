@@ -53,6 +53,7 @@ import java.util.regex.Pattern;
  * @param priorityClassName PriorityClass of user pods unless the profile names one (the chart's user priority, above
  *                          its placeholders', so the scheduler preempts a placeholder for a user), or null
  * @param schedulerName scheduler of user pods unless the profile names one (the chart's packing scheduler), or null
+ * @param placeholderSchedules user placeholder StatefulSets whose replicas the spawner sets by time of day
  */
 public record KubernetesSpawnerConfig(
         String namespace,
@@ -88,7 +89,8 @@ public record KubernetesSpawnerConfig(
         boolean userNamespaces,
         String userNamespaceTemplate,
         String priorityClassName,
-        String schedulerName) {
+        String schedulerName,
+        List<PlaceholderSchedule> placeholderSchedules) {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
@@ -147,6 +149,9 @@ public record KubernetesSpawnerConfig(
         schedulerName = schedulerName == null || schedulerName.isEmpty() ? null : schedulerName;
         require(schedulerName == null || DNS_SUBDOMAIN.matcher(schedulerName).matches(), "schedulerName",
                 "a scheduler name", schedulerName);
+        placeholderSchedules = List.copyOf(Objects.requireNonNullElse(placeholderSchedules, List.of()));
+        placeholderSchedules.forEach(p -> require(DNS_SUBDOMAIN.matcher(p.statefulSet()).matches(),
+                "placeholderSchedules.stateful_set", "a StatefulSet name", p.statefulSet()));
     }
 
     /** The namespace of the user's pods and claim: {@link #namespace} unless user namespaces are on. */
@@ -216,6 +221,7 @@ public record KubernetesSpawnerConfig(
         m.put("userNamespaceTemplate", userNamespaceTemplate);
         m.put("priorityClassName", priorityClassName);
         m.put("schedulerName", schedulerName);
+        m.put("placeholderSchedules", placeholderSchedules);
         return m;
     }
 
@@ -281,6 +287,7 @@ public record KubernetesSpawnerConfig(
             values.put("userNamespaceTemplate", "{hubnamespace}-{username}");
             values.put("priorityClassName", null);
             values.put("schedulerName", null);
+            values.put("placeholderSchedules", List.of());
         }
 
         public Builder namespace(String v) { return set("namespace", v); }
@@ -317,8 +324,13 @@ public record KubernetesSpawnerConfig(
         public Builder userNamespaceTemplate(String v) { return set("userNamespaceTemplate", v); }
         public Builder priorityClassName(String v) { return set("priorityClassName", v); }
         public Builder schedulerName(String v) { return set("schedulerName", v); }
+        public Builder placeholderSchedules(List<PlaceholderSchedule> v) { return set("placeholderSchedules", v); }
 
         private Builder set(String key, Object raw) {
+            if (key.equals("placeholderSchedules")) {
+                values.put(key, PlaceholderSchedule.fromConfig(raw, "kubernetes.placeholderSchedules"));
+                return this;
+            }
             Object def = values.get(key);
             values.put(key, coerce(key, raw, def));
             return this;
@@ -336,10 +348,15 @@ public record KubernetesSpawnerConfig(
                     str("hubInstance"), str("componentLabel"), map("extraLabels"), map("extraAnnotations"),
                     str("storageType"), str("staticPvcName"), str("staticSubPath"),
                     (Boolean) values.get("userNamespaces"), str("userNamespaceTemplate"), str("priorityClassName"),
-                    str("schedulerName"));
+                    str("schedulerName"), placeholderSchedules());
         }
 
         private String str(String k) { return (String) values.get(k); }
+
+        @SuppressWarnings("unchecked")
+        private List<PlaceholderSchedule> placeholderSchedules() {
+            return (List<PlaceholderSchedule>) values.get("placeholderSchedules");
+        }
 
         @SuppressWarnings("unchecked")
         private List<String> list(String k) { return (List<String>) values.get(k); }
