@@ -209,7 +209,9 @@ class CapacityClusterIT {
     @Test
     @Order(3)
     void withoutPlaceholdersAndTheGpuNodeFullASpawnSaysWhatItWaitsForUntilTheNewNodeJoins() {
+        // The cold case: no placeholders, and no puller to bring the image to a new node before the user's pod.
         admin.apps().statefulSets().inNamespace(NAMESPACE).withName("nbhub-user-placeholder-gpu").scale(0);
+        admin.apps().daemonSets().inNamespace(NAMESPACE).withName("nbhub-continuous-image-puller-gpu").delete();
         await().atMost(WAIT).until(() -> placeholders().isEmpty());
         ServerId ann = ServerId.defaultServer("ann");
         ServerId bob = ServerId.defaultServer("bob");

@@ -80,6 +80,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private volatile java.time.Duration pullDelay = java.time.Duration.ZERO;
     /** When each image is (or will be) on each node, by "node/image". */
     private final Map<String, Instant> pulledAt = new ConcurrentHashMap<>();
+    private final java.util.Set<String> announcedPulls = ConcurrentHashMap.newKeySet();
 
     /** How a pod should fail instead of running, as a real node would report it. */
     public enum Failure { IMAGE_PULL_ERROR, OOM_KILLED, CRASH_LOOP }
@@ -304,15 +305,13 @@ public final class ProcessKubelet implements AutoCloseable {
         }
         for (var container : containers) {
             String image = container.getImage();
-            Instant[] started = {null};
-            Instant at = pulledAt.computeIfAbsent(node + "/" + image, k -> {
-                started[0] = now;
-                return now.plus(pullDelay);
-            });
-            if (started[0] != null) {
+            Instant at = pulledAt.computeIfAbsent(node + "/" + image, k -> now.plus(pullDelay));
+            // As a real kubelet, every pod that waits for the image says so once, even when another pod's pull of it
+            // is already under way.
+            if (at.isAfter(now) && announcedPulls.add(pod.getMetadata().getUid() + "/" + image)) {
                 event(pod, "Pulling", "Pulling image \"" + image + "\"", node);
-                work.schedule(() -> event(pod, "Pulled", "Successfully pulled image \"" + image + "\" in "
-                        + pullDelay.toMillis() + "ms", node), pullDelay.toMillis(), TimeUnit.MILLISECONDS);
+                work.schedule(() -> event(pod, "Pulled", "Successfully pulled image \"" + image + "\"", node),
+                        java.time.Duration.between(now, at).toMillis(), TimeUnit.MILLISECONDS);
             }
             if (at.isAfter(ready)) {
                 ready = at;
