@@ -73,6 +73,11 @@ final class ChartRendering {
         return new ChartRendering(result.stdout(), parse(result.stdout()));
     }
 
+    /** A rendering made elsewhere (e.g. with --dry-run=server), not cached. */
+    static ChartRendering fromOutput(String raw) {
+        return new ChartRendering(raw, parse(raw));
+    }
+
     static List<Map<String, Object>> parse(String yaml) {
         try {
             return MAPPER.readValues(MAPPER.createParser(yaml), new TypeReference<Map<String, Object>>() { })
