@@ -89,6 +89,7 @@ class CapacityClusterIT {
     private static ProfileDirectory profiles;
     private static KubernetesSpawnerConfig config;
     private static KubernetesSpawner spawner;
+    private static Process userScheduler;
 
     @BeforeAll
     static void startTheClusterApplyTheChartsCapacityObjectsAndStartTheSpawner() throws Exception {
@@ -131,6 +132,26 @@ class CapacityClusterIT {
                 .priorityClassName((String) hubKubernetes.get("priority_class_name"))
                 .port(HubProcess.freePort()).terminationGracePeriod(Duration.ofSeconds(1)).build();
         spawner = startSpawner(config);
+        userScheduler = startUserScheduler();
+    }
+
+    /**
+     * The packing scheduler's own image cannot run on the process kubelet, so the test runs the control plane's
+     * kube-scheduler binary as a process with the KubeSchedulerConfiguration the chart renders (plus the kubeconfig,
+     * which in a pod comes from the service account). It runs from the start: the placeholders name it too.
+     */
+    private static Process startUserScheduler() throws Exception {
+        Map<String, Object> schedulerConfig = castMap(YAML.readValue(configMapData("nbhub-user-scheduler",
+                "config.yaml"), Map.class));
+        String kubeconfig = cluster.adminKubeconfig().toString();
+        schedulerConfig.put("clientConnection", Map.of("kubeconfig", kubeconfig));
+        Path configFile = temp.resolve("user-scheduler.yaml");
+        YAML.writeValue(configFile.toFile(), schedulerConfig);
+        return new ProcessBuilder(ControlPlane.binaries().resolve("kube-scheduler").toString(),
+                "--config=" + configFile, "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig, "--bind-address=127.0.0.1",
+                "--secure-port=" + HubProcess.freePort(), "--v=2")
+                .redirectErrorStream(true).redirectOutput(temp.resolve("user-scheduler.log").toFile()).start();
     }
 
     @AfterAll
@@ -138,6 +159,9 @@ class CapacityClusterIT {
         try {
             if (spawner != null) {
                 spawner.close();
+            }
+            if (userScheduler != null) {
+                userScheduler.destroy();
             }
             if (vertx != null) {
                 vertx.close();
@@ -253,11 +277,6 @@ class CapacityClusterIT {
         admin.nodes().withName("gpu-2").delete();
     }
 
-    /**
-     * The packing scheduler's own image cannot run on the process kubelet, so the test runs the control plane's
-     * kube-scheduler binary as a process with the KubeSchedulerConfiguration the chart renders (plus the kubeconfig,
-     * which in a pod comes from the service account).
-     */
     @Test
     @Order(4)
     void thePackingSchedulerPutsTwoServersOnOneNodeWhereTheDefaultSchedulerSpreadsThem() throws Exception {
@@ -273,31 +292,15 @@ class CapacityClusterIT {
 
         String schedulerName = (String) hubKubernetes.get("scheduler_name");
         assertThat(schedulerName).isEqualTo("nbhub-user-scheduler");
-        Map<String, Object> schedulerConfig = castMap(YAML.readValue(configMapData("nbhub-user-scheduler",
-                "config.yaml"), Map.class));
-        schedulerConfig.put("clientConnection", Map.of("kubeconfig", cluster.adminKubeconfig().toString()));
-        Path configFile = temp.resolve("user-scheduler.yaml");
-        YAML.writeValue(configFile.toFile(), schedulerConfig);
-        String kubeconfig = cluster.adminKubeconfig().toString();
-        Process userScheduler = new ProcessBuilder(ControlPlane.binaries().resolve("kube-scheduler").toString(),
-                "--config=" + configFile, "--authentication-kubeconfig=" + kubeconfig,
-                "--authorization-kubeconfig=" + kubeconfig, "--bind-address=127.0.0.1",
-                "--secure-port=" + HubProcess.freePort(), "--v=2")
-                .redirectErrorStream(true).redirectOutput(temp.resolve("user-scheduler.log").toFile()).start();
         spawner.close();
         spawner = startSpawner(config.toBuilder().schedulerName(schedulerName).build());
-        try {
-            SpawnedServer packedA = join(spawner.start(request(ann, "cpu"), p -> { }));
-            SpawnedServer packedB = join(spawner.start(request(bob, "cpu"), p -> { }));
+        SpawnedServer packedA = join(spawner.start(request(ann, "cpu"), p -> { }));
+        SpawnedServer packedB = join(spawner.start(request(bob, "cpu"), p -> { }));
 
-            assertThat(podOf(ann).getSpec().getSchedulerName()).isEqualTo(schedulerName);
-            assertThat(nodeOf(ann)).as("the packing scheduler fills one node first").isEqualTo(nodeOf(bob));
-            join(spawner.stop(ann, packedA.state()));
-            join(spawner.stop(bob, packedB.state()));
-        } finally {
-            userScheduler.destroy();
-            userScheduler.waitFor(10, TimeUnit.SECONDS);
-        }
+        assertThat(podOf(ann).getSpec().getSchedulerName()).isEqualTo(schedulerName);
+        assertThat(nodeOf(ann)).as("the packing scheduler fills one node first").isEqualTo(nodeOf(bob));
+        join(spawner.stop(ann, packedA.state()));
+        join(spawner.stop(bob, packedB.state()));
     }
 
     private static KubernetesSpawner startSpawner(KubernetesSpawnerConfig c) {

@@ -364,7 +364,9 @@ public final class ProcessKubelet implements AutoCloseable {
         String[] nsName = key.split("/", 2);
         var resource = client.pods().inNamespace(nsName[0]).withName(nsName[1]);
         Pod current = resource.get();
-        if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+        // A pod deleted and made again under its name (a StatefulSet's) must not inherit the old one's status.
+        if (current == null || current.getMetadata().getDeletionTimestamp() != null
+                || !current.getMetadata().getUid().equals(runningUids.get(key))) {
             return;
         }
         String now = now();
