@@ -18,4 +18,5 @@ classes="hub/target/test-classes:hub/target/classes"
 log=hub/target/bench-capacity.log
 echo "running; the cluster's log lines go to $log"
 java -Xmx1g -Dnotebookhub.repo="$PWD" -cp "$classes:$(cat "$cp")" \
-  bench/capacity/CapacityBench.java "$N" "$PULL" "$NODE" 2> "$log" | tee hub/target/bench-capacity.md
+  bench/capacity/CapacityBench.java "$N" "$PULL" "$NODE" > "$log" 2>&1
+sed -n '/^### /,$p' "$log" | tee hub/target/bench-capacity.md
