@@ -45,13 +45,6 @@ public final class CapacityWaits {
                 + pod.getStatus().getNominatedNodeName() + " to make room");
     }
 
-    /** True for the events that say the pod waits for a node, from the scheduler or the cluster autoscaler. */
-    public static boolean waitsForNode(Event event) {
-        String reason = event.getReason();
-        return "FailedScheduling".equals(reason) || "TriggeredScaleUp".equals(reason)
-                || "NotTriggerScaleUp".equals(reason);
-    }
-
     private static String image(String message) {
         Matcher m = QUOTED_IMAGE.matcher(message);
         return m.find() ? m.group(1) : message;
