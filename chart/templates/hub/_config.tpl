@@ -43,6 +43,9 @@ variables from Secrets. hub.extraConfig is deep-merged last, so an operator can 
       "automount_service_account_token" $su.automountServiceAccountToken
       "termination_grace_period" $su.terminationGracePeriodSeconds
       "fail_on_unschedulable" $su.failOnUnschedulable
+      "priority_class_name" (include "nbhub.userPriority.enabled" . | empty | not | ternary (include "nbhub.userPriority.fullname" .) "")
+      "scheduler_name" (.Values.scheduling.userScheduler.enabled | ternary (include "nbhub.userScheduler.fullname" .) "")
+      "placeholder_schedules" (include "nbhub.userPlaceholder.schedules" . | fromJsonArray)
       "delete_pvc_on_user_delete" $su.storage.deletePvcOnUserDelete))
   "auth" (dict
     "type" $auth.type

@@ -123,6 +123,13 @@ public final class HubMetrics implements ServerManager.ServerEvents {
     }
 
     @Override
+    public void waitedForNode(ResolvedProfile profile, Duration waited) {
+        Timer.builder("notebookhub_spawn_node_wait").tag("profile", profile.slug())
+                .description("Spawns that found no node with room, and how long they waited for one")
+                .publishPercentileHistogram().register(registry).record(waited);
+    }
+
+    @Override
     public void spawnFailed(String profile, String reason) {
         Counter.builder("notebookhub_spawns_total").tag("profile", profile).tag("outcome", "failure")
                 .register(registry).increment();

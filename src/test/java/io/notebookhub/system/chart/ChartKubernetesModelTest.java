@@ -11,10 +11,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
@@ -51,7 +55,9 @@ class ChartKubernetesModelTest {
             Map.entry("Secret", Secret.class), Map.entry("PersistentVolumeClaim", PersistentVolumeClaim.class),
             Map.entry("Role", Role.class), Map.entry("RoleBinding", RoleBinding.class),
             Map.entry("NetworkPolicy", NetworkPolicy.class), Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
-            Map.entry("Ingress", Ingress.class), Map.entry("PriorityClass", PriorityClass.class));
+            Map.entry("Ingress", Ingress.class), Map.entry("PriorityClass", PriorityClass.class),
+            Map.entry("StatefulSet", StatefulSet.class), Map.entry("DaemonSet", DaemonSet.class),
+            Map.entry("Job", Job.class), Map.entry("ClusterRoleBinding", ClusterRoleBinding.class));
 
     static List<String> scenarios() {
         return ChartRendering.SCENARIOS;
@@ -102,6 +108,23 @@ class ChartKubernetesModelTest {
                 assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
                         .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
                 checkPod(what, d.getSpec().getTemplate().getSpec());
+            } else if (object instanceof StatefulSet st) {
+                assertThat(st.getSpec().getTemplate().getMetadata().getLabels())
+                        .containsAllEntriesOf(st.getSpec().getSelector().getMatchLabels());
+                assertThat(st.getSpec().getServiceName()).as(what).isNotBlank();
+                checkPod(what, st.getSpec().getTemplate().getSpec());
+            } else if (object instanceof DaemonSet ds) {
+                assertThat(ds.getSpec().getSelector().getMatchLabels()).as(what).isNotEmpty();
+                assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+                        .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+                checkPod(what, ds.getSpec().getTemplate().getSpec());
+            } else if (object instanceof Job job) {
+                assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).as(what).isIn("Never", "OnFailure");
+                checkPod(what, job.getSpec().getTemplate().getSpec());
+            } else if (object instanceof ClusterRoleBinding crb) {
+                assertThat(crb.getRoleRef().getKind()).as(what).isEqualTo("ClusterRole");
+                assertThat(crb.getSubjects()).as(what).isNotEmpty()
+                        .allSatisfy(s -> assertThat(s.getNamespace()).isEqualTo(ChartRendering.NAMESPACE));
             } else if (object instanceof Service s) {
                 assertThat(s.getMetadata().getName()).as(what).matches(DNS_LABEL).hasSizeLessThanOrEqualTo(63);
                 assertThat(s.getSpec().getSelector()).as(what).isNotEmpty();

@@ -34,11 +34,18 @@ class ChartLintTest {
     void rendersTheHubTheProxyAndTheirWiring(String scenario) {
         ChartRendering rendering = ChartRendering.of(scenario);
 
+        // The packing scheduler, when a scenario turns it on, is a third Deployment with its own ConfigMap.
+        List<String> scheduler = rendering.find("Deployment", "nbhub-user-scheduler").isPresent()
+                ? List.of("nbhub-user-scheduler") : List.of();
         assertThat(rendering.ofKind("Deployment")).extracting(d -> ChartRendering.str(d, "metadata", "name"))
-                .containsExactlyInAnyOrder("nbhub-hub", "nbhub-proxy");
+                .containsExactlyInAnyOrderElementsOf(concat(List.of("nbhub-hub", "nbhub-proxy"), scheduler));
         assertThat(rendering.ofKind("Service")).extracting(s -> ChartRendering.str(s, "metadata", "name"))
                 .containsExactlyInAnyOrder("nbhub-hub", "nbhub-proxy-public", "nbhub-proxy-api");
         assertThat(rendering.ofKind("ConfigMap")).extracting(c -> ChartRendering.str(c, "metadata", "name"))
-                .containsExactlyInAnyOrder("nbhub-hub-config", "nbhub-profiles");
+                .containsExactlyInAnyOrderElementsOf(concat(List.of("nbhub-hub-config", "nbhub-profiles"), scheduler));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

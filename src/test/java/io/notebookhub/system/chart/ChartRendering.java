@@ -31,7 +31,8 @@ final class ChartRendering {
 
     /** The values files under src/test/resources/chart that must render; "" is the chart's defaults. */
     static final List<String> SCENARIOS = List.of("", "gpu-profiles.yaml", "oidc-existing-secret.yaml",
-            "ingress-tls.yaml", "nodeport.yaml", "netpol-off.yaml", "proxy-https.yaml", "postgres.yaml");
+            "ingress-tls.yaml", "nodeport.yaml", "netpol-off.yaml", "proxy-https.yaml", "postgres.yaml",
+            "capacity.yaml");
 
     private static final Map<List<String>, ChartRendering> CACHE = new ConcurrentHashMap<>();
 
@@ -70,6 +71,11 @@ final class ChartRendering {
             throw new AssertionError("helm template failed for " + args + ": " + result.describe());
         }
         return new ChartRendering(result.stdout(), parse(result.stdout()));
+    }
+
+    /** A rendering made elsewhere (e.g. with --dry-run=server), not cached. */
+    static ChartRendering fromOutput(String raw) {
+        return new ChartRendering(raw, parse(raw));
     }
 
     static List<Map<String, Object>> parse(String yaml) {

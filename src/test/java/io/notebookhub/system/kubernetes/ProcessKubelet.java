@@ -75,6 +75,12 @@ public final class ProcessKubelet implements AutoCloseable {
         return t;
     });
     private SharedIndexInformer<Pod> pods;
+    /** Pods that run no process here but are reported Running and ready (pause pods, image pullers). */
+    private volatile java.util.function.Predicate<Pod> withoutProcess = p -> false;
+    private volatile java.time.Duration pullDelay = java.time.Duration.ZERO;
+    /** When each image is (or will be) on each node, by "node/image". */
+    private final Map<String, Instant> pulledAt = new ConcurrentHashMap<>();
+    private final java.util.Set<String> announcedPulls = ConcurrentHashMap.newKeySet();
 
     /** How a pod should fail instead of running, as a real node would report it. */
     public enum Failure { IMAGE_PULL_ERROR, OOM_KILLED, CRASH_LOOP }
@@ -120,6 +126,37 @@ public final class ProcessKubelet implements AutoCloseable {
     public ProcessKubelet podNetwork(String prefix) {
         this.podNetwork = prefix.endsWith(".") ? prefix : prefix + ".";
         return this;
+    }
+
+    /**
+     * Reports the pods this selects Running and ready without starting anything: a pause container (user placeholders)
+     * or an image puller does nothing a test could observe, and this kubelet cannot run images.
+     */
+    public ProcessKubelet runWithoutProcess(java.util.function.Predicate<Pod> which) {
+        this.withoutProcess = which;
+        return this;
+    }
+
+    /**
+     * Makes the first pod that needs an image on a node wait this long before its containers start, as a real pull
+     * would, with the kubelet's Pulling and Pulled events; later pods on that node find the image present. Images of
+     * init containers count, so an image puller's pod leaves the image on its node.
+     */
+    public ProcessKubelet pullDelay(java.time.Duration delay) {
+        this.pullDelay = delay;
+        return this;
+    }
+
+    /** Registers the node after a delay, as a cluster autoscaler's new node joins minutes after it was asked for. */
+    public void addNodeLater(java.time.Duration delay, String name, Map<String, String> labels,
+                             Map<String, String> capacity, List<Taint> taints) {
+        work.schedule(() -> {
+            try {
+                addNode(name, labels, capacity, taints);
+            } catch (KubernetesClientException e) {
+                log.warn("node {}: could not be added: {}", name, e.getMessage());
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Makes the named pod fail this way when it is scheduled onto one of these nodes. */
@@ -170,7 +207,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private void reconcile(Pod pod) {
         String node = pod.getSpec().getNodeName();
-        if (node == null || !nodes.containsKey(node) || !isNotebook(pod)) {
+        if (node == null || !nodes.containsKey(node) || !(isNotebook(pod) || withoutProcess.test(pod))) {
             return;
         }
         // Events of one pod are handled one at a time: two at once would start its container twice.
@@ -214,6 +251,15 @@ public final class ProcessKubelet implements AutoCloseable {
                 reportFailure(pod, failure);
                 return;
             }
+            if (!imagesPresent(pod)) {
+                return;
+            }
+            if (!isNotebook(pod)) {
+                if (runningUids.putIfAbsent(key, pod.getMetadata().getUid()) == null) {
+                    reportStatus(key, freeIp(pod), true);
+                }
+                return;
+            }
             String ip = podIps.computeIfAbsent(key, k -> freeIp(pod));
             runningUids.put(key, pod.getMetadata().getUid());
             processes.start(key, pod, ip, provisioner::hostFolder,
@@ -242,6 +288,68 @@ public final class ProcessKubelet implements AutoCloseable {
         throw new IllegalStateException("no free pod IP left in " + podNetwork + "0/24");
     }
 
+    /**
+     * True when every image of the pod is on its node. Otherwise starts the missing pulls (with their events) and
+     * looks at the pod again when the last one ends.
+     */
+    private boolean imagesPresent(Pod pod) {
+        if (pullDelay.isZero()) {
+            return true;
+        }
+        String node = pod.getSpec().getNodeName();
+        Instant now = Instant.now();
+        Instant ready = now;
+        List<io.fabric8.kubernetes.api.model.Container> containers = new ArrayList<>(pod.getSpec().getContainers());
+        if (pod.getSpec().getInitContainers() != null) {
+            containers.addAll(pod.getSpec().getInitContainers());
+        }
+        for (var container : containers) {
+            String image = container.getImage();
+            Instant at = pulledAt.computeIfAbsent(node + "/" + image, k -> now.plus(pullDelay));
+            // As a real kubelet, every pod that waits for the image says so once, even when another pod's pull of it
+            // is already under way.
+            if (at.isAfter(now) && announcedPulls.add(pod.getMetadata().getUid() + "/" + image)) {
+                event(pod, "Pulling", "Pulling image \"" + image + "\"", node);
+                work.schedule(() -> event(pod, "Pulled", "Successfully pulled image \"" + image + "\"", node),
+                        java.time.Duration.between(now, at).toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (at.isAfter(ready)) {
+                ready = at;
+            }
+        }
+        if (!ready.isAfter(now)) {
+            return true;
+        }
+        String key = key(pod);
+        work.schedule(() -> {
+            Pod current = pods.getStore().getByKey(key);
+            if (current != null) {
+                reconcile(current);
+            }
+        }, java.time.Duration.between(now, ready).toMillis() + 10, TimeUnit.MILLISECONDS);
+        return false;
+    }
+
+    /** Posts an event about the pod from this node's kubelet, as the real one does for pulls. */
+    private void event(Pod pod, String reason, String message, String node) {
+        String now = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
+        try {
+            client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(
+                    new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                            .withGenerateName(pod.getMetadata().getName() + ".").endMetadata()
+                            .withNewInvolvedObject().withKind("Pod").withApiVersion("v1")
+                            .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                            .withUid(pod.getMetadata().getUid())
+                            .endInvolvedObject()
+                            .withReason(reason).withMessage(message).withType("Normal").withCount(1)
+                            .withFirstTimestamp(now).withLastTimestamp(now)
+                            .withNewSource().withComponent("kubelet").withHost(node).endSource()
+                            .build()).create();
+        } catch (KubernetesClientException e) {
+            log.warn("pod {}: could not post event {}: {}", key(pod), reason, e.getMessage());
+        }
+    }
+
     /** Stops the process of this pod, unless the process now running under its name is a newer pod's. */
     private void stopIfStillThisPod(Pod pod, long graceSeconds) {
         String key = key(pod);
@@ -256,7 +364,9 @@ public final class ProcessKubelet implements AutoCloseable {
         String[] nsName = key.split("/", 2);
         var resource = client.pods().inNamespace(nsName[0]).withName(nsName[1]);
         Pod current = resource.get();
-        if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+        // A pod deleted and made again under its name (a StatefulSet's) must not inherit the old one's status.
+        if (current == null || current.getMetadata().getDeletionTimestamp() != null
+                || !current.getMetadata().getUid().equals(runningUids.get(key))) {
             return;
         }
         String now = now();

@@ -67,6 +67,10 @@ public final class ServerManager {
         default void spawned(ResolvedProfile profile, Duration took) {
         }
 
+        /** A spawn that found no node with room and waited (for a preemption or a new node) this long. */
+        default void waitedForNode(ResolvedProfile profile, Duration waited) {
+        }
+
         default void spawnFailed(String profile, String reason) {
         }
 
@@ -241,7 +245,12 @@ public final class ServerManager {
             Map<String, String> all = new LinkedHashMap<>(extra);
             all.putAll(hubEnv);
             SpawnRequest request = new SpawnRequest(id, all, r.profile(), timeout, r.record().spawnerState());
-            return spawner.start(request, p -> publish(id, p.progress(), p.message()));
+            return spawner.start(request, p -> publish(id, p.progress(), p.message()))
+                    .onSuccess(spawned -> {
+                        if (!spawned.waitedForNode().isZero()) {
+                            events.waitedForNode(r.profile(), spawned.waitedForNode());
+                        }
+                    });
         });
     }
 

@@ -48,6 +48,7 @@ public final class KubernetesSpawner implements Spawner {
     private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
     private final List<BiConsumer<ServerId, String>> exitListeners = new CopyOnWriteArrayList<>();
     private volatile boolean started;
+    private final PlaceholderScaler placeholders;
 
     public KubernetesSpawner(Vertx vertx, KubernetesClient client, KubernetesSpawnerConfig config) {
         this(vertx, client, config, false);
@@ -58,6 +59,7 @@ public final class KubernetesSpawner implements Spawner {
         this.kube = new Kube(vertx, client, api, new ClusterWatch(client, config), config,
                 new UserNamespaces(vertx, client, api, config));
         this.ownsClient = owns;
+        this.placeholders = new PlaceholderScaler(kube, config.placeholderSchedules(), java.time.Clock.systemUTC());
     }
 
     /**
@@ -98,7 +100,10 @@ public final class KubernetesSpawner implements Spawner {
     public Future<Void> start() {
         log.info("Kubernetes spawner configuration: {}", kube.config());
         kube.watch().observePods(this::podChanged);
-        return kube.watch().start(kube.vertx()).onSuccess(v -> started = true);
+        return kube.watch().start(kube.vertx()).onSuccess(v -> {
+            started = true;
+            placeholders.start();
+        });
     }
 
     /** The pod name is derived from the server's name, so it is known before the pod exists. */
@@ -239,6 +244,7 @@ public final class KubernetesSpawner implements Spawner {
 
     @Override
     public void close() {
+        placeholders.close();
         kube.watch().close();
         kube.api().close();
         if (ownsClient) {

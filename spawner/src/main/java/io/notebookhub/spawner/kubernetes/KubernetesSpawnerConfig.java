@@ -1,5 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notebookhub.config.ConfigReader;
 import io.notebookhub.config.Setting;
 import io.notebookhub.config.SettingValues;
@@ -110,6 +112,20 @@ public final class KubernetesSpawnerConfig {
                     v -> v.isEmpty() || labelValue(v)), "a mapping of label values"));
     public static final Setting<Map<String, String>> EXTRA_ANNOTATIONS = SETTINGS.add(Setting.stringMap(
             "extra_annotations", "annotations added to pods and claims"));
+    public static final Setting<String> PRIORITY_CLASS_NAME = SETTINGS.add(Setting.string("priority_class_name", "",
+            "PriorityClass of user pods unless the profile names one (the chart's user priority, above its "
+                    + "placeholders', so the scheduler preempts a placeholder for a user)")
+            .check(v -> v.isEmpty() || DNS_SUBDOMAIN.matcher(v).matches(), "a PriorityClass name"));
+    public static final Setting<String> SCHEDULER_NAME = SETTINGS.add(Setting.string("scheduler_name", "",
+            "scheduler of user pods unless the profile names one (the chart's packing scheduler)")
+            .check(v -> v.isEmpty() || DNS_SUBDOMAIN.matcher(v).matches(), "a scheduler name"));
+    public static final Setting<JsonNode> PLACEHOLDER_SCHEDULES = SETTINGS.add(Setting.tree("placeholder_schedules",
+            "user placeholder StatefulSets whose replicas follow the time of day: a list of {stateful_set, replicas, "
+                    + "timezone, windows: [{days, from, to, replicas}]}, rendered by the chart")
+            .check(KubernetesSpawnerConfig::schedulesParse, "a list of {stateful_set, replicas, timezone, windows: "
+                    + "[{days, from, to, replicas}]} with times of day such as 08:00 and zones such as Europe/Berlin"));
+
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     private final SettingValues values;
     private final String namespace;
@@ -119,6 +135,8 @@ public final class KubernetesSpawnerConfig {
             check(s, values);
         }
         this.values = values;
+        // The check above only says that a schedule is wrong; this names the entry and field at fault.
+        schedules(values.get(PLACEHOLDER_SCHEDULES));
         this.namespace = values.get(NAMESPACE).isEmpty() ? ownNamespace() : values.get(NAMESPACE);
         String longest = namespaceFor("a".repeat(26), get(USER_NAMESPACE_TEMPLATE));
         if (!get(USER_NAMESPACE_TEMPLATE).contains("{username}") || longest.length() > 63
@@ -199,6 +217,28 @@ public final class KubernetesSpawnerConfig {
     public String staticSubPath() { return get(STATIC_SUB_PATH); }
     public boolean userNamespaces() { return get(USER_NAMESPACES); }
     public String userNamespaceTemplate() { return get(USER_NAMESPACE_TEMPLATE); }
+    public String priorityClassName() { return orNull(get(PRIORITY_CLASS_NAME)); }
+    public String schedulerName() { return orNull(get(SCHEDULER_NAME)); }
+
+    /** The placeholder schedules, read from their declaration's tree. */
+    public List<PlaceholderSchedule> placeholderSchedules() {
+        return schedules(get(PLACEHOLDER_SCHEDULES));
+    }
+
+    private static List<PlaceholderSchedule> schedules(JsonNode tree) {
+        return tree == null || tree.isMissingNode() || tree.isNull() ? List.of()
+                : PlaceholderSchedule.fromConfig(TREES.convertValue(tree, Object.class),
+                        "kubernetes." + PLACEHOLDER_SCHEDULES.key());
+    }
+
+    private static boolean schedulesParse(JsonNode tree) {
+        try {
+            schedules(tree);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     public static Builder builder() {
         return new Builder(SettingValues.defaults());

@@ -15,6 +15,7 @@ import io.notebookhub.spawner.kubernetes.model.PodManifests;
 import io.notebookhub.spawner.kubernetes.model.SafeNames;
 import io.notebookhub.spawner.kubernetes.ops.ApiCalls;
 import io.notebookhub.spawner.kubernetes.ops.Mdc;
+import io.notebookhub.spawner.kubernetes.watch.CapacityWaits;
 import io.notebookhub.spawner.kubernetes.watch.ClusterWatch;
 import io.notebookhub.spawner.kubernetes.watch.PodFailures;
 import io.vertx.core.Context;
@@ -63,6 +64,9 @@ final class SpawnFlow implements ClusterWatch.PodListener {
     private final Instant startedAt = Instant.now();
     private final Consumer<Event> claimListener = this::onClaimEvent;
     private int percent = 10;
+    /** When the scheduler first found no room for the pod, and when the pod got a node after that. */
+    private volatile Instant unschedulableSince;
+    private volatile Instant scheduledAt;
 
     SpawnFlow(Kube kube, Context context, SpawnRequest request, Consumer<SpawnProgress> progress) {
         this.kube = kube;
@@ -104,7 +108,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
                 .compose(v -> createPod())
                 .compose(pod -> awaitReady(pod))
                 .compose(url -> awaitAnswer(url))
-                .map(url -> new SpawnedServer(url, state()))
+                .map(url -> new SpawnedServer(url, state(), waitedForNode()))
                 .onComplete(ar -> {
                     kube.vertx().cancelTimer(timer);
                     kube.watch().unlisten(podName, this);
@@ -252,14 +256,34 @@ final class SpawnFlow implements ClusterWatch.PodListener {
         if (podUid == null || !podUid.equals(pod.getMetadata().getUid())) {
             return;
         }
+        noteScheduling(pod);
         PodFailures.readyUrl(pod, kube.config().port()).ifPresentOrElse(this::succeed, () -> {
             Optional<String> failure = PodFailures.classify(pod, kube.watch().events(podName, podUid),
                     kube.config().get(FAIL_ON_UNSCHEDULABLE));
             failure.ifPresent(this::fail);
             if (failure.isEmpty()) {
                 PodFailures.unschedulable(pod).map(PodFailures::waitingForNode).ifPresent(this::reportWaiting);
+                CapacityWaits.preempting(pod).ifPresent(this::reportWaiting);
             }
         });
+    }
+
+    private void noteScheduling(Pod pod) {
+        if (unschedulableSince == null && PodFailures.unschedulable(pod).isPresent()) {
+            unschedulableSince = Instant.now();
+        }
+        if (unschedulableSince != null && scheduledAt == null && pod.getSpec() != null
+                && pod.getSpec().getNodeName() != null) {
+            scheduledAt = Instant.now();
+        }
+    }
+
+    private Duration waitedForNode() {
+        Instant since = unschedulableSince;
+        if (since == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(since, scheduledAt != null ? scheduledAt : Instant.now());
     }
 
     /** Says once per distinct scheduler answer what the pod waits for, as an autoscaler may take minutes. */
@@ -305,7 +329,7 @@ final class SpawnFlow implements ClusterWatch.PodListener {
             percent += (90 - percent) / 3;
             p = percent;
         }
-        report(p, event.getReason() + ": " + event.getMessage());
+        report(p, CapacityWaits.describe(event).orElse(event.getReason() + ": " + event.getMessage()));
         return true;
     }
 

@@ -132,6 +132,29 @@ class PodOptionsManifestsTest {
     }
 
     @Test
+    void takesTheConfigsPriorityClassAndSchedulerUnlessTheProfileNamesItsOwn() {
+        KubernetesSpawnerConfig withCapacity = config.toBuilder()
+                .set(KubernetesSpawnerConfig.PRIORITY_CLASS_NAME, "nbhub-user-priority")
+                .set(KubernetesSpawnerConfig.SCHEDULER_NAME, "nbhub-user-scheduler").build();
+
+        Pod plain = pod("{}", withCapacity);
+        Pod own = pod("{priority_class_name: notebooks-high, scheduler_name: bin-packing}", withCapacity);
+
+        assertThat(plain.getSpec().getPriorityClassName()).isEqualTo("nbhub-user-priority");
+        assertThat(plain.getSpec().getSchedulerName()).isEqualTo("nbhub-user-scheduler");
+        assertThat(own.getSpec().getPriorityClassName()).isEqualTo("notebooks-high");
+        assertThat(own.getSpec().getSchedulerName()).isEqualTo("bin-packing");
+        assertThat(pod("{}").getSpec().getPriorityClassName()).isNull();
+    }
+
+    @Test
+    void refusesAPriorityClassThatIsNoObjectNameNamingTheKey() {
+        assertThatThrownBy(() -> config.toBuilder()
+                .set(KubernetesSpawnerConfig.PRIORITY_CLASS_NAME, "Not A Name").build())
+                .hasMessageContaining("kubernetes.priority_class_name");
+    }
+
+    @Test
     void setsPodAffinityAndAntiAffinityBesideNodeAffinity() {
         Pod pod = pod("""
                 node_affinity:

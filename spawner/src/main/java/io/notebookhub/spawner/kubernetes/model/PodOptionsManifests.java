@@ -37,8 +37,8 @@ final class PodOptionsManifests {
         Set<String> secrets = new LinkedHashSet<>(config.imagePullSecrets());
         secrets.addAll(o.imagePullSecrets());
         spec.setImagePullSecrets(secrets.stream().map(LocalObjectReference::new).toList());
-        spec.setPriorityClassName(o.priorityClassName());
-        spec.setSchedulerName(o.schedulerName());
+        spec.setPriorityClassName(o.priorityClassName() != null ? o.priorityClassName() : config.priorityClassName());
+        spec.setSchedulerName(o.schedulerName() != null ? o.schedulerName() : config.schedulerName());
         spec.getSecurityContext().setFsGroup(o.fsGroup() != null ? o.fsGroup() : config.fsGroup());
         spec.getSecurityContext().setFsGroupChangePolicy(o.fsGroupChangePolicy());
         spec.setAffinity(affinity(spec.getAffinity(), o));
