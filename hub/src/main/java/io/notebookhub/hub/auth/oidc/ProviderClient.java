@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
-import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.client.HttpResponse;
@@ -93,7 +92,6 @@ final class ProviderClient {
 
     private Future<OAuth2Auth> load() {
         OAuth2Options options = new OAuth2Options()
-                .setFlow(OAuth2FlowType.AUTH_CODE)
                 .setClientId(clientId)
                 .setClientSecret(clientSecret.isEmpty() ? null : clientSecret)
                 .setUserAgent("notebook-hub")
