@@ -40,6 +40,8 @@ final class ProviderClient {
     private Future<OAuth2Auth> provider;
     private volatile String endSessionUrl;
     private Future<Void> keyRefresh;
+    /** Checks an ID token on the provider's keys alone (no user-info call as a fallback); its keys come with a refresh. */
+    private volatile OAuth2Auth keyVerifier;
     private long keyRefreshStarted;
 
     ProviderClient(Vertx vertx, ProviderSettings settings, String clientId, String clientSecret) {
@@ -78,11 +80,18 @@ final class ProviderClient {
         }
         keyRefreshStarted = now;
         log.info("an ID token names a key the hub does not know: fetching {}'s keys again", settings.displayName());
-        keyRefresh = auth.jWKSet().recover(e -> {
-            log.warn("cannot refresh {}'s keys: {}", settings.displayName(), e.getMessage());
-            return Future.succeededFuture();
-        });
+        // Only the key verifier's keys: ID tokens with a key id the first instance lacks are checked there.
+        keyRefresh = keyVerifier.jWKSet()
+                .recover(e -> {
+                    log.warn("cannot refresh {}'s keys: {}", settings.displayName(), e.getMessage());
+                    return Future.succeededFuture();
+                });
         return keyRefresh;
+    }
+
+    /** Checks ID tokens on the provider's keys as last fetched ({@link #refreshKeys}); null before discovery. */
+    OAuth2Auth keyVerifier() {
+        return keyVerifier;
     }
 
     /** The provider's end-session endpoint, known after discovery; null when it has none. */
@@ -133,6 +142,13 @@ final class ProviderClient {
             discovered.close();
             OAuth2Auth auth = OAuth2Auth.create(vertx, options);
             return auth.jWKSet().map(auth);
+        }).compose(auth -> {
+            // Vert.x 5 checks a bearer token it cannot verify with its keys at the user-info endpoint instead; an ID
+            // token whose key id the first instance lacks (IdTokens) must be judged on the keys alone, so by an
+            // instance without that endpoint, which holds the keys as last fetched.
+            keyVerifier = OAuth2Auth.create(vertx, new OAuth2Options(options).setUserInfoPath(null)
+                    .setIntrospectionPath(null));
+            return keyVerifier.jWKSet().map(auth);
         }).map(auth -> {
             // No missingKeyHandler: a login that meets an unknown key id fetches the keys itself (refreshKeys).
             log.info("identity provider {} ready ({})", settings.displayName(), settings.issuer().isEmpty()
