@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -163,8 +163,8 @@ class RealNotebookIT {
     }
 
     private void connect(String kernel) throws Exception {
-        HttpClient client = vertx.createHttpClient();
-        channels = await(client.webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        WebSocketClient client = vertx.createWebSocketClient();
+        channels = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
                 .setURI("/api/kernels/" + kernel + "/channels").addHeader("Authorization", "token " + token)));
     }
 

@@ -156,7 +156,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     private void shutdown(Vertx vertx, ProxyServer server) {
         try {
-            server.close().eventually(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.close().eventually(() -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Proxy did not stop cleanly: {}", e.toString());
         }

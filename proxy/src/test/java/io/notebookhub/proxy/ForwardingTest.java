@@ -263,7 +263,7 @@ class ForwardingTest {
     void queuesRequestsBeyondThePerTargetConnectionLimitAndServesThemAll() {
         try (ProxyFixture f = proxy(ProxyFixture.defaults().eventLoops(2).maxConnectionsPerTarget(2))) {
             var client = io.vertx.ext.web.client.WebClient.create(vertx,
-                    new io.vertx.ext.web.client.WebClientOptions().setMaxPoolSize(60));
+                    new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(60));
             List<io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
             for (int i = 0; i < 60; i++) {
                 sent.add(client.get(f.proxy.publicPort(), "127.0.0.1", "/user/alice/n" + i).send());

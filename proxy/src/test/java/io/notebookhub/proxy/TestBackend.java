@@ -38,11 +38,14 @@ final class TestBackend {
 
     private static TestBackend start(Vertx vertx, String name, io.vertx.core.http.HttpServerOptions options) {
         HttpServer s = vertx.createHttpServer(options)
-                .webSocketHandler(ws -> {
-                    if (ws.path().contains("refuse")) {
-                        ws.reject(403);
-                        return;
+                .webSocketHandshakeHandler(handshake -> {
+                    if (handshake.path().contains("refuse")) {
+                        handshake.reject(403);
+                    } else {
+                        handshake.accept();
                     }
+                })
+                .webSocketHandler(ws -> {
                     ws.binaryMessageHandler(ws::writeBinaryMessage);
                     ws.textMessageHandler(text -> ws.writeTextMessage(name + ":" + text));
                 })

@@ -5,7 +5,6 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.impl.ContextInternal;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
@@ -46,7 +45,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     public void start(Promise<Void> started) throws Exception {
         // Only error pages fetched from --error-target use Vert.x's client; forwarding has its own connections.
         client = vertx.createHttpClient(clientOptions(options), new PoolOptions().setHttp1MaxSize(8));
-        connections = new UpstreamConnections(vertx, ((ContextInternal) context).nettyEventLoop(), options);
+        connections = new UpstreamConnections(vertx, VertxNetty.eventLoop(context), options);
         ErrorPages errors = new ErrorPages(vertx, client, options);
         tunnels = new UpgradeTunnel(vertx, options);
         HttpForwarder forwarder = new HttpForwarder(options, routes, connections, errors, failures, tunnels, metrics);
@@ -64,7 +63,7 @@ public final class ForwardVerticle extends AbstractVerticle {
     public void stop(Promise<Void> stopped) {
         tunnels.close();
         connections.close();
-        server.close().eventually(v -> client.close()).<Void>mapEmpty().onComplete(stopped);
+        server.close().eventually(() -> client.close()).<Void>mapEmpty().onComplete(stopped);
     }
 
     /** Vert.x would close the connection without a word for most decoding failures; say 400 (or 414/431) first. */
@@ -115,7 +114,6 @@ public final class ForwardVerticle extends AbstractVerticle {
                 .setPipelining(false)
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, o.connectTimeoutMillis()))
-                .setTryUseCompression(false)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength(o.maxUrlLength())
                 .setMaxHeaderSize(o.maxHeaderSize())

@@ -73,7 +73,7 @@ final class ForwardedExchange implements UpstreamExchange {
             return;
         }
         req.handler(buf -> {
-            c.writeBody(buf.getByteBuf());
+            c.writeBody(VertxNetty.unwrap(buf));
             if (!c.isWritable()) {
                 req.pause();
             }
@@ -134,7 +134,7 @@ final class ForwardedExchange implements UpstreamExchange {
         }
         // The pooled buffer the target's bytes were read into goes to the client's socket as it is,
         // and back to the pool once written (or once the write has failed).
-        sr.write(Buffer.buffer(content), ar -> content.release());
+        sr.write(VertxNetty.wrap(content)).onComplete(ar -> content.release());
         if (sr.writeQueueFull()) {
             UpstreamConnection c = connection;
             c.readResponse(false);
@@ -154,7 +154,7 @@ final class ForwardedExchange implements UpstreamExchange {
             lastContent.release();
         } else if (lastContent.isReadable()) {
             // One write for the rest of the body and the end: for a small response, head, body and end together.
-            sr.end(Buffer.buffer(lastContent), ar -> lastContent.release());
+            sr.end(VertxNetty.wrap(lastContent)).onComplete(ar -> lastContent.release());
         } else {
             lastContent.release();
             sr.end();

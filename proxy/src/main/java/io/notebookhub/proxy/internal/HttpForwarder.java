@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 
@@ -67,7 +66,7 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
             refuse(req, 400, "Bad Request");
             return;
         }
-        RouteEntry entry = routes.match(req.host(), path, matchEnd);
+        RouteEntry entry = routes.match(req.getHeader(HttpHeaders.HOST), path, matchEnd);
         if (entry == null) {
             metrics.proxied(404);
             errors.send(req, 404);
@@ -92,12 +91,12 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
     private void forward(HttpServerRequest req, RouteEntry entry, String uri) {
         boolean chunked = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         boolean hasBody = chunked || req.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
-        HeadersMultiMap headers = upstreamHeaders(req, entry, false);
+        MultiMap headers = upstreamHeaders(req, entry, false);
         if (chunked) {
             headers.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
         }
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpMethod.valueOf(req.method().name()), uri, headers);
+                io.netty.handler.codec.http.HttpMethod.valueOf(req.method().name()), uri, VertxNetty.nettyHeaders(headers));
         new ForwardedExchange(lane, req, entry, head, hasBody, true).start();
     }
 
@@ -106,9 +105,9 @@ final class HttpForwarder implements Handler<HttpServerRequest> {
                 (e, cause) -> upstreamFailed(req, e, cause));
     }
 
-    private HeadersMultiMap upstreamHeaders(HttpServerRequest req, RouteEntry entry, boolean upgrade) {
+    private MultiMap upstreamHeaders(HttpServerRequest req, RouteEntry entry, boolean upgrade) {
         Target t = entry.parsedTarget();
-        HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
+        MultiMap headers = HttpHeaders.headers();
         HopHeaders.copy(req.headers(), headers, "expect");
         // Only the default route (the hub) may see the hub's own credentials.
         if (entry.pathPrefixLength() > 0 && !privateCredentials.isEmpty()) {

@@ -1,21 +1,13 @@
 package io.notebookhub.proxy.internal;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.core.impl.VertxInternal;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.core.net.impl.SslChannelProvider;
-import java.util.function.BiConsumer;
 
 /**
  * Vert.x's request decoder, except that a request carrying both Content-Length and
@@ -24,10 +16,11 @@ import java.util.function.BiConsumer;
  * Refusing is the safe reading of RFC 9112 section 6.1 for a proxy: the two framings together are the
  * classic request-smuggling vector.
  *
- * <p>Vert.x offers no public hook before a connection's first bytes are decoded, so {@link #createServer}
- * extends Vert.x's server class to put a one-shot installer at the head of each new channel's pipeline;
- * on the first read it swaps the decoder (which has seen no bytes yet) and removes itself, so there is
- * no per-read cost afterwards. HardeningTest fails if a Vert.x upgrade breaks this.
+ * <p>Vert.x offers no public option for this. Its server calls the connection handler synchronously
+ * once the HTTP/1 pipeline is built and before the channel's first request byte reaches the decoder
+ * (after the TLS handshake under TLS), so {@link #createServer} swaps the decoder there. The only
+ * internal it needs beyond this class is the connection's channel ({@link VertxNetty#channel}).
+ * HardeningTest and StrictRequestDecoderTest fail if a Vert.x upgrade breaks this; proxy/DESIGN.md.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     private static final String DECODER = "httpDecoder";
@@ -53,43 +46,24 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      */
     static HttpServer createServer(Vertx vertx, HttpServerOptions options, long headersTimeoutMillis,
                                    long requestTimeoutMillis) {
-        return new HttpServerImpl((VertxInternal) vertx, options) {
-            @Override
-            protected BiConsumer<Channel, SslChannelProvider> childHandler(ContextInternal context, SocketAddress address,
-                                                                          GlobalTrafficShapingHandler shaper) {
-                BiConsumer<Channel, SslChannelProvider> vertxInit = super.childHandler(context, address, shaper);
-                return (channel, ssl) -> {
-                    SlowClientGuard guard = headersTimeoutMillis > 0 || requestTimeoutMillis > 0
-                            ? SlowClientGuard.install(channel, headersTimeoutMillis, requestTimeoutMillis) : null;
-                    channel.pipeline().addFirst("nbhubStrictInstaller", new Installer(options, guard));
-                    vertxInit.accept(channel, ssl);
-                };
-            }
-        };
+        HttpServer server = vertx.createHttpServer(options);
+        server.connectionHandler(connection -> install(connection, options, headersTimeoutMillis, requestTimeoutMillis));
+        return server;
     }
 
-    private static final class Installer extends ChannelInboundHandlerAdapter {
-        private final HttpServerOptions options;
-        private final SlowClientGuard guard;
-
-        Installer(HttpServerOptions options, SlowClientGuard guard) {
-            this.options = options;
-            this.guard = guard;
+    private static void install(HttpConnection connection, HttpServerOptions options, long headersTimeoutMillis,
+                                long requestTimeoutMillis) {
+        ChannelPipeline pipeline = VertxNetty.channel(connection).pipeline();
+        if (!(pipeline.get(DECODER) instanceof VertxHttpRequestDecoder)) {
+            // Not Vert.x's HTTP/1 decoder where expected: serving without the check would be silent, so refuse.
+            pipeline.channel().close();
+            throw new IllegalStateException("no Vert.x HTTP/1 request decoder named " + DECODER + " in "
+                    + pipeline.names() + "; Vert.x changed its pipeline, see proxy/DESIGN.md");
         }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            // Under TLS the decoder appears only after the handshake, so wait for it while reads pass by.
-            if (ctx.pipeline().get(DECODER) instanceof VertxHttpRequestDecoder decoder) {
-                if (!(decoder instanceof StrictRequestDecoder)) {
-                    ctx.pipeline().replace(DECODER, DECODER, new StrictRequestDecoder(options));
-                }
-                if (guard != null) {
-                    guard.watchMessagesAfter(DECODER);
-                }
-                ctx.pipeline().remove(this);
-            }
-            ctx.fireChannelRead(msg);
+        pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+        if (headersTimeoutMillis > 0 || requestTimeoutMillis > 0) {
+            SlowClientGuard.install(pipeline.channel(), headersTimeoutMillis, requestTimeoutMillis)
+                    .watchMessagesAfter(DECODER);
         }
     }
 }

@@ -17,7 +17,6 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.notebookhub.proxy.ProxyOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.InetSocketAddress;
@@ -51,15 +50,14 @@ final class UpstreamConnections {
     private final io.netty.util.concurrent.ScheduledFuture<?> sweeper;
 
     UpstreamConnections(Vertx vertx, EventLoop loop, ProxyOptions options) throws Exception {
-        VertxInternal vx = (VertxInternal) vertx;
         this.loop = loop;
         this.options = options;
         this.verifyHost = !options.insecure();
         this.ssl = sslContext(vertx, options);
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channelFactory(vx.transport().channelFactory(false))
-                .resolver(vx.nettyAddressResolverGroup())
+                .channelFactory(VertxNetty.socketChannels(vertx))
+                .resolver(VertxNetty.resolver(vertx))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

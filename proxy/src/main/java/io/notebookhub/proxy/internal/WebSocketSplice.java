@@ -28,7 +28,7 @@ final class WebSocketSplice {
             } else if (seen != FrameScanner.NONE) {
                 entry.touchBackground(now);
             }
-            to.write(buf, null);
+            to.write(buf);
             if (to.writeQueueFull()) {
                 from.pause();
                 to.drainHandler(v -> from.resume());

@@ -46,17 +46,23 @@ final class IdTokens {
             return Future.failedFuture(notVerified());
         }
         // As a bearer token, Vert.x checks the signature, issuer and audience (this client) with the keys it holds.
-        return client.refreshKeys(auth).compose(v -> auth.authenticate(new TokenCredentials(raw)))
-                .transform(ar -> {
-                    JsonObject claims = ar.succeeded() ? ar.result().attributes().getJsonObject("accessToken") : null;
-                    if (claims != null && raw.equals(ar.result().principal().getString("access_token"))) {
-                        return Future.succeededFuture(claims);
-                    }
-                    // Still unknown after the fetch: a key the provider does not publish.
-                    return Future.failedFuture(ar.cause() instanceof NoSuchKeyIdException ? new LoginFailure(403,
-                            "The ID token is signed with a key " + provider + " does not publish (yet); try again in "
-                                    + "a moment.") : notVerified());
-                });
+        // Keys fetched for an earlier login are tried first; only a key id they lack starts a fetch.
+        return verify(client.keyVerifier(), raw).recover(e -> e instanceof NoSuchKeyIdException
+                        ? client.refreshKeys(auth).compose(v -> verify(client.keyVerifier(), raw)) : Future.failedFuture(e))
+                .recover(e -> Future.failedFuture(e instanceof NoSuchKeyIdException
+                        // Still unknown after the fetch: a key the provider does not publish.
+                        ? new LoginFailure(403, "The ID token is signed with a key " + provider + " does not publish "
+                                + "(yet); try again in a moment.")
+                        : e instanceof LoginFailure ? e : notVerified()));
+    }
+
+    /** The token's claims when the verifier's keys verify it; fails with NoSuchKeyIdException on a key id they lack. */
+    private static Future<JsonObject> verify(OAuth2Auth verifier, String raw) {
+        return verifier.authenticate(new TokenCredentials(raw)).compose(user -> {
+            JsonObject claims = user.attributes().getJsonObject("accessToken");
+            return claims != null && raw.equals(user.principal().getString("access_token"))
+                    ? Future.succeededFuture(claims) : Future.failedFuture(notVerified());
+        });
     }
 
     private static LoginFailure notVerified() {

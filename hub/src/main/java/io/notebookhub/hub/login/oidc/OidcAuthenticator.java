@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import io.vertx.ext.web.Router;
@@ -199,14 +200,14 @@ public final class OidcAuthenticator implements Authenticator {
             String nonce = random(32);
             String verifier = random(48);
             String redirect = callbackUrl(ctx);
-            JsonObject params = new JsonObject()
-                    .put("redirectUri", redirect)
-                    .put("scopes", new JsonArray(settings.scopes()))
-                    .put("state", state)
-                    .put("code_challenge", challenge(verifier))
-                    .put("code_challenge_method", "S256");
+            OAuth2AuthorizationURL params = new OAuth2AuthorizationURL()
+                    .setRedirectUri(redirect)
+                    .setScopes(settings.scopes())
+                    .setState(state)
+                    .setCodeChallenge(challenge(verifier))
+                    .setCodeChallengeMethod("S256");
             if (settings.oidc()) {
-                params.put("nonce", nonce);
+                params.putAdditionalParameter("nonce", nonce);
             }
             JsonObject sealed = new JsonObject().put("s", state).put("n", nonce).put("v", verifier).put("next", next)
                     .put("r", redirect).put("e", clock.instant().plus(STATE_LIFETIME).getEpochSecond());

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
-import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.client.HttpResponse;
@@ -41,6 +40,8 @@ final class ProviderClient {
     private Future<OAuth2Auth> provider;
     private volatile String endSessionUrl;
     private Future<Void> keyRefresh;
+    /** Checks an ID token on the provider's keys alone (no user-info call as a fallback); its keys come with a refresh. */
+    private volatile OAuth2Auth keyVerifier;
     private long keyRefreshStarted;
 
     ProviderClient(Vertx vertx, ProviderSettings settings, String clientId, String clientSecret) {
@@ -79,11 +80,18 @@ final class ProviderClient {
         }
         keyRefreshStarted = now;
         log.info("an ID token names a key the hub does not know: fetching {}'s keys again", settings.displayName());
-        keyRefresh = auth.jWKSet().recover(e -> {
-            log.warn("cannot refresh {}'s keys: {}", settings.displayName(), e.getMessage());
-            return Future.succeededFuture();
-        });
+        // Only the key verifier's keys: ID tokens with a key id the first instance lacks are checked there.
+        keyRefresh = keyVerifier.jWKSet()
+                .recover(e -> {
+                    log.warn("cannot refresh {}'s keys: {}", settings.displayName(), e.getMessage());
+                    return Future.succeededFuture();
+                });
         return keyRefresh;
+    }
+
+    /** Checks ID tokens on the provider's keys as last fetched ({@link #refreshKeys}); null before discovery. */
+    OAuth2Auth keyVerifier() {
+        return keyVerifier;
     }
 
     /** The provider's end-session endpoint, known after discovery; null when it has none. */
@@ -93,7 +101,6 @@ final class ProviderClient {
 
     private Future<OAuth2Auth> load() {
         OAuth2Options options = new OAuth2Options()
-                .setFlow(OAuth2FlowType.AUTH_CODE)
                 .setClientId(clientId)
                 .setClientSecret(clientSecret.isEmpty() ? null : clientSecret)
                 .setUserAgent("notebook-hub")
@@ -135,6 +142,13 @@ final class ProviderClient {
             discovered.close();
             OAuth2Auth auth = OAuth2Auth.create(vertx, options);
             return auth.jWKSet().map(auth);
+        }).compose(auth -> {
+            // Vert.x 5 checks a bearer token it cannot verify with its keys at the user-info endpoint instead; an ID
+            // token whose key id the first instance lacks (IdTokens) must be judged on the keys alone, so by an
+            // instance without that endpoint, which holds the keys as last fetched.
+            keyVerifier = OAuth2Auth.create(vertx, new OAuth2Options(options).setUserInfoPath(null)
+                    .setIntrospectionPath(null));
+            return keyVerifier.jWKSet().map(auth);
         }).map(auth -> {
             // No missingKeyHandler: a login that meets an unknown key id fetches the keys itself (refreshKeys).
             log.info("identity provider {} ready ({})", settings.displayName(), settings.issuer().isEmpty()

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import java.net.InetAddress;
@@ -78,9 +79,9 @@ class AuthStatesRefreshTest {
         OAuth2Auth auth = client.provider().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         String redirect = "http://127.0.0.1:9/hub/oauth_callback";
         String verifier = "a-verifier-that-is-long-enough-for-pkce-0123456789";
-        String authorize = auth.authorizeURL(new JsonObject().put("redirectUri", redirect)
-                .put("scopes", new JsonArray().add("openid")).put("state", "s")
-                .put("code_challenge", OidcAuthenticator.challenge(verifier)).put("code_challenge_method", "S256"));
+        String authorize = auth.authorizeURL(new OAuth2AuthorizationURL().setRedirectUri(redirect)
+                .setScopes(List.of("openid")).setState("s")
+                .setCodeChallenge(OidcAuthenticator.challenge(verifier)).setCodeChallengeMethod("S256"));
         HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(authorize)).build(),
                 HttpResponse.BodyHandlers.discarding());
         String location = r.headers().firstValue("Location").orElseThrow();
