@@ -73,7 +73,7 @@ class PlaceholderScheduleTest {
                 .hasMessageContaining("kubernetes.placeholder_schedules").hasMessageContaining("must be a list");
         assertThatThrownBy(() -> KubernetesSpawnerConfig.fromMap(Map.of("placeholder_schedules", List.of(Map.of(
                 "stateful_set", "s", "replicas", 1, "timezone", "Mars/Olympus")))))
-                .hasMessageContaining("kubernetes.placeholder_schedules[0].timezone must be a zone");
+                .hasMessageContaining("kubernetes.placeholder_schedules").hasMessageContaining("zones such as Europe/Berlin");
     }
 
     @Test
