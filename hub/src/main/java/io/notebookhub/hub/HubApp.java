@@ -83,8 +83,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the hub by hand from its configuration: store, profiles, spawner, proxy, HTTP routes. Closes in
- * reverse order. Closing never stops users' servers: a hub restart must not cost anyone their work.
+ * Wires the hub by hand from its configuration, as a pipeline: open the store (beside the proxy) → build the parts,
+ * each from what it needs ({@link Parts}) → mount the routes → listen → adopt what runs. Closes in reverse order.
+ * Closing never stops users' servers: a hub restart must not cost anyone their work.
  */
 public final class HubApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubApp.class);
@@ -95,7 +96,7 @@ public final class HubApp implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
     private HttpServer httpServer;
     private ProxyServer proxy;
-    private ServerManager servers;
+    private Parts parts;
     private HubStore store;
     private HubMetrics metrics;
     private final HubHealth health = new HubHealth();
@@ -120,9 +121,12 @@ public final class HubApp implements AutoCloseable {
         });
         Future<ProxyRoutes> proxy = app.startProxy();
         return Future.all(state, proxy)
-                .compose(v -> app.buildHub(proxy.result()))
-                .compose(v -> app.startHttp())
-                .compose(v -> app.servers.reconcileAfterRestart())
+                .compose(v -> vertx.executeBlocking(() -> {
+                    app.parts = app.buildParts(proxy.result());
+                    return app.mountRoutes(app.parts);
+                }))
+                .compose(app::listen)
+                .compose(v -> app.parts.servers().reconcileAfterRestart())
                 .map(adopted -> {
                     app.afterStart(adopted);
                     return app;
@@ -186,105 +190,125 @@ public final class HubApp implements AutoCloseable {
         });
     }
 
-    private Future<Void> buildHub(ProxyRoutes routes) {
-        return vertx.executeBlocking(() -> {
-            Clock clock = Clock.systemUTC();
-            byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
-                    ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
-            SessionCookies sessions = new SessionCookies(cookieSecret, config.hub().cookieMaxAge());
-            Users users = new Users(store, clock, Set.copyOf(config.hub().adminUsers()));
-            services = new Services(config.services());
-            Identities identities = new Identities(store, users, clock, config.adminToken(), config.services().roles(),
-                    services);
-            serviceProcesses = new ServiceProcesses(services, config.hubConnectUrl() + "/hub/api",
-                    config.hub().publicUrl(), config.hub().dataDir().resolve("services"));
-            closeables.push(serviceProcesses);
-            this.routes = routes;
-            Tokens tokens = new Tokens(store, identities, clock);
+    /** What the routes, timers and closing are built from: each part once, in the order they need each other. */
+    private record Parts(Clock clock, SessionCookies sessions, Users users, Services services,
+                         ServiceProcesses serviceProcesses, Identities identities, Tokens tokens,
+                         ProfileDirectory profiles, Spawner spawner, Authenticator authenticator,
+                         ServerManager servers, RequestAuth auth, ProxyRoutes routes) {
+    }
 
-            ProfileDirectory profiles = ProfileDirectory.openOrDefaults(config.hub().profilesDir()).start();
-            closeables.push(profiles);
-            profiles.onReload(outcome -> {
-                if (!outcome.applied()) {
-                    metrics.profileReloadRefused();
-                }
-            });
+    /** Blocking (store reads, the spawner's informers): run on a worker once the store is open. */
+    private Parts buildParts(ProxyRoutes routes) throws Exception {
+        Clock clock = Clock.systemUTC();
+        byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
+                ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
+        SessionCookies sessions = new SessionCookies(cookieSecret, config.hub().cookieMaxAge());
+        Users users = new Users(store, clock, Set.copyOf(config.hub().adminUsers()));
+        Services services = new Services(config.services());
+        Identities identities = new Identities(store, users, clock, config.adminToken(), config.services().roles(),
+                services);
+        ServiceProcesses serviceProcesses = new ServiceProcesses(services, config.hubConnectUrl() + "/hub/api",
+                config.hub().publicUrl(), config.hub().dataDir().resolve("services"));
+        closeables.push(serviceProcesses);
+        Tokens tokens = new Tokens(store, identities, clock);
+        ProfileDirectory profiles = openProfiles();
+        Spawner spawner = createSpawner();
+        closeables.push(spawner);
+        spawner.open().toCompletionStage().toCompletableFuture().get();
+        health.add(spawner::problem);
+        Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
+        ServerManager servers = new ServerManager(vertx, store, tokens, spawner, routes,
+                new ServerManager.Settings(profiles, config.spawner().profileDefaults(),
+                        config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(),
+                        config.spawner().startTimeout(), clock),
+                metrics, authenticator.spawnHook());
+        reportUnreachableTargets(servers);
+        if (config.culler().enabled()) {
+            startCuller(new HubCullTarget(vertx, store, users, servers, routes, profiles, tokens));
+        }
+        return new Parts(clock, sessions, users, services, serviceProcesses, identities, tokens, profiles, spawner,
+                authenticator, servers, new RequestAuth(identities, sessions), routes);
+    }
 
-            Spawner spawner = createSpawner();
-            closeables.push(spawner);
-            spawner.open().toCompletionStage().toCompletableFuture().get();
-            health.add(spawner::problem);
-            Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
-            servers = new ServerManager(vertx, store, tokens, spawner, routes,
-                    new ServerManager.Settings(profiles, config.spawner().profileDefaults(),
-                            config.hubConnectUrl() + "/hub/api", config.hub().publicUrl(),
-                            config.spawner().startTimeout(), clock),
-                    metrics, authenticator.spawnHook());
-            if (proxy != null) {
-                proxy.onUpstreamFailure(route -> {
-                    Object user = route.data().get("user");
-                    if (user instanceof String name) {
-                        Object server = route.data().get("server_name");
-                        servers.targetUnreachable(name, server instanceof String s ? s : "");
-                    }
-                });
+    private ProfileDirectory openProfiles() throws IOException {
+        ProfileDirectory profiles = ProfileDirectory.openOrDefaults(config.hub().profilesDir()).start();
+        closeables.push(profiles);
+        profiles.onReload(outcome -> {
+            if (!outcome.applied()) {
+                metrics.profileReloadRefused();
             }
+        });
+        return profiles;
+    }
 
-            if (config.culler().enabled()) {
-                startCuller(new HubCullTarget(vertx, store, users, servers, routes, profiles, tokens));
+    /** The embedded proxy tells the hub when a server stops answering, so that the hub can check it is gone. */
+    private void reportUnreachableTargets(ServerManager servers) {
+        if (proxy == null) {
+            return;
+        }
+        proxy.onUpstreamFailure(route -> {
+            Object user = route.data().get("user");
+            if (user instanceof String name) {
+                Object server = route.data().get("server_name");
+                servers.targetUnreachable(name, server instanceof String s ? s : "");
             }
-
-            RequestAuth auth = new RequestAuth(identities, sessions);
-            Router router = Router.router(vertx);
-            router.route().handler(new SecurityHeaders(config.hub().headers()));
-            Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
-                    clock);
-            closeables.push(templates);
-            templates.mount(router);
-            // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
-            // HTTP client does) must not be parsed as a form.
-            BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
-            for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
-                router.route().method(method).handler(bodies);
-            }
-            router.route().handler(auth);
-            metrics.mount(router, config.hub().authenticatePrometheus());
-            new InfoHandler(users, store, spawner.id(), health).withServices(services).mount(router);
-            new ServicesHandler(services, serviceProcesses).mount(router);
-            new ShutdownHandler(new ApiShutdown(vertx, store, servers)).mount(router);
-            new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
-            new UsersHandler(users, store, servers, authenticator).mount(router);
-            new ServersHandler(users, store, servers).mount(router);
-            new TokensHandler(users, store, tokens).mount(router);
-            new SessionsHandler(users, identities).mount(router);
-            new ActivityHandler(users, store, clock).mount(router);
-            new ProfilesHandler(profiles, store, clock).mount(router);
-            new GroupsHandler(users, store).mount(router);
-            new SharesHandler(users, store, config.hub().publicUrl(), clock).mount(router);
-            new ShareCodesHandler(users, store, config.hub().publicUrl(), clock).mount(router);
-            new AcceptSharePage(store, auth, clock).mount(router);
-            new ProxyHandler(routes, servers).mount(router);
-            new AdminPage(store, auth).mount(router);
-            new OAuthProvider(store, users, tokens, config.hub().cookieMaxAge(), services, auth).mount(router);
-            new LoginFlow(users, auth, sessions, authenticator, metrics::login).mount(router);
-            new HomePage(store, auth, services).mount(router);
-            new SpawnPages(users, store, servers, profiles, auth).mount(router);
-            new ProfilesEditorPage(profiles, auth).mount(router);
-            new UserRedirects(store, servers).mount(router);
-            LogoHandler.of(config.hub().logoFile()).mount(router);
-            router.route("/hub/api/*").last().handler(ctx -> ctx.fail(404));
-            router.route().last().handler(ctx -> ctx.fail(404));
-            router.route().failureHandler(ErrorHandling::handle);
-            this.router = router;
-            return null;
         });
     }
 
-    private Router router;
-    private Services services;
-    private ServiceProcesses serviceProcesses;
-    private ProxyRoutes routes;
+    /** Every route of the hub, in the order they must match; the failure handler last. */
+    private Router mountRoutes(Parts p) {
+        Router router = Router.router(vertx);
+        router.route().handler(new SecurityHeaders(config.hub().headers()));
+        Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
+                p.clock());
+        closeables.push(templates);
+        templates.mount(router);
+        // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
+        // HTTP client does) must not be parsed as a form.
+        BodyHandler bodies = BodyHandler.create().setBodyLimit(1024 * 1024).setHandleFileUploads(false);
+        for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+            router.route().method(method).handler(bodies);
+        }
+        router.route().handler(p.auth());
+        metrics.mount(router, config.hub().authenticatePrometheus());
+        mountApi(router, p);
+        mountPages(router, p);
+        router.route("/hub/api/*").last().handler(ctx -> ctx.fail(404));
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(ErrorHandling::handle);
+        return router;
+    }
 
+    private void mountApi(Router router, Parts p) {
+        Clock clock = p.clock();
+        new InfoHandler(p.users(), store, p.spawner().id(), health).withServices(p.services()).mount(router);
+        new ServicesHandler(p.services(), p.serviceProcesses()).mount(router);
+        new ShutdownHandler(new ApiShutdown(vertx, store, p.servers())).mount(router);
+        new StoreHandler(store, config.hub().dataDir(), config.db().embedded()).mount(router);
+        new UsersHandler(p.users(), store, p.servers(), p.authenticator()).mount(router);
+        new ServersHandler(p.users(), store, p.servers()).mount(router);
+        new TokensHandler(p.users(), store, p.tokens()).mount(router);
+        new SessionsHandler(p.users(), p.identities()).mount(router);
+        new ActivityHandler(p.users(), store, clock).mount(router);
+        new ProfilesHandler(p.profiles(), store, clock).mount(router);
+        new GroupsHandler(p.users(), store).mount(router);
+        new SharesHandler(p.users(), store, config.hub().publicUrl(), clock).mount(router);
+        new ShareCodesHandler(p.users(), store, config.hub().publicUrl(), clock).mount(router);
+        new ProxyHandler(p.routes(), p.servers()).mount(router);
+        new OAuthProvider(store, p.users(), p.tokens(), config.hub().cookieMaxAge(), p.services(), p.auth())
+                .mount(router);
+    }
+
+    private void mountPages(Router router, Parts p) {
+        new AcceptSharePage(store, p.auth(), p.clock()).mount(router);
+        new AdminPage(store, p.auth()).mount(router);
+        new LoginFlow(p.users(), p.auth(), p.sessions(), p.authenticator(), metrics::login).mount(router);
+        new HomePage(store, p.auth(), p.services()).mount(router);
+        new SpawnPages(p.users(), store, p.servers(), p.profiles(), p.auth()).mount(router);
+        new ProfilesEditorPage(p.profiles(), p.auth()).mount(router);
+        new UserRedirects(store, p.servers()).mount(router);
+        LogoHandler.of(config.hub().logoFile()).mount(router);
+    }
 
     private void startCuller(HubCullTarget target) {
         CullerConfig cullerConfig = config.culler().policy();
@@ -329,7 +353,7 @@ public final class HubApp implements AutoCloseable {
                 Set.copyOf(config.hub().adminUsers()), clock);
     }
 
-    private Future<Void> startHttp() {
+    private Future<Void> listen(Router router) {
         // JupyterHub reads API bodies as JSON whatever their Content-Type; clients (curl -d, urllib) often label
         // JSON as a form, so a form body up to the 1 MB body limit must decode rather than fail.
         HubConfig.ClientTimeouts timeouts = config.hub().timeouts();
@@ -356,11 +380,12 @@ public final class HubApp implements AutoCloseable {
             return null;
         }, false));
         Duration every = config.proxy().checkRoutesInterval();
-        routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> servers.syncRoutes()
-                .compose(v -> services.syncRoutes(routes))
+        Parts p = parts;
+        routeCheckTimer = vertx.setPeriodic(every.toMillis(), id -> p.servers().syncRoutes()
+                .compose(v -> p.services().syncRoutes(p.routes()))
                 .onFailure(e -> log.warn("route sync failed: {}", e.getMessage())));
-        services.syncRoutes(routes).onFailure(e -> log.warn("could not route the services: {}", e.getMessage()));
-        serviceProcesses.start();
+        p.services().syncRoutes(p.routes()).onFailure(e -> log.warn("could not route the services: {}", e.getMessage()));
+        p.serviceProcesses().start();
         long sinceLaunch = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
         log.info("Notebook Hub is up {} ms after launch: hub on {}:{}, public URL {}, {} server(s) adopted",
