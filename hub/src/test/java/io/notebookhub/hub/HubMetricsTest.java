@@ -26,9 +26,9 @@ class HubMetricsTest {
         metrics.spawned(profile("cpu"), Duration.ofSeconds(3));
         String scrape = metrics.registry().scrape();
 
-        assertThat(scrape).contains("notebookhub_spawn_node_wait_seconds_count{profile=\"gpu\",} 2.0")
-                .contains("notebookhub_spawn_node_wait_seconds_sum{profile=\"gpu\",} 120.0")
-                .contains("notebookhub_spawn_node_wait_seconds_bucket{profile=\"gpu\",le=\"+Inf\",} 2.0")
+        assertThat(scrape).contains("notebookhub_spawn_node_wait_seconds_count{profile=\"gpu\"} 2\n")
+                .contains("notebookhub_spawn_node_wait_seconds_sum{profile=\"gpu\"} 120.0\n")
+                .contains("notebookhub_spawn_node_wait_seconds_bucket{profile=\"gpu\",le=\"+Inf\"} 2\n")
                 .doesNotContain("notebookhub_spawn_node_wait_seconds_count{profile=\"cpu\"");
     }
 }
