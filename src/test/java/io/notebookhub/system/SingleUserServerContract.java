@@ -192,7 +192,7 @@ abstract class SingleUserServerContract {
                     .isIn(201, 202);
             awaitReady(culling, "erin", "");
             assertThat(erin.get(ui("erin")).statusCode()).isEqualTo(200);
-            try (KernelSession kernel = KernelSession.open(erin, culling.baseUrl(), "/user/erin/")) {
+            try (KernelSession kernel = KernelSession.openWatched(erin, culling.baseUrl(), "/user/erin/")) {
                 CompletableFuture<String> busy = CompletableFuture.supplyAsync(() -> {
                     try {
                         return kernel.execute("import time; time.sleep(24); 6*7", Duration.ofSeconds(60));
