@@ -160,7 +160,7 @@ public class CapacityBench {
                     .set(KubernetesSpawnerConfig.TERMINATION_GRACE_PERIOD, Duration.ofSeconds(1))
                     .set(KubernetesSpawnerConfig.WORKER_POOL_SIZE, 8).build();
             KubernetesSpawner spawner = KubernetesSpawner.create(vertx, config);
-            spawner.start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            spawner.open().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             List<Double> seconds = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicInteger failed = new AtomicInteger();
             List<Future<SpawnedServer>> spawns = new ArrayList<>();

@@ -9,6 +9,7 @@ import static io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig.USER_NAM
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -33,13 +34,12 @@ import io.notebookhub.system.kubernetes.ControlPlane;
 import io.notebookhub.system.kubernetes.ProcessKubelet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -230,7 +230,7 @@ class PodOptionsClusterIT {
         KubernetesSpawner spawner = KubernetesSpawner.create(vertx, config);
         KubernetesSpawner restarted = KubernetesSpawner.create(vertx, config);
         try {
-            result(spawner.start());
+            result(spawner.open());
             SpawnedServer server = withPodLogs(() -> result(spawner.start(new SpawnRequest(bob, env(bob), profile,
                     Duration.ofMinutes(3)), p -> { })));
 
@@ -247,7 +247,7 @@ class PodOptionsClusterIT {
             assertThat(get(server.url() + "/user/bob/api").statusCode()).isEqualTo(200);
 
             // A restarted hub: its cluster-wide informer finds the pod in the user's namespace and adopts it.
-            result(restarted.start());
+            result(restarted.open());
             Map<ServerId, Future<SpawnedServer>> adopted = result(restarted.reconcile(Map.of(bob, server.state()),
                     Duration.ofMinutes(1)));
             assertThat(adopted).containsOnlyKeys(bob);

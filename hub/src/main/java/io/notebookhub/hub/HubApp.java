@@ -1,39 +1,39 @@
 package io.notebookhub.hub;
 
+import io.notebookhub.config.ConfigException;
 import io.notebookhub.culler.CullListener;
 import io.notebookhub.culler.CullReport;
 import io.notebookhub.culler.Culler;
 import io.notebookhub.culler.CullerConfig;
 import io.notebookhub.hub.api.ActivityHandler;
 import io.notebookhub.hub.api.GroupsHandler;
-import io.notebookhub.hub.api.ProxyHandler;
-import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.InfoHandler;
 import io.notebookhub.hub.api.ProfilesHandler;
+import io.notebookhub.hub.api.ProxyHandler;
+import io.notebookhub.hub.api.ProxyRoutes;
 import io.notebookhub.hub.api.ServersHandler;
+import io.notebookhub.hub.api.ServicesHandler;
 import io.notebookhub.hub.api.SessionsHandler;
 import io.notebookhub.hub.api.ShareCodesHandler;
 import io.notebookhub.hub.api.SharesHandler;
-import io.notebookhub.hub.api.TokensHandler;
-import io.notebookhub.hub.api.ServicesHandler;
 import io.notebookhub.hub.api.ShutdownHandler;
 import io.notebookhub.hub.api.StoreHandler;
+import io.notebookhub.hub.api.TokensHandler;
 import io.notebookhub.hub.api.UsersHandler;
-import io.notebookhub.hub.login.Authenticator;
-import io.notebookhub.hub.login.DevAuthenticator;
 import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.auth.Tokens;
-import io.notebookhub.hub.login.oidc.OidcAuthenticator;
-import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.culling.HubCullTarget;
 import io.notebookhub.hub.health.HubHealth;
 import io.notebookhub.hub.health.StoreWriteProbe;
-import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.http.SecurityHeaders;
+import io.notebookhub.hub.login.Authenticator;
+import io.notebookhub.hub.login.DevAuthenticator;
+import io.notebookhub.hub.login.LoginFlow;
+import io.notebookhub.hub.login.oidc.OidcAuthenticator;
 import io.notebookhub.hub.oauthprovider.OAuthProvider;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.services.ServiceProcesses;
@@ -42,10 +42,10 @@ import io.notebookhub.hub.store.DataFolder;
 import io.notebookhub.hub.store.H2HubStore;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.users.Users;
-import io.notebookhub.hub.web.AdminPage;
-import io.notebookhub.hub.web.HomePage;
-import io.notebookhub.hub.login.LoginFlow;
 import io.notebookhub.hub.web.AcceptSharePage;
+import io.notebookhub.hub.web.AdminPage;
+import io.notebookhub.hub.web.ErrorHandling;
+import io.notebookhub.hub.web.HomePage;
 import io.notebookhub.hub.web.LogoHandler;
 import io.notebookhub.hub.web.ProfilesEditorPage;
 import io.notebookhub.hub.web.SpawnPages;
@@ -54,8 +54,8 @@ import io.notebookhub.hub.web.UserRedirects;
 import io.notebookhub.profiles.ProfileDirectory;
 import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
-import io.notebookhub.proxy.ProxySettings;
 import io.notebookhub.proxy.ProxyServer;
+import io.notebookhub.proxy.ProxySettings;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
 import io.notebookhub.spawner.local.LocalProcessSpawner;
@@ -73,12 +73,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,10 +121,9 @@ public final class HubApp implements AutoCloseable {
         });
         Future<ProxyRoutes> proxy = app.startProxy();
         return Future.all(state, proxy)
-                .compose(v -> vertx.executeBlocking(() -> {
-                    app.parts = app.buildParts(proxy.result());
-                    return app.mountRoutes(app.parts);
-                }))
+                .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result())))
+                .map(parts -> app.parts = parts)
+                .compose(parts -> vertx.executeBlocking(() -> app.mountRoutes(parts)))
                 .compose(app::listen)
                 .compose(v -> app.parts.servers().reconcileAfterRestart())
                 .map(adopted -> {

@@ -1,9 +1,9 @@
 package io.notebookhub.hub;
 
 import io.notebookhub.config.ConfigException;
+import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.store.StoreRefusedException;
-import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.notebookhub.hub;
 
-import io.notebookhub.hub.config.HubConfig;
 import ch.qos.logback.classic.Level;
+import io.notebookhub.hub.config.HubConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,9 +16,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**

@@ -1,17 +1,5 @@
 package io.notebookhub.system.chart;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import java.util.List;
-import java.util.Map;
-
 import static io.notebookhub.system.chart.ChartRendering.at;
 import static io.notebookhub.system.chart.ChartRendering.list;
 import static io.notebookhub.system.chart.ChartRendering.map;
@@ -19,6 +7,16 @@ import static io.notebookhub.system.chart.ChartRendering.maps;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the hub, the proxy and their RBAC, Services, Ingress and PDBs look like for the chosen values. */
 class ChartComponentsTest {

@@ -10,9 +10,9 @@ import io.notebookhub.spawner.kubernetes.model.HubLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chart and the hub must agree: the config.yaml every scenario renders passes the hub's own start-up

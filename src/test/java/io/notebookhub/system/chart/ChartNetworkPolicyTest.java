@@ -1,16 +1,15 @@
 package io.notebookhub.system.chart;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static io.notebookhub.system.chart.ChartRendering.list;
 import static io.notebookhub.system.chart.ChartRendering.map;
 import static io.notebookhub.system.chart.ChartRendering.maps;
 import static io.notebookhub.system.chart.ChartRendering.selects;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Who may talk to whom: user pods, the hub and the proxy API are reachable only from their clients. */
 class ChartNetworkPolicyTest {

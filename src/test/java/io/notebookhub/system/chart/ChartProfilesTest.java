@@ -1,16 +1,15 @@
 package io.notebookhub.system.chart;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static io.notebookhub.system.chart.ChartRendering.list;
 import static io.notebookhub.system.chart.ChartRendering.map;
 import static io.notebookhub.system.chart.ChartRendering.maps;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Profiles written in values arrive in the profiles ConfigMap exactly as written. */
 class ChartProfilesTest {

@@ -1,19 +1,18 @@
 package io.notebookhub.system.chart;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static io.notebookhub.system.chart.ChartRendering.map;
+import static io.notebookhub.system.chart.ChartRendering.maps;
+import static io.notebookhub.system.chart.ChartRendering.str;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import static io.notebookhub.system.chart.ChartRendering.map;
-import static io.notebookhub.system.chart.ChartRendering.maps;
-import static io.notebookhub.system.chart.ChartRendering.str;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Secrets are generated or referenced, and never appear in plain text in what the chart renders. */
 class ChartSecretsTest {

@@ -1,20 +1,19 @@
 package io.notebookhub.system.chart;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 import static io.notebookhub.system.chart.ChartRendering.at;
 import static io.notebookhub.system.chart.ChartRendering.map;
 import static io.notebookhub.system.chart.ChartRendering.maps;
 import static io.notebookhub.system.chart.ChartRendering.selects;
 import static io.notebookhub.system.chart.ChartRendering.str;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every name one object uses to find another resolves, in every values scenario. */
 class ChartWiringTest {

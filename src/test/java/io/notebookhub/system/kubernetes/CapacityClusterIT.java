@@ -308,7 +308,7 @@ class CapacityClusterIT {
 
     private static KubernetesSpawner startSpawner(KubernetesSpawnerConfig c) {
         KubernetesSpawner s = KubernetesSpawner.create(vertx, c);
-        join(s.start());
+        join(s.open());
         return s;
     }
 

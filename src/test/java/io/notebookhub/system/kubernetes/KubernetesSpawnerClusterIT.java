@@ -124,7 +124,7 @@ class KubernetesSpawnerClusterIT {
     private static KubernetesSpawner newSpawner(KubernetesSpawnerConfig c) {
         KubernetesSpawner s = KubernetesSpawner.create(vertx, c);
         s.onUnexpectedExit((server, reason) -> exits.add(server.user() + ": " + reason));
-        join(s.start());
+        join(s.open());
         return s;
     }
 

@@ -1,9 +1,8 @@
 package io.notebookhub.system.oidc;
 
-import io.notebookhub.system.HubProcess;
-
 import static org.awaitility.Awaitility.await;
 
+import io.notebookhub.system.HubProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

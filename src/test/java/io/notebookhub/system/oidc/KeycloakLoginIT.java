@@ -1,10 +1,9 @@
 package io.notebookhub.system.oidc;
 
-import io.notebookhub.system.HubApi;
-import io.notebookhub.system.HubProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.notebookhub.system.HubApi;
+import io.notebookhub.system.HubProcess;
 import io.notebookhub.system.browser.HeadlessChrome;
 import java.nio.file.Path;
 import java.time.Duration;

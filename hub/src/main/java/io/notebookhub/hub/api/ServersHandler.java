@@ -4,7 +4,6 @@ import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
 import io.notebookhub.hub.auth.Principal;
-import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.servers.ServerManager;
@@ -13,6 +12,7 @@ import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.UserNames;
 import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.spawner.ServerId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -3,10 +3,10 @@ package io.notebookhub.hub.api;
 import static io.notebookhub.hub.api.ApiSupport.body;
 import static io.notebookhub.hub.api.ApiSupport.json;
 
-import io.notebookhub.hub.login.Authenticator;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.login.Authenticator;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.HubStore.UserState;

@@ -2,9 +2,9 @@ package io.notebookhub.hub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notebookhub.config.ConfigReader;
 import io.notebookhub.hub.auth.RoleGrants;
 import io.notebookhub.hub.auth.Scopes;
-import io.notebookhub.config.ConfigReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

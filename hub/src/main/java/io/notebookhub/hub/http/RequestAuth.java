@@ -1,10 +1,10 @@
 package io.notebookhub.hub.http;
 
-import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.auth.Identities;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.Sessions;
+import io.notebookhub.hub.paths.UrlPaths;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;

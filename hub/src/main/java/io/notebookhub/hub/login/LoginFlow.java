@@ -1,14 +1,14 @@
 package io.notebookhub.hub.login;
 
-import io.notebookhub.hub.web.Templates;
-import io.notebookhub.hub.login.AuthenticatedUser;
-import io.notebookhub.hub.login.Authenticator;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.SessionCookies;
 import io.notebookhub.hub.auth.TokenHashing;
 import io.notebookhub.hub.http.RequestAuth;
+import io.notebookhub.hub.login.AuthenticatedUser;
+import io.notebookhub.hub.login.Authenticator;
 import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

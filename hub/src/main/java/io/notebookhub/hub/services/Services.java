@@ -1,13 +1,13 @@
 package io.notebookhub.hub.services;
 
-import io.notebookhub.hub.config.ServiceSpec;
-import io.notebookhub.hub.config.ServicesConfig;
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.auth.RoleGrants;
 import io.notebookhub.hub.auth.ScopeSet;
 import io.notebookhub.hub.auth.Scopes;
 import io.notebookhub.hub.auth.ServiceTokens;
 import io.notebookhub.hub.auth.TokenHashing;
+import io.notebookhub.hub.config.ServiceSpec;
+import io.notebookhub.hub.config.ServicesConfig;
 import io.notebookhub.proxy.Route;
 import io.notebookhub.proxy.RouteStore;
 import io.vertx.core.Future;

@@ -11,10 +11,10 @@ import io.notebookhub.hub.store.UserSort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 

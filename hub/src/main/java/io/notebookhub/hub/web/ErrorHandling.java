@@ -6,10 +6,10 @@ import io.notebookhub.hub.refusals.InvalidRequest;
 import io.notebookhub.hub.refusals.Refusal;
 import io.notebookhub.hub.web.Html;
 import io.notebookhub.hub.web.Templates;
-import java.util.Map;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
-import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.hub.http.HttpError;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.paths.UrlPaths;
@@ -11,6 +10,7 @@ import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.UserNames;
 import io.notebookhub.hub.users.Users;
+import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.profiles.Profile;
 import io.notebookhub.profiles.ProfileCatalog;
 import io.notebookhub.profiles.ProfileOption;

@@ -1,12 +1,12 @@
 package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
-import io.notebookhub.hub.web.ErrorHandling;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.paths.UrlPaths;
 import io.notebookhub.hub.servers.ServerManager;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.web.ErrorHandling;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;

@@ -1,9 +1,9 @@
 package io.notebookhub.hub.config;
 
-import io.notebookhub.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.notebookhub.config.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.notebookhub.hub.config;
 
-import io.notebookhub.hub.services.Services;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.notebookhub.config.ConfigException;
 import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.hub.services.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

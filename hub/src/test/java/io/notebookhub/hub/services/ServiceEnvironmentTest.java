@@ -1,8 +1,8 @@
 package io.notebookhub.hub.services;
 
-import io.notebookhub.hub.config.ServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.notebookhub.hub.config.ServiceSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.notebookhub.profiles.internal;
 
-import io.notebookhub.config.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.notebookhub.config.Durations;
 import io.notebookhub.profiles.PodOptions;
 import io.notebookhub.profiles.ResolvedProfile;
 import io.notebookhub.profiles.Toleration;

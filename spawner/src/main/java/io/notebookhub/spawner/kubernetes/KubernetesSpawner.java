@@ -93,11 +93,6 @@ public final class KubernetesSpawner implements Spawner {
     /** Starts the pod and event informers; completes when their caches are filled (or fails naming RBAC). */
     @Override
     public Future<Void> open() {
-        return start();
-    }
-
-    /** Starts the pod and event informers; completes when their caches are filled (or fails naming RBAC). */
-    public Future<Void> start() {
         log.info("Kubernetes spawner configuration: {}", kube.config());
         kube.watch().observePods(this::podChanged);
         return kube.watch().start(kube.vertx()).onSuccess(v -> {
@@ -116,7 +111,7 @@ public final class KubernetesSpawner implements Spawner {
     @Override
     public Future<SpawnedServer> start(SpawnRequest request, Consumer<SpawnProgress> progress) {
         if (!started) {
-            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.start() has not completed"));
+            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.open() has not completed"));
         }
         Map<String, String> mdc = Mdc.of(request.server());
         SpawnFlow flow = new SpawnFlow(kube, kube.vertx().getOrCreateContext(), request, progress);
@@ -154,7 +149,7 @@ public final class KubernetesSpawner implements Spawner {
     @Override
     public Future<Optional<SpawnedServer>> status(ServerId server, Map<String, Object> state) {
         if (!started) {
-            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.start() has not completed"));
+            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.open() has not completed"));
         }
         String podName = Adoption.podName(server, state);
         Optional<SpawnedServer> found = kube.watch().pod(podName)
@@ -169,7 +164,7 @@ public final class KubernetesSpawner implements Spawner {
     public Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
                                                                   Duration startTimeout) {
         if (!started) {
-            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.start() has not completed"));
+            return Future.failedFuture(new IllegalStateException("KubernetesSpawner.open() has not completed"));
         }
         return new Adoption(kube).reconcile(known, startTimeout).onSuccess(adopted -> adopted.forEach(
                 (server, ready) -> ready.onSuccess(s -> running.put(Adoption.podName(server, s.state()), server))));

@@ -1,7 +1,7 @@
 package io.notebookhub.spawner.local;
 
-import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.ServerId;
+import io.notebookhub.spawner.SpawnFailedException;
 import io.notebookhub.spawner.SpawnedServer;
 import io.notebookhub.spawner.StateValues;
 import io.vertx.core.Future;

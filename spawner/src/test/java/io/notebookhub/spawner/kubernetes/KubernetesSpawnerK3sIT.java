@@ -54,7 +54,7 @@ class KubernetesSpawnerK3sIT {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("hub-it").endMetadata()
                 .build()).create();
         spawner = new KubernetesSpawner(vertx, client, CONFIG);
-        join(spawner.start());
+        join(spawner.open());
         flows = new SpawnerFlows(spawner, client, CONFIG);
     }
 
@@ -100,7 +100,7 @@ class KubernetesSpawnerK3sIT {
         SpawnedServer spawned = flows.spawnsReadyServer(bob, TestProfiles.tiny("tiny", BUSYBOX, Map.of()), START);
         spawner.close();
         spawner = new KubernetesSpawner(vertx, client, CONFIG);
-        join(spawner.start());
+        join(spawner.open());
         flows = new SpawnerFlows(spawner, client, CONFIG);
 
         Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(spawner, Map.of(bob, spawned.state()),

@@ -64,7 +64,7 @@ class KubernetesSpawnerTest {
 
     private KubernetesSpawner newSpawner(KubernetesSpawnerConfig c) {
         KubernetesSpawner s = new KubernetesSpawner(vertx, client, c);
-        join(s.start());
+        join(s.open());
         return s;
     }
 

@@ -47,7 +47,7 @@ class SpawnBenchmarkTest {
                 .set(IMAGE, "jupyter/base-notebook:bench").build();
         MockKubelet kubelet = new MockKubelet(client, "bench").withoutEvents().start();
         KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, config);
-        join(spawner.start());
+        join(spawner.open());
         long heapBefore = usedHeapAfterGc();
         StringBuilder report = new StringBuilder("# Spawn benchmark (mock API server, stand-in kubelet)\n\n");
         report.append("Per spawn: *to pod created* is the hub's own work (PVC + pod written); *to ready* adds the wait "
@@ -104,7 +104,7 @@ class SpawnBenchmarkTest {
         spawner.close();
         long restart = System.nanoTime();
         KubernetesSpawner restarted = new KubernetesSpawner(vertx, client, config);
-        join(restarted.start());
+        join(restarted.open());
         Map<ServerId, SpawnedServer> adopted = SpawnerFlows.adopted(restarted, known, Duration.ofMinutes(2));
         double adoptSeconds = (System.nanoTime() - restart) / 1e9;
         report.append(String.format("%nHub restart: informer sync + reconcile of %d running servers took %.2f s; "

@@ -1,8 +1,8 @@
 package io.notebookhub.spawner.kubernetes.model;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.notebookhub.spawner.ServerId;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawnerConfig;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
