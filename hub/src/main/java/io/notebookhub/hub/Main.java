@@ -3,6 +3,7 @@ package io.notebookhub.hub;
 import io.notebookhub.config.ConfigException;
 import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.hub.config.HubConfig;
+import io.notebookhub.hub.logging.HubLogConfigurator;
 import io.notebookhub.hub.store.StoreRefusedException;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
@@ -42,6 +43,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("notebook-hub: " + e.getMessage());
             return 2;
         }
+        HubLogConfigurator.applyLevel(hubConfig.logLevel());
         log.info("effective configuration: {}", hubConfig.effectiveRedacted());
         HubApp app;
         try {

@@ -2,19 +2,21 @@ package io.notebookhub.hub;
 
 import ch.qos.logback.classic.Level;
 import io.notebookhub.hub.config.HubConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +24,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Starts a throw-away hub (temporary data folder, free ports, development login), sends it the requests a
- * start-up and a first visitor make, and stops it. The Maven build runs it under
- * {@code -XX:ArchiveClassesAtExit} so that the classes it loads go into a class-data sharing archive beside the
- * jar: a hub started with {@code -XX:SharedArchiveFile} then maps them instead of parsing and verifying them
- * again, which is most of a restart's time.
+ * Starts a throw-away hub (free ports, development login), sends it the requests a start-up and a first visitor
+ * make, and stops it. The Maven build runs it under {@code -XX:ArchiveClassesAtExit} so that the classes it loads go
+ * into a class-data sharing archive beside the jar: a hub started with {@code -XX:SharedArchiveFile} then maps them
+ * instead of parsing and verifying them again, which is most of a restart's time.
+ *
+ * <p>The archive is mapped whole into every hub that uses it, so it should hold what a restart loads and nothing
+ * more: the build first runs this once without an archive on a data folder it keeps ({@code --data}), which creates
+ * and migrates the store, so that the archived run opens a current store as a restart does (no schema migration
+ * classes). Its requests go through Vert.x's client, which the hub loads anyway, not the JDK's.
  */
 @Command(name = "warm-up", hidden = true,
         description = "Start and stop a throw-away hub (the build records its classes for class-data sharing).")
@@ -34,10 +40,13 @@ final class WarmUpCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "Times to repeat the visitor's requests (default ${DEFAULT-VALUE})")
     int rounds = 3;
 
+    @Option(names = "--data", description = "Data folder to use and keep (default: a temporary one, deleted)")
+    Path dataDir;
+
     @Override
     public Integer call() throws Exception {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
-        Path data = Files.createTempDirectory("notebook-hub-warm-up");
+        Path data = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("notebook-hub-warm-up");
         String adminToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         Map<String, String> env = Map.of(
                 "NBHUB_HUB_DATA_DIR", data.toString(),
@@ -46,26 +55,27 @@ final class WarmUpCommand implements Callable<Integer> {
                 "NBHUB_PROXY_API_PORT", freePort(),
                 "NBHUB_ADMIN_TOKEN", adminToken);
         HubApp app = HubApp.start(HubConfig.load(null, env)).toCompletionStage().toCompletableFuture().get();
+        Vertx vertx = Vertx.vertx();
         try {
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = vertx.createHttpClient();
             String hub = "http://127.0.0.1:" + app.hubPort();
             String proxy = "http://127.0.0.1:" + app.proxyPort();
             for (int i = 0; i < rounds; i++) {
-                get(http, hub + "/hub/health", null);
-                get(http, proxy + "/hub/login", null);
-                get(http, proxy + "/user/nobody/api", null);
-                get(http, hub + "/hub/api/", null);
-                get(http, hub + "/hub/api/users?limit=10", adminToken);
-                get(http, hub + "/hub/api/user", adminToken);
-                send(http, HttpRequest.newBuilder(URI.create(hub + "/hub/api/users/warm-up"))
-                        .header("Authorization", "token " + adminToken)
-                        .POST(HttpRequest.BodyPublishers.noBody()).build());
-                send(http, HttpRequest.newBuilder(URI.create(hub + "/hub/api/users/warm-up"))
-                        .header("Authorization", "token " + adminToken).DELETE().build());
+                send(http, HttpMethod.GET, hub + "/hub/health", null);
+                send(http, HttpMethod.GET, proxy + "/hub/login", null);
+                send(http, HttpMethod.GET, proxy + "/user/nobody/api", null);
+                send(http, HttpMethod.GET, hub + "/hub/api/", null);
+                send(http, HttpMethod.GET, hub + "/hub/api/users?limit=10", adminToken);
+                send(http, HttpMethod.GET, hub + "/hub/api/user", adminToken);
+                send(http, HttpMethod.POST, hub + "/hub/api/users/warm-up", adminToken);
+                send(http, HttpMethod.DELETE, hub + "/hub/api/users/warm-up", adminToken);
             }
         } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             app.close();
-            deleteTree(data);
+            if (dataDir == null) {
+                deleteTree(data);
+            }
         }
         return 0;
     }
@@ -77,16 +87,13 @@ final class WarmUpCommand implements Callable<Integer> {
         }
     }
 
-    private static void get(HttpClient http, String url, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+    private static void send(HttpClient http, HttpMethod method, String url, String token) throws Exception {
+        RequestOptions request = new RequestOptions().setMethod(method).setAbsoluteURI(url);
         if (token != null) {
-            request.header("Authorization", "token " + token);
+            request.putHeader("Authorization", "token " + token);
         }
-        send(http, request.build());
-    }
-
-    private static void send(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
-        http.send(request, HttpResponse.BodyHandlers.discarding());
+        http.request(request).compose(r -> r.send()).compose(HttpClientResponse::end)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static void deleteTree(Path root) throws IOException {

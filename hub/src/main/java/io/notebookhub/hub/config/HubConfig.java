@@ -29,6 +29,7 @@ public record HubConfig(
         Hub hub,
         Db db,
         String adminToken,
+        String logLevel,
         Proxy proxy,
         Spawner spawner,
         Auth auth,
@@ -175,7 +176,7 @@ public record HubConfig(
         checkDbUrl(r, db.url());
         r.check(db.password().isEmpty() || db.passwordFile().isEmpty(), "hub.db.password",
                 "and hub.db.password_file are both set: give one");
-        r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "the hub's log level");
+        String logLevel = r.oneOf("log_level", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "the hub's log level");
         String adminToken = r.secret("admin_token", "", "an API token with the admin role (automation, tests)");
         r.check(adminToken.isEmpty() || adminToken.length() >= 16, "admin_token", "must be at least 16 characters");
 
@@ -310,7 +311,7 @@ public record HubConfig(
         io.notebookhub.hub.config.ServicesConfig services = io.notebookhub.hub.config.ServicesConfig.read(r);
 
         r.finish();
-        return new HubConfig(hub, db, adminToken, proxy, spawner, auth, culler, services, r.effectiveRedacted());
+        return new HubConfig(hub, db, adminToken, logLevel, proxy, spawner, auth, culler, services, r.effectiveRedacted());
     }
 
     /** The Kubernetes spawner's own settings ({@link KubernetesSpawnerConfig#SETTINGS}) under spawner.kubernetes. */

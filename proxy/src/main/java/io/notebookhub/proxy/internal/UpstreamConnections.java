@@ -43,7 +43,9 @@ final class UpstreamConnections {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final SslContext ssl;
+    private final Vertx vertx;
+    /** Built when the first https target is reached (most deployments have none); see {@link #ssl()}. */
+    private SslContext ssl;
     private final boolean verifyHost;
     private final ProxyOptions options;
     private final Map<Target, TargetPool> pools = new HashMap<>();
@@ -53,7 +55,10 @@ final class UpstreamConnections {
         this.loop = loop;
         this.options = options;
         this.verifyHost = !options.insecure();
-        this.ssl = sslContext(vertx, options);
+        this.vertx = vertx;
+        // Files the options name are read now, so that a bad one stops the start; TLS with no options waits for use.
+        this.ssl = options.insecure() || options.clientSslCa() != null || options.clientSslKey() != null
+                ? sslContext(vertx, options) : null;
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channelFactory(VertxNetty.socketChannels(vertx))
@@ -175,7 +180,7 @@ final class UpstreamConnections {
 
         private void pipeline(ChannelPipeline p, UpstreamConnection connection) {
             if (target.ssl()) {
-                SSLEngine engine = ssl.newEngine(p.channel().alloc(), target.host(), target.port());
+                SSLEngine engine = ssl().newEngine(p.channel().alloc(), target.host(), target.port());
                 if (verifyHost) {
                     SSLParameters params = engine.getSSLParameters();
                     params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -193,6 +198,18 @@ final class UpstreamConnections {
             }
             p.addLast("exchange", connection);
         }
+    }
+
+    /** On the lane's event loop, like every use of this class, so the lazy build needs no lock. */
+    private SslContext ssl() {
+        if (ssl == null) {
+            try {
+                ssl = sslContext(vertx, options);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up TLS to https targets: " + e.getMessage(), e);
+            }
+        }
+        return ssl;
     }
 
     private static SslContext sslContext(Vertx vertx, ProxyOptions o) throws Exception {

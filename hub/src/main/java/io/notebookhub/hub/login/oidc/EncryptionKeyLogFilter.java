@@ -11,7 +11,7 @@ import org.slf4j.Marker;
  * Keeps the provider's encryption keys out of the log. Providers publish keys for encrypting tokens beside their
  * signing keys (Keycloak's default realm has an {@code RSA-OAEP} key with {@code use: enc}); Vert.x cannot load those
  * and logs each with a long stack trace at every key fetch. A login only needs signing keys, so such warnings are
- * dropped; a signing key that cannot be loaded is still logged. Installed in {@code logback.xml}.
+ * dropped; a signing key that cannot be loaded is still logged. Installed by {@code HubLogConfigurator}.
  */
 public final class EncryptionKeyLogFilter extends TurboFilter {
     /** JWE key-management algorithms (RFC 7518 section 4): only ever on keys meant for encryption. */
