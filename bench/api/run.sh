@@ -9,16 +9,9 @@ set -euo pipefail
 N=${1:-10000}
 DUR=${2:-15s}
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+NAME=api
+. "$HERE/../hub-bench.sh"
 JAR=${JAR:-$REPO/hub/target/notebook-hub.jar}
-WORK=$(mktemp -d /tmp/bench-api.XXXX)
-TOKEN=bench-admin-token-$(openssl rand -hex 8)
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-wait_up() { for _ in $(seq 1 240); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "not up: $1"; exit 1; }
 rss() { grep -E 'VmRSS|VmHWM' /proc/$1/status | awk '{printf "%s %d MiB  ", $1, $2/1024}'; }
 wrkrate() { wrk -t2 -c8 -d"$DUR" -H "Authorization: token $2" "$1" | awk '/Requests\/sec/{print $2}'; }
 

@@ -9,14 +9,9 @@ USERS=${1:-50000}
 SERVERS=${2:-2000}
 DUR=${3:-15s}
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+NAME=scale
+. "$HERE/../hub-bench.sh"
 JAR=${JAR:-$REPO/hub/target/notebook-hub.jar}
-WORK=$(mktemp -d /tmp/bench-scale.XXXX)
-TOKEN=bench-admin-token-$(openssl rand -hex 8)
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 
 # The stand-in every seeded server points at: a process in its own process group, answering HTTP.
 STANDIN_PORT=$(port)
@@ -29,9 +24,11 @@ NBHUB_ADMIN_TOKEN=$TOKEN NBHUB_HUB_DATA_DIR=$WORK/data NBHUB_HUB_PORT=$HUB NBHUB
   NBHUB_PROXY_API_PORT=$(port) NBHUB_HUB_PROFILES_DIR=$REPO/profiles \
   java ${JAVA_OPTS:-} -jar "$JAR" > "$WORK/hub.log" 2>&1 &
 HUBPID=$!; pids+=($HUBPID)
-for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$HUB/hub/health" >/dev/null && break; sleep 0.5; done
+wait_up "http://127.0.0.1:$HUB/hub/health"
 B=http://127.0.0.1:$HUB
-grep -o "after restart: .*" "$WORK/hub.log" | head -1
+# Health answers before the adoption of the seeded servers is done.
+for _ in $(seq 1 120); do grep -q "after restart: " "$WORK/hub.log" && break; sleep 0.5; done
+grep -o "after restart: .*" "$WORK/hub.log" | head -1 || true
 wrkrate() { wrk -t2 -c8 -d"$DUR" --latency -H "Authorization: token $2" "$1" | awk '/Requests\/sec/{r=$2} / 50%/{p50=$2} / 99%/{p99=$2} END{print r " req/s (p50 " p50 ", p99 " p99 ")"}'; }
 USERTOKEN=$(python3 "$HERE/client.py" "$B" "$TOKEN" token user00001)
 echo "users page of 200 (offset $((USERS / 2))): $(wrkrate "$B/hub/api/users?offset=$((USERS / 2))&limit=200" "$TOKEN")"

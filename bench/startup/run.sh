@@ -7,4 +7,5 @@ REPO=$(cd "$HERE/../.." && pwd)
 [ -f "$REPO/hub/target/notebook-hub.jar" ] || (cd "$REPO" && mvn -B -q -DskipTests package)
 # The JVM that .ci/start runs, unless HUB_JAVA_OPTS says otherwise.
 export HUB_JAVA_OPTS=${HUB_JAVA_OPTS:-@$REPO/.ci/small-jvm.options}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 exec python3 "$HERE/bench.py" "$@"

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  */
 final class ServerProcesses {
     static final String MARKER_ENV = "JUPYTERHUB_SPAWN_MARKER";
+    private static final byte[] MARKER_BYTES = (MARKER_ENV + "=").getBytes(StandardCharsets.UTF_8);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Path PROC = Path.of("/proc");
 
@@ -129,7 +130,12 @@ final class ServerProcesses {
             if (f[0].equals("Z") || f[0].equals("X")) {
                 return Optional.empty();
             }
-            Map<String, String> env = environment(Files.readAllBytes(PROC.resolve(pid + "/environ")));
+            byte[] environ = Files.readAllBytes(PROC.resolve(pid + "/environ"));
+            // Most processes on the machine are not servers: look for the marker before parsing the environment.
+            if (indexOf(environ, MARKER_BYTES) < 0) {
+                return Optional.empty();
+            }
+            Map<String, String> env = environment(environ);
             String marker = env.get(MARKER_ENV);
             if (marker == null) {
                 return Optional.empty();
@@ -141,6 +147,19 @@ final class ServerProcesses {
             // Gone meanwhile, a kernel thread, or another user's process the hub may not read: not ours.
             return Optional.empty();
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static Map<String, String> environment(byte[] environ) {
