@@ -43,16 +43,6 @@ public class CapacityBench {
     /** Four users' servers per node. */
     static final Map<String, String> NODE = Map.of("cpu", "16", "memory", "64Gi");
     static final int PER_NODE = 4;
-    static final String SERVER = """
-            import http.server, sys
-            a = dict(x.lstrip('-').split('=', 1) for x in sys.argv[1:])
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    self.send_response(200); self.end_headers(); self.wfile.write(b'{}')
-                def log_message(self, *args):
-                    pass
-            http.server.ThreadingHTTPServer((a['ip'], int(a['port'])), H).serve_forever()
-            """;
 
     record Result(String name, List<Double> seconds, int failed, int nodes, double setupSeconds) {}
 
@@ -153,7 +143,7 @@ public class CapacityBench {
                     .set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE)
                     .set(KubernetesSpawnerConfig.KUBECONFIG, cluster.adminKubeconfig().toString())
                     .set(KubernetesSpawnerConfig.IMAGE, "notebook:bench")
-                    .set(KubernetesSpawnerConfig.CMD, List.of("/usr/bin/python3", "-c", SERVER))
+                    .set(KubernetesSpawnerConfig.CMD, ProcessKubelet.STAND_IN_SERVER)
                     .set(KubernetesSpawnerConfig.STORAGE_TYPE, "none")
                     .set(KubernetesSpawnerConfig.PRIORITY_CLASS_NAME, "nbhub-user-priority")
                     .set(KubernetesSpawnerConfig.PORT, HubProcess.freePort())

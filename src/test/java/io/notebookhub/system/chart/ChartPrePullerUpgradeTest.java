@@ -2,15 +2,11 @@ package io.notebookhub.system.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.APIResourceBuilder;
-import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,24 +31,7 @@ class ChartPrePullerUpgradeTest {
 
     @BeforeEach
     void pointHelmAtTheMockCluster(@TempDir Path dir) throws IOException {
-        String coreResources = Serialization.asJson(new APIResourceListBuilder().withGroupVersion("v1")
-                .withResources(new APIResourceBuilder().withName("secrets").withSingularName("secret")
-                                .withKind("Secret").withNamespaced(true).withVerbs("get", "list").build(),
-                        new APIResourceBuilder().withName("configmaps").withSingularName("configmap")
-                                .withKind("ConfigMap").withNamespaced(true).withVerbs("get", "list").build())
-                .build());
-        for (String path : List.of("/api/v1", "/api/v1?timeout=32s")) {
-            server.expect().get().withPath(path).andReturn(200, coreResources).always();
-        }
-        kubeconfig = dir.resolve("kubeconfig.yaml");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                contexts: [{name: mock, context: {cluster: mock, user: test}}]
-                current-context: mock
-                users: [{name: test, user: {token: test-token}}]
-                """.formatted(client.getMasterUrl().toString()));
+        kubeconfig = Helm.kubeconfigForMockCluster(server, client, dir);
     }
 
     private ChartRendering render(String... moreSets) {

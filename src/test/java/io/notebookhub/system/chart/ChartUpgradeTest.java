@@ -2,15 +2,12 @@ package io.notebookhub.system.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.APIResourceBuilder;
-import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,23 +31,7 @@ class ChartUpgradeTest {
 
     @BeforeEach
     void pointHelmAtTheMockCluster(@TempDir Path dir) throws IOException {
-        // helm maps "v1 Secret" to its REST path through core discovery before it looks the Secret up.
-        String coreResources = Serialization.asJson(new APIResourceListBuilder().withGroupVersion("v1")
-                .withResources(new APIResourceBuilder().withName("secrets").withSingularName("secret")
-                        .withKind("Secret").withNamespaced(true).withVerbs("get", "list").build())
-                .build());
-        for (String path : List.of("/api/v1", "/api/v1?timeout=32s")) {
-            server.expect().get().withPath(path).andReturn(200, coreResources).always();
-        }
-        kubeconfig = dir.resolve("kubeconfig.yaml");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                contexts: [{name: mock, context: {cluster: mock, user: test}}]
-                current-context: mock
-                users: [{name: test, user: {token: test-token}}]
-                """.formatted(client.getMasterUrl().toString()));
+        kubeconfig = Helm.kubeconfigForMockCluster(server, client, dir);
     }
 
     private Secret renderSecret(String... sets) {

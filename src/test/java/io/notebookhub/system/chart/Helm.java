@@ -1,5 +1,10 @@
 package io.notebookhub.system.chart;
 
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -95,5 +100,33 @@ public final class Helm {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A kubeconfig that points helm at fabric8's mock API server, for charts that {@code lookup} what an earlier
+     * install left (Secrets, ConfigMaps) under {@code template --dry-run=server}. helm maps "v1 Secret" to its REST
+     * path through core discovery before it looks the object up, so discovery is answered too.
+     */
+    static Path kubeconfigForMockCluster(KubernetesMockServer server, KubernetesClient client, Path dir)
+            throws IOException {
+        String coreResources = Serialization.asJson(new APIResourceListBuilder().withGroupVersion("v1")
+                .withResources(new APIResourceBuilder().withName("secrets").withSingularName("secret")
+                                .withKind("Secret").withNamespaced(true).withVerbs("get", "list").build(),
+                        new APIResourceBuilder().withName("configmaps").withSingularName("configmap")
+                                .withKind("ConfigMap").withNamespaced(true).withVerbs("get", "list").build())
+                .build());
+        for (String path : List.of("/api/v1", "/api/v1?timeout=32s")) {
+            server.expect().get().withPath(path).andReturn(200, coreResources).always();
+        }
+        Path kubeconfig = dir.resolve("kubeconfig.yaml");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s"}}]
+                contexts: [{name: mock, context: {cluster: mock, user: test}}]
+                current-context: mock
+                users: [{name: test, user: {token: test-token}}]
+                """.formatted(client.getMasterUrl().toString()));
+        return kubeconfig;
     }
 }

@@ -65,17 +65,6 @@ class CapacityClusterIT {
     private static final List<Taint> GPU_TAINT =
             List.of(new TaintBuilder().withKey("nvidia.com/gpu").withEffect("NoSchedule").build());
     private static final Map<String, String> GPU_NODE = Map.of("cpu", "8", "memory", "64Gi", "nvidia.com/gpu", "2");
-    /** A stand-in for jupyterhub-singleuser: answers 200 on every path, on the --ip/--port the kubelet appends. */
-    private static final String SERVER = """
-            import http.server, sys
-            a = dict(x.lstrip('-').split('=', 1) for x in sys.argv[1:])
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    self.send_response(200); self.end_headers(); self.wfile.write(b'{}')
-                def log_message(self, *args):
-                    pass
-            http.server.ThreadingHTTPServer((a['ip'], int(a['port'])), H).serve_forever()
-            """;
     private static final ObjectMapper YAML = new YAMLMapper();
 
     @TempDir
@@ -129,7 +118,7 @@ class CapacityClusterIT {
         config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE)
                 .set(KubernetesSpawnerConfig.KUBECONFIG, cluster.adminKubeconfig().toString())
                 .set(KubernetesSpawnerConfig.IMAGE, "notebook:cpu")
-                .set(KubernetesSpawnerConfig.CMD, List.of("/usr/bin/python3", "-c", SERVER))
+                .set(KubernetesSpawnerConfig.CMD, ProcessKubelet.STAND_IN_SERVER)
                 .set(KubernetesSpawnerConfig.STORAGE_TYPE, "none")
                 .set(KubernetesSpawnerConfig.PRIORITY_CLASS_NAME, (String) hubKubernetes.get("priority_class_name"))
                 .set(KubernetesSpawnerConfig.PORT, HubProcess.freePort())

@@ -53,17 +53,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesSpawnerClusterIT {
     private static final String NAMESPACE = "spawner-it";
     private static final Duration WAIT = Duration.ofMinutes(3);
-    /** A stand-in for jupyterhub-singleuser: answers 200 on every path, on the --ip/--port the kubelet appends. */
-    private static final String SERVER = """
-            import http.server, sys
-            a = dict(x.lstrip('-').split('=', 1) for x in sys.argv[1:])
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    self.send_response(200); self.end_headers(); self.wfile.write(b'{}')
-                def log_message(self, *args):
-                    pass
-            http.server.ThreadingHTTPServer((a['ip'], int(a['port'])), H).serve_forever()
-            """;
     private static final String PROFILES = """
             - slug: cpu
               display_name: CPU
@@ -114,7 +103,7 @@ class KubernetesSpawnerClusterIT {
         vertx = Vertx.vertx();
         config = KubernetesSpawnerConfig.builder().set(KubernetesSpawnerConfig.NAMESPACE, NAMESPACE)
                 .set(KUBECONFIG, cluster.adminKubeconfig().toString())
-                .set(IMAGE, "notebook:test").set(CMD, List.of("/usr/bin/python3", "-c", SERVER))
+                .set(IMAGE, "notebook:test").set(CMD, ProcessKubelet.STAND_IN_SERVER)
                 // Other cluster tests on this machine run pods on the same loopback addresses at port 8888.
                 .set(PORT, HubProcess.freePort())
                 .set(TERMINATION_GRACE_PERIOD, Duration.ofSeconds(1)).build();

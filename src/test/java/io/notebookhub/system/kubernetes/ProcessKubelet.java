@@ -53,6 +53,20 @@ import org.slf4j.LoggerFactory;
  * every node at once, which the Node authorizer would refuse.
  */
 public final class ProcessKubelet implements AutoCloseable {
+    /**
+     * A container command for a stand-in of jupyterhub-singleuser: answers 200 on every path, on the --ip/--port the
+     * kubelet appends. For cluster tests whose subject is the spawner, not the notebook server.
+     */
+    public static final List<String> STAND_IN_SERVER = List.of("/usr/bin/python3", "-c", """
+            import http.server, sys
+            a = dict(x.lstrip('-').split('=', 1) for x in sys.argv[1:])
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(b'{}')
+                def log_message(self, *args):
+                    pass
+            http.server.ThreadingHTTPServer((a['ip'], int(a['port'])), H).serve_forever()
+            """);
     private static final Logger log = LoggerFactory.getLogger(ProcessKubelet.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
     /** The label every pod of a user's server carries (JupyterHub's, kept by our spawner). */

@@ -80,13 +80,21 @@ final class StoreMigrations {
      */
     static Set<String> appliedVersions(DataSource dataSource) {
         Set<String> versions = new TreeSet<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select \"version\", \"success\" from \"flyway_schema_history\""
-                        + " where \"version\" is not null")) {
-            while (rs.next()) {
-                versions.add(rs.getBoolean(2) ? rs.getString(1) : "failed " + rs.getString(1));
+        try (Connection c = dataSource.getConnection()) {
+            // Asked first, not found by a failing query: H2 records every failed statement in a trace file.
+            try (ResultSet table = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+                if (!table.next()) {
+                    return Set.of();
+                }
             }
-        } catch (SQLException noHistory) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select \"version\", \"success\" from \"flyway_schema_history\""
+                            + " where \"version\" is not null")) {
+                while (rs.next()) {
+                    versions.add(rs.getBoolean(2) ? rs.getString(1) : "failed " + rs.getString(1));
+                }
+            }
+        } catch (SQLException unreadable) {
             return Set.of();
         }
         return versions;

@@ -62,13 +62,14 @@ class StoreMigrationsTest {
     }
 
     @Test
-    void aDatabaseWithoutHistoryHasNoAppliedVersions() {
+    void aDatabaseWithoutHistoryHasNoAppliedVersionsAndLeavesNoTraceFile() {
         JdbcConnectionPool pool = pool("empty");
         try {
             assertThat(StoreMigrations.appliedVersions(pool)).isEmpty();
         } finally {
             pool.dispose();
         }
+        assertThat(dir.resolve("empty.trace.db")).doesNotExist();
     }
 
     private JdbcConnectionPool pool(String name) {
