@@ -92,7 +92,9 @@ final class WarmUpCommand implements Callable<Integer> {
         if (token != null) {
             request.putHeader("Authorization", "token " + token);
         }
-        http.request(request).compose(r -> r.send()).compose(HttpClientResponse::end)
+        // The body is asked for in send's own callback: a later stage of the chain can run after the response
+        // has ended, and then asking fails (a busy build machine showed it).
+        http.request(request).compose(r -> r.send().compose(HttpClientResponse::body))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks the embedded store's file before H2 opens it for writing. H2 opens a file whose newest data is missing (a
@@ -18,6 +23,7 @@ import org.h2.mvstore.MVStore;
  * reach that version is damaged.
  */
 final class EmbeddedStoreFile {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedStoreFile.class);
     static final String RESTORE_HINT = "restore it from a backup (docs/store.md: Backup and restore)";
 
     private final Path file;
@@ -49,25 +55,74 @@ final class EmbeddedStoreFile {
         }
     }
 
-    /** Refuses a file that another process holds open or whose newest stored version cannot be read. */
+    /**
+     * Refuses a file that another process holds open or whose newest stored version cannot be read, and after a crash
+     * makes sure H2 opens the file at its newest commit.
+     */
     void check() {
         if (!exists() || !refuseIfInUse()) {
             return;
         }
-        long size = size();
-        Map<String, Object> header;
+        StoreHeader header = StoreHeader.read(file);
+        if (header.closedCleanly()) {
+            long readable = readableVersion(false);
+            if (readable < header.version()) {
+                throw newestMissing(header.version(), readable);
+            }
+            return;
+        }
+        long newest = readableVersion(true);
+        if (newest < header.version()) {
+            throw newestMissing(header.version(), newest);
+        }
         long readable;
-        try (MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open()) {
-            header = store.getStoreHeader();
-            readable = store.getCurrentVersion();
+        try {
+            readable = readableVersion(false);
+        } catch (StoreRefusedException e) {
+            readable = -1;
+        }
+        if (readable < newest) {
+            recover(readable, newest);
+        }
+    }
+
+    /**
+     * The newest version a read-only open reaches: by H2's usual way (the header, then the chunks it predicted would
+     * follow), or by reading every chunk in the file ({@code scan}, H2's recovery mode).
+     */
+    private long readableVersion(boolean scan) {
+        MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).readOnly();
+        try (MVStore store = scan ? builder.recoveryMode().open() : builder.open()) {
+            return store.getCurrentVersion();
         } catch (RuntimeException e) {
             throw damaged("it cannot be read (" + firstLine(e.getMessage()) + ")", e);
         }
-        long stored = hex(header.get("version"));
-        if (readable < stored) {
-            throw damaged("its header records version " + stored + " but only version " + readable
-                    + " can be read (" + size + " bytes; truncated or overwritten?)", null);
+    }
+
+    /**
+     * A file the hub did not close (a crash, {@code kill -9}) can hold commits that H2's usual open does not reach:
+     * H2 2.5 writes its file header naming the chunk before the one it has just put in a gap it did not predict, and
+     * reuses the space of a chunk the header still names, so the header may lead to an older commit or to nothing.
+     * The commits are in the file, each acknowledged to somebody; H2 opening without them would then write over
+     * them. Opening the file once in recovery mode and closing it writes a header naming the newest complete commit.
+     */
+    private void recover(long readable, long newest) {
+        log.warn("the store {} was not closed (the hub was killed?) and H2's header leads to version {} of {}; "
+                + "recovering the commits after it", file, readable < 0 ? "none" : readable, newest);
+        try {
+            new MVStore.Builder().fileName(file.toString()).recoveryMode().open().close();
+        } catch (RuntimeException e) {
+            throw damaged("recovering its newest commits failed (" + firstLine(e.getMessage()) + ")", e);
         }
+        long after = readableVersion(false);
+        if (after != newest) {
+            throw damaged("after recovery it opens at version " + after + " instead of " + newest, null);
+        }
+    }
+
+    private StoreRefusedException newestMissing(long stored, long readable) {
+        return damaged("its header records version " + stored + " but only version " + readable
+                + " can be read (" + size() + " bytes; truncated or overwritten?)", null);
     }
 
     StoreRefusedException damaged(String why, Throwable cause) {
@@ -110,19 +165,72 @@ final class EmbeddedStoreFile {
         }
     }
 
-    private static long hex(Object value) {
-        try {
-            return value == null ? 0 : Long.parseLong(value.toString(), 16);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     static String firstLine(String message) {
         if (message == null) {
             return "no detail";
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /**
+     * The file header H2 keeps in the first two blocks (two copies): the newest version it names, and whether the
+     * store was closed (both copies agree and carry H2's clean mark) or the process ended without closing it.
+     */
+    private record StoreHeader(long version, boolean closedCleanly) {
+        private static final int BLOCK = 4096;
+
+        static StoreHeader read(Path file) {
+            byte[] blocks = new byte[2 * BLOCK];
+            int length;
+            try (var in = Files.newInputStream(file)) {
+                length = in.readNBytes(blocks, 0, blocks.length);
+            } catch (IOException e) {
+                throw new StoreRefusedException("the store " + file + " cannot be read: " + e.getMessage(), e);
+            }
+            long version = -1;
+            boolean clean = length == blocks.length;
+            for (int copy = 0; copy < 2; copy++) {
+                Map<String, String> header = copy * BLOCK < length
+                        ? parse(Arrays.copyOfRange(blocks, copy * BLOCK, (copy + 1) * BLOCK)) : null;
+                if (header == null) {
+                    clean = false;
+                    continue;
+                }
+                long copyVersion = DataUtils.readHexLong(header, "version", 0);
+                clean = clean && (version < 0 || version == copyVersion)
+                        && DataUtils.readHexLong(header, "clean", 0) != 0;
+                version = Math.max(version, copyVersion);
+            }
+            if (version < 0) {
+                throw new EmbeddedStoreFile(file.getParent()).damaged("its header cannot be read", null);
+            }
+            return new StoreHeader(version, clean);
+        }
+
+        /**
+         * One copy: {@code key:value,...,fletcher:checksum} and a line end, padded with zero bytes; null when its
+         * checksum fails.
+         */
+        private static Map<String, String> parse(byte[] block) {
+            int end = block.length;
+            while (end > 0 && block[end - 1] <= ' ') {
+                end--;
+            }
+            String text = new String(block, 0, end, StandardCharsets.ISO_8859_1);
+            int checksumAt = text.lastIndexOf(",fletcher:");
+            if (checksumAt < 0) {
+                return null;
+            }
+            try {
+                int expected = (int) Long.parseLong(text.substring(checksumAt + ",fletcher:".length()), 16);
+                if (DataUtils.getFletcher32(block, 0, checksumAt) != expected) {
+                    return null;
+                }
+                return DataUtils.parseMap(text.substring(0, checksumAt));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
     }
 }
