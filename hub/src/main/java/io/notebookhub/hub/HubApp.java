@@ -120,8 +120,11 @@ public final class HubApp implements AutoCloseable {
             return null;
         });
         Future<ProxyRoutes> proxy = app.startProxy();
-        return Future.all(state, proxy)
-                .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result())))
+        // The spawner gets ready beside them too: its first look at what runs (processes, pods) is the rest of a
+        // restart's time.
+        Future<Spawner> spawner = vertx.executeBlocking(app::createSpawner).compose(s -> s.open().map(s));
+        return Future.all(state, proxy, spawner)
+                .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result(), spawner.result())))
                 .map(parts -> app.parts = parts)
                 .compose(parts -> vertx.executeBlocking(() -> app.mountRoutes(parts)))
                 .compose(app::listen)
@@ -197,7 +200,7 @@ public final class HubApp implements AutoCloseable {
     }
 
     /** Blocking (store reads, the spawner's informers): run on a worker once the store is open. */
-    private Parts buildParts(ProxyRoutes routes) throws Exception {
+    private Parts buildParts(ProxyRoutes routes, Spawner spawner) throws Exception {
         Clock clock = Clock.systemUTC();
         byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
                 ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
@@ -211,9 +214,6 @@ public final class HubApp implements AutoCloseable {
         closeables.push(serviceProcesses);
         Tokens tokens = new Tokens(store, identities, clock);
         ProfileDirectory profiles = openProfiles();
-        Spawner spawner = createSpawner();
-        closeables.push(spawner);
-        spawner.open().toCompletionStage().toCompletableFuture().get();
         health.add(spawner::problem);
         Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
         ServerManager servers = new ServerManager(vertx, store, tokens, spawner, routes,
@@ -322,10 +322,15 @@ public final class HubApp implements AutoCloseable {
         log.info("idle culler: {}", cullerConfig.describe());
     }
 
+    /** Blocking (a Kubernetes client is built); the spawner is closed with the hub from here on. */
     private Spawner createSpawner() {
-        if ("kubernetes".equals(config.spawner().type())) {
-            return KubernetesSpawner.create(vertx, config.spawner().kubernetes());
-        }
+        Spawner spawner = "kubernetes".equals(config.spawner().type())
+                ? KubernetesSpawner.create(vertx, config.spawner().kubernetes()) : createLocalSpawner();
+        closeables.push(spawner);
+        return spawner;
+    }
+
+    private Spawner createLocalSpawner() {
         LocalSpawnerConfig local = localConfig();
         if (!config.auth().dev() && "root".equals(System.getProperty("user.name")) && !local.serversRunAsOtherAccounts()) {
             // A kernel running as root reads the hub's environment (its admin token) and every user's files.

@@ -94,16 +94,22 @@ final class AfterRestart {
         }
         return found.compose(s -> {
             if (ServerRecord.RUNNING.equals(record.status())) {
+                // Routed as soon as it answers rather than when all have: the embedded proxy starts with no routes.
+                Future<Void> routed = routeOrLeaveToTheCheck(id, s);
                 // A new address, or state an earlier version stored as strings: record what the spawner found.
                 return s.url().equals(record.url()) && sameJson(s.state(), record.spawnerState())
-                        ? Future.<Void>succeededFuture() : blocking(() -> recordRunning(record, s));
+                        ? routed : routed.compose(v -> blocking(() -> recordRunning(record, s)));
             }
             log.info("server {} was starting when the hub stopped and now answers; routing it", id);
-            return route.apply(id, s).recover(e -> {
-                log.warn("could not route {} yet (the route check will retry): {}", id, e.getMessage());
-                return Future.succeededFuture();
-            }).compose(v -> blocking(() -> recordRunning(record, s)));
+            return routeOrLeaveToTheCheck(id, s).compose(v -> blocking(() -> recordRunning(record, s)));
         }, e -> recordGone(record, "the server did not come back after the hub restarted: " + e.getMessage()));
+    }
+
+    private Future<Void> routeOrLeaveToTheCheck(ServerId id, SpawnedServer s) {
+        return route.apply(id, s).recover(e -> {
+            log.warn("could not route {} yet (the route check will retry): {}", id, e.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     /** Equal as JSON: 1234 read back as an Integer is the Long 1234 it was written as; "1234" is not. */

@@ -34,6 +34,7 @@ final class LocalAdoption {
     private final ServerProcesses processes;
     private final Readiness readiness;
     private final WorkerExecutor workers;
+    private volatile Future<List<ServerProcesses.Marked>> scanAhead;
 
     LocalAdoption(LocalProcessSpawner spawner, ServerProcesses processes, Readiness readiness, WorkerExecutor workers) {
         this.spawner = spawner;
@@ -42,17 +43,31 @@ final class LocalAdoption {
         this.workers = workers;
     }
 
+    /**
+     * Starts reading {@code /proc} now, while the hub opens its store, for the reconcile that follows. Nothing of
+     * this hub starts a server meanwhile; a process that ends meanwhile fails its adoption, and one of no record
+     * is stopped by its marker, which a reused pid does not carry.
+     */
+    void scanAhead() {
+        scanAhead = workers.executeBlocking(processes::scan, false);
+    }
+
+    private Future<List<ServerProcesses.Marked>> scan() {
+        Future<List<ServerProcesses.Marked>> ahead = scanAhead;
+        scanAhead = null;
+        return ahead != null ? ahead : workers.executeBlocking(processes::scan, false);
+    }
+
     Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
                                                            Duration startTimeout) {
         Map<ServerId, Found> found = new HashMap<>();
-        return workers.<List<ServerProcesses.Marked>>executeBlocking(() -> {
-            List<ServerProcesses.Marked> running = processes.scan();
+        return scan().compose(running -> workers.<List<ServerProcesses.Marked>>executeBlocking(() -> {
             Map<String, ServerProcesses.Marked> servers = ServerProcesses.servers(running);
             known.forEach((id, state) -> find(state, servers).ifPresent(f -> found.put(id, f)));
             Set<String> claimed = new HashSet<>();
             found.values().stream().filter(f -> f.marker() != null).forEach(f -> claimed.add(f.marker()));
             return servers.values().stream().filter(p -> !claimed.contains(p.marker())).toList();
-        }, false).compose(orphans -> stopOrphans(orphans).map(v -> {
+        }, false)).compose(orphans -> stopOrphans(orphans).map(v -> {
             Map<ServerId, Future<SpawnedServer>> adopted = new HashMap<>();
             found.forEach((id, f) -> adopted.put(id, adopt(id, f, startTimeout)));
             log.info("found {} of {} recorded local servers after restart; stopped {} process(es) of no known server",

@@ -71,6 +71,13 @@ public final class LocalProcessSpawner implements Spawner {
         return "local";
     }
 
+    /** Starts looking for this hub's server processes, for the reconcile after a restart. */
+    @Override
+    public Future<Void> open() {
+        adoption.scanAhead();
+        return Future.succeededFuture();
+    }
+
     /** The folder a user's servers run in (their "home"). */
     public Path homeOf(String user) {
         return config.serversDir().resolve(SafeFolderNames.of(user));
