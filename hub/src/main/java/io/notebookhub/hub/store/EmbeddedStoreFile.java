@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Map;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
@@ -63,37 +61,45 @@ final class EmbeddedStoreFile {
         if (!exists() || !refuseIfInUse()) {
             return;
         }
-        StoreHeader header = StoreHeader.read(file);
-        if (header.closedCleanly()) {
-            long readable = readableVersion(false);
-            if (readable < header.version()) {
-                throw newestMissing(header.version(), readable);
+        Reading usual;
+        try {
+            usual = read(false);
+        } catch (StoreRefusedException e) {
+            usual = null;
+        }
+        if (usual != null && usual.closedCleanly()) {
+            if (usual.version() < usual.headerVersion()) {
+                throw newestMissing(usual.headerVersion(), usual.version());
             }
             return;
         }
-        long newest = readableVersion(true);
-        if (newest < header.version()) {
-            throw newestMissing(header.version(), newest);
+        Reading scanned = read(true);
+        if (scanned.version() < scanned.headerVersion()) {
+            throw newestMissing(scanned.headerVersion(), scanned.version());
         }
-        long readable;
-        try {
-            readable = readableVersion(false);
-        } catch (StoreRefusedException e) {
-            readable = -1;
-        }
-        if (readable < newest) {
-            recover(readable, newest);
+        long readable = usual == null ? -1 : usual.version();
+        if (readable < scanned.version()) {
+            recover(readable, scanned.version());
         }
     }
 
     /**
-     * The newest version a read-only open reaches: by H2's usual way (the header, then the chunks it predicted would
-     * follow), or by reading every chunk in the file ({@code scan}, H2's recovery mode).
+     * What a read-only open finds: the newest version it reaches, the version H2's file header names, and whether
+     * the header carries H2's mark of a store that was closed.
      */
-    private long readableVersion(boolean scan) {
+    private record Reading(long version, long headerVersion, boolean closedCleanly) {
+    }
+
+    /**
+     * Opens the file read-only, H2's usual way (the header, then the chunks it predicted would follow) or reading
+     * every chunk in the file ({@code scan}, H2's recovery mode).
+     */
+    private Reading read(boolean scan) {
         MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).readOnly();
         try (MVStore store = scan ? builder.recoveryMode().open() : builder.open()) {
-            return store.getCurrentVersion();
+            Map<String, Object> header = store.getStoreHeader();
+            return new Reading(store.getCurrentVersion(), DataUtils.readHexLong(header, "version", 0),
+                    DataUtils.readHexLong(header, "clean", 0) != 0);
         } catch (RuntimeException e) {
             throw damaged("it cannot be read (" + firstLine(e.getMessage()) + ")", e);
         }
@@ -114,7 +120,7 @@ final class EmbeddedStoreFile {
         } catch (RuntimeException e) {
             throw damaged("recovering its newest commits failed (" + firstLine(e.getMessage()) + ")", e);
         }
-        long after = readableVersion(false);
+        long after = read(false).version();
         if (after != newest) {
             throw damaged("after recovery it opens at version " + after + " instead of " + newest, null);
         }
@@ -171,66 +177,5 @@ final class EmbeddedStoreFile {
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    /**
-     * The file header H2 keeps in the first two blocks (two copies): the newest version it names, and whether the
-     * store was closed (both copies agree and carry H2's clean mark) or the process ended without closing it.
-     */
-    private record StoreHeader(long version, boolean closedCleanly) {
-        private static final int BLOCK = 4096;
-
-        static StoreHeader read(Path file) {
-            byte[] blocks = new byte[2 * BLOCK];
-            int length;
-            try (var in = Files.newInputStream(file)) {
-                length = in.readNBytes(blocks, 0, blocks.length);
-            } catch (IOException e) {
-                throw new StoreRefusedException("the store " + file + " cannot be read: " + e.getMessage(), e);
-            }
-            long version = -1;
-            boolean clean = length == blocks.length;
-            for (int copy = 0; copy < 2; copy++) {
-                Map<String, String> header = copy * BLOCK < length
-                        ? parse(Arrays.copyOfRange(blocks, copy * BLOCK, (copy + 1) * BLOCK)) : null;
-                if (header == null) {
-                    clean = false;
-                    continue;
-                }
-                long copyVersion = DataUtils.readHexLong(header, "version", 0);
-                clean = clean && (version < 0 || version == copyVersion)
-                        && DataUtils.readHexLong(header, "clean", 0) != 0;
-                version = Math.max(version, copyVersion);
-            }
-            if (version < 0) {
-                throw new EmbeddedStoreFile(file.getParent()).damaged("its header cannot be read", null);
-            }
-            return new StoreHeader(version, clean);
-        }
-
-        /**
-         * One copy: {@code key:value,...,fletcher:checksum} and a line end, padded with zero bytes; null when its
-         * checksum fails.
-         */
-        private static Map<String, String> parse(byte[] block) {
-            int end = block.length;
-            while (end > 0 && block[end - 1] <= ' ') {
-                end--;
-            }
-            String text = new String(block, 0, end, StandardCharsets.ISO_8859_1);
-            int checksumAt = text.lastIndexOf(",fletcher:");
-            if (checksumAt < 0) {
-                return null;
-            }
-            try {
-                int expected = (int) Long.parseLong(text.substring(checksumAt + ",fletcher:".length()), 16);
-                if (DataUtils.getFletcher32(block, 0, checksumAt) != expected) {
-                    return null;
-                }
-                return DataUtils.parseMap(text.substring(0, checksumAt));
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
     }
 }
