@@ -1,6 +1,8 @@
 # A stand-in for jupyterhub-singleuser in the local spawner's unit tests: it takes the same --ip/--port
 # arguments, answers HTTP after FAKE_READY_DELAY seconds, and starts a child in its own session as a kernel does.
+# FAKE_SILENT=1: it listens on its port but never answers.
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -21,4 +23,7 @@ class Answer(BaseHTTPRequestHandler):
         pass
 
 
+if os.environ.get("FAKE_SILENT") == "1":
+    silent = socket.create_server((args["ip"], int(args["port"])))
+    time.sleep(600)
 HTTPServer((args["ip"], int(args["port"])), Answer).serve_forever()

@@ -78,13 +78,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the hub by hand from its configuration, as a pipeline: open the store (beside the proxy) → build the parts,
- * each from what it needs ({@link Parts}) → mount the routes → listen → adopt what runs. Closes in reverse order.
+ * Wires the hub by hand from its configuration, as a pipeline: open the store (beside the proxy and the spawner) →
+ * build the parts, each from what it needs ({@link Parts}) → adopt what runs, beside mounting the routes and
+ * listening. Closes in reverse order.
  * Closing never stops users' servers: a hub restart must not cost anyone their work.
  */
 public final class HubApp implements AutoCloseable {
@@ -111,24 +113,50 @@ public final class HubApp implements AutoCloseable {
 
     /** Starts everything; the future fails (having closed what it opened) if any part cannot start. */
     public static Future<HubApp> start(HubConfig config) {
-        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        return start(config, CompletableFuture.completedFuture(newVertx()));
+    }
+
+    /** The Vert.x the hub runs on, made ahead of {@link #start(HubConfig, CompletableFuture)}, which then owns it. */
+    public static Vertx newVertx() {
+        return Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+    }
+
+    /**
+     * As {@link #start(HubConfig)}, on a Vert.x that {@link #newVertx()} is making meanwhile; closing the hub closes
+     * it.
+     */
+    public static Future<HubApp> start(HubConfig config, CompletableFuture<Vertx> vertxStarting) {
+        // The store, the proxy and the spawner open side by side: none needs the others, and each is a good part
+        // of a restart's time. The store takes longest: it opens on a thread of its own.
+        CompletableFuture<HubStore> opening = new CompletableFuture<>();
+        new Thread(() -> {
+            try {
+                opening.complete(openStore(config));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        }, "store-open").start();
+        Vertx vertx = vertxStarting.join();
         HubApp app = new HubApp(config, vertx);
-        // The store and the proxy open side by side: neither needs the other, and each is a good part of a
-        // restart's time.
-        Future<Void> state = vertx.executeBlocking(() -> {
-            app.openState();
+        Future<Void> state = Future.fromCompletionStage(opening, vertx.getOrCreateContext()).map(store -> {
+            app.stateOpened(store);
             return null;
         });
         Future<ProxyRoutes> proxy = app.startProxy();
-        // The spawner gets ready beside them too: its first look at what runs (processes, pods) is the rest of a
-        // restart's time.
+        // The spawner's first look at what runs (processes, pods) is the rest of a restart's time.
         Future<Spawner> spawner = vertx.executeBlocking(app::createSpawner).compose(s -> s.open().map(s));
-        return Future.all(state, proxy, spawner)
+        // join, not all: a part that fails closes the hub only once the others have settled, so none is left open.
+        return Future.join(state, proxy, spawner)
                 .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result(), spawner.result())))
                 .map(parts -> app.parts = parts)
-                .compose(parts -> vertx.executeBlocking(() -> app.mountRoutes(parts)))
-                .compose(app::listen)
-                .compose(v -> app.parts.servers().reconcileAfterRestart())
+                .compose(parts -> {
+                    // What ran before the restart is adopted and routed while the hub's own routes are mounted:
+                    // users' servers need the proxy, not the hub.
+                    Future<Integer> adopted = parts.servers().reconcileAfterRestart();
+                    Future<Void> listening = vertx.executeBlocking(() -> app.mountRoutes(parts)).compose(app::listen);
+                    // join, not all: a failed listen closes the hub only once the adoption has settled.
+                    return Future.join(adopted, listening).map(v -> adopted.result());
+                })
                 .map(adopted -> {
                     app.afterStart(adopted);
                     return app;
@@ -142,13 +170,19 @@ public final class HubApp implements AutoCloseable {
                 }));
     }
 
-    private void openState() throws IOException {
-        boolean otherAccounts = "local".equals(config.spawner().type()) && localConfig().serversRunAsOtherAccounts();
+    private static HubStore openStore(HubConfig config) throws IOException {
+        boolean otherAccounts = "local".equals(config.spawner().type())
+                && localConfig(config).serversRunAsOtherAccounts();
         DataFolder.secure(config.hub().dataDir(), otherAccounts);
-        store = config.db().embedded() ? H2HubStore.open(config.hub().dataDir())
+        HubStore store = config.db().embedded() ? H2HubStore.open(config.hub().dataDir())
                 : H2HubStore.openPostgres(config.db().url(), dbPassword(config.db()));
         // The database files may have been created just now, with the process's umask.
         DataFolder.tighten(config.hub().dataDir(), otherAccounts);
+        return store;
+    }
+
+    private void stateOpened(HubStore opened) {
+        store = opened;
         closeables.push(store);
         metrics = new HubMetrics();
         storeProbe = new StoreWriteProbe(store, Clock.systemUTC(), Duration.ofSeconds(10));
@@ -344,6 +378,10 @@ public final class HubApp implements AutoCloseable {
     }
 
     private LocalSpawnerConfig localConfig() {
+        return localConfig(config);
+    }
+
+    private static LocalSpawnerConfig localConfig(HubConfig config) {
         HubConfig.Local local = config.spawner().local();
         return new LocalSpawnerConfig(config.hub().dataDir().resolve("users"), local.command(), local.allowRoot(),
                 local.runAsUser(), local.environment(), local.createSystemUsers(), local.systemUserPattern());

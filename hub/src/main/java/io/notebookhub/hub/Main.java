@@ -7,8 +7,11 @@ import io.notebookhub.hub.logging.HubLogConfigurator;
 import io.notebookhub.hub.store.StoreRefusedException;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +28,44 @@ import picocli.CommandLine.Option;
         subcommands = {ProxyCommand.class, ProfilesCommand.class, CullerCommand.class, DbCommand.class,
                 WarmUpCommand.class, ConfigCommand.class})
 public final class Main implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(Main.class);
-
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; NBHUB_* variables override it")
     Path config;
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+    public static void main(String[] args) throws Exception {
+        Optional<Main> hubStart = hubStart(args);
+        System.exit(hubStart.isPresent() ? hubStart.get().call() : new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The hub's own start ({@code [--config FILE]}) without picocli: picocli builds its model of every subcommand
+     * first, and its classes (Java 5 bytecode, which class-data sharing cannot archive) are loaded and verified from
+     * the jar, some 150 ms of every restart. Anything else (help, version, a subcommand, a mistyped option) goes
+     * through picocli as before.
+     */
+    static Optional<Main> hubStart(String[] args) {
+        Main main = new Main();
+        if (args.length == 0) {
+            return Optional.of(main);
+        }
+        if (args.length == 1 && args[0].startsWith("--config=") && args[0].length() > "--config=".length()) {
+            main.config = Path.of(args[0].substring("--config=".length()));
+            return Optional.of(main);
+        }
+        if (args.length == 2 && args[0].equals("--config") && !args[1].startsWith("-")) {
+            main.config = Path.of(args[1]);
+            return Optional.of(main);
+        }
+        return Optional.empty();
     }
 
     @Override
     public Integer call() throws Exception {
+        // Logging and Vert.x get ready on threads of their own while the configuration is read: neither needs it,
+        // and each is some 70 ms of a restart.
+        Thread logging = new Thread(LoggerFactory::getILoggerFactory, "logging-start");
+        logging.start();
+        CompletableFuture<Vertx> vertx = CompletableFuture.supplyAsync(HubApp::newVertx,
+                task -> new Thread(task, "vertx-start").start());
         HubConfig hubConfig;
         try {
             hubConfig = HubConfig.load(config, System.getenv());
@@ -43,11 +73,13 @@ public final class Main implements Callable<Integer> {
             System.err.println("notebook-hub: " + e.getMessage());
             return 2;
         }
+        logging.join();
+        Logger log = LoggerFactory.getLogger(Main.class);
         HubLogConfigurator.applyLevel(hubConfig.logLevel());
         log.info("effective configuration: {}", hubConfig.effectiveRedacted());
         HubApp app;
         try {
-            app = HubApp.start(hubConfig).toCompletionStage().toCompletableFuture().get();
+            app = HubApp.start(hubConfig, vertx).toCompletionStage().toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             System.err.println("notebook-hub: could not start: " + cause.getMessage());

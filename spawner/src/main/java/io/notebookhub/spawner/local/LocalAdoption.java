@@ -20,21 +20,26 @@ import org.slf4j.LoggerFactory;
 /**
  * After a hub restart, matches the server processes of this hub with the servers the hub has recorded. A
  * recorded server is found by its marker (recorded before launch, so even a start the crash interrupted is
- * found) or, for state written before markers existed, by its pid. Found servers are adopted and waited for
- * until they answer; every other process carrying this hub's marker is stopped, so nothing runs that the hub
- * cannot account for and no server runs twice.
+ * found) or, for state written before markers existed, by its pid. A found server whose processes hold the
+ * listening socket of its recorded port is adopted at once: what reaches that port reaches that server, so there is
+ * nothing to wait for; one that does not listen yet is waited for until it answers, as a start is. Every other process
+ * carrying this hub's marker is stopped, so nothing runs that the hub cannot account for and no server runs twice.
  */
 final class LocalAdoption {
     private static final Logger log = LoggerFactory.getLogger(LocalAdoption.class);
 
-    /** A recorded server that runs. */
-    private record Found(long pid, int port, String prefix, String marker) {}
+    /** A recorded server that runs; {@code listening} when it holds its port's listening socket. */
+    private record Found(long pid, int port, String prefix, String marker, boolean listening) {
+        Found withListening(boolean holdsPort) {
+            return new Found(pid, port, prefix, marker, holdsPort);
+        }
+    }
 
     private final LocalProcessSpawner spawner;
     private final ServerProcesses processes;
     private final Readiness readiness;
     private final WorkerExecutor workers;
-    private volatile Future<List<ServerProcesses.Marked>> scanAhead;
+    private volatile Future<Survey> surveyAhead;
 
     LocalAdoption(LocalProcessSpawner spawner, ServerProcesses processes, Readiness readiness, WorkerExecutor workers) {
         this.spawner = spawner;
@@ -43,27 +48,49 @@ final class LocalAdoption {
         this.workers = workers;
     }
 
+    /** The processes of this hub, and the ports each holds a listening socket on, read together. */
+    private record Survey(List<ServerProcesses.Marked> processes, Map<Long, Set<Integer>> listening) {
+        static Survey take(ServerProcesses processes) {
+            List<ServerProcesses.Marked> marked = processes.scan();
+            ListeningSockets sockets = ListeningSockets.read();
+            Map<Long, Set<Integer>> listening = new HashMap<>();
+            marked.forEach(p -> listening.put(p.pid(), sockets.portsOf(p.pid())));
+            return new Survey(marked, listening);
+        }
+
+        /** True when the server, or a process it started (a wrapper script's child), listens on its port. */
+        boolean holdsPort(Found f) {
+            if (f.port() < 0) {
+                return false;
+            }
+            return listening.getOrDefault(f.pid(), Set.of()).contains(f.port()) || processes.stream()
+                    .filter(p -> p.marker().equals(f.marker()))
+                    .anyMatch(p -> listening.getOrDefault(p.pid(), Set.of()).contains(f.port()));
+        }
+    }
+
     /**
      * Starts reading {@code /proc} now, while the hub opens its store, for the reconcile that follows. Nothing of
      * this hub starts a server meanwhile; a process that ends meanwhile fails its adoption, and one of no record
      * is stopped by its marker, which a reused pid does not carry.
      */
     void scanAhead() {
-        scanAhead = workers.executeBlocking(processes::scan, false);
+        surveyAhead = workers.executeBlocking(() -> Survey.take(processes), false);
     }
 
-    private Future<List<ServerProcesses.Marked>> scan() {
-        Future<List<ServerProcesses.Marked>> ahead = scanAhead;
-        scanAhead = null;
-        return ahead != null ? ahead : workers.executeBlocking(processes::scan, false);
+    private Future<Survey> survey() {
+        Future<Survey> ahead = surveyAhead;
+        surveyAhead = null;
+        return ahead != null ? ahead : workers.executeBlocking(() -> Survey.take(processes), false);
     }
 
     Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,
                                                            Duration startTimeout) {
         Map<ServerId, Found> found = new HashMap<>();
-        return scan().compose(running -> workers.<List<ServerProcesses.Marked>>executeBlocking(() -> {
-            Map<String, ServerProcesses.Marked> servers = ServerProcesses.servers(running);
+        return survey().compose(survey -> workers.<List<ServerProcesses.Marked>>executeBlocking(() -> {
+            Map<String, ServerProcesses.Marked> servers = ServerProcesses.servers(survey.processes());
             known.forEach((id, state) -> find(state, servers).ifPresent(f -> found.put(id, f)));
+            found.replaceAll((id, f) -> f.withListening(survey.holdsPort(f)));
             Set<String> claimed = new HashSet<>();
             found.values().stream().filter(f -> f.marker() != null).forEach(f -> claimed.add(f.marker()));
             return servers.values().stream().filter(p -> !claimed.contains(p.marker())).toList();
@@ -89,14 +116,14 @@ final class LocalAdoption {
             Optional<Integer> actualPort = port.map(Long::intValue).or(p::port);
             Optional<String> actualPrefix = prefix.or(p::prefix);
             if (actualPort.isEmpty() || actualPrefix.isEmpty()) {
-                return Optional.of(new Found(p.pid(), -1, "", marker.get()));
+                return Optional.of(new Found(p.pid(), -1, "", marker.get(), false));
             }
-            return Optional.of(new Found(p.pid(), actualPort.get(), actualPrefix.get(), marker.get()));
+            return Optional.of(new Found(p.pid(), actualPort.get(), actualPrefix.get(), marker.get(), false));
         }
         // Recorded by a hub without markers: the pid and port are all there is.
         if (pid.isPresent() && port.isPresent() && ProcessGroups.alive(pid.get())) {
             return Optional.of(new Found(pid.get(), port.get().intValue(), prefix.orElse("/"),
-                    ServerProcesses.markerOf(pid.get()).orElse(null)));
+                    ServerProcesses.markerOf(pid.get()).orElse(null), false));
         }
         return Optional.empty();
     }
@@ -114,15 +141,20 @@ final class LocalAdoption {
         return Future.join(stops).mapEmpty();
     }
 
-    /** Completes when the adopted server answers; stops it if it does not within the start timeout. */
+    /**
+     * Completes at once when the server holds its port, else when it answers; stops it if it does not within the
+     * start timeout.
+     */
     private Future<SpawnedServer> adopt(ServerId id, Found f, Duration startTimeout) {
         if (f.port() < 0) {
             return stop(f, new SpawnFailedException("The server process " + f.pid() + " has no address on record"));
         }
-        return readiness.await(f.pid(), f.port(), f.prefix(), spawner.logFileOf(id), startTimeout)
-                .map(v -> {
+        Future<Void> ready = f.listening() ? Future.succeededFuture()
+                : readiness.await(f.pid(), f.port(), f.prefix(), spawner.logFileOf(id), startTimeout);
+        return ready.map(v -> {
                     spawner.watch(id, f.pid());
-                    log.info("adopted server {} (pid {}, port {})", id, f.pid(), f.port());
+                    log.info("adopted server {} (pid {}, port {}, {})", id, f.pid(), f.port(),
+                            f.listening() ? "holding its port" : "answered");
                     return new LocalProcessSpawner.StartedProcess(f.pid(), f.port(), f.prefix(), f.marker(),
                             spawner.logFileOf(id)).toSpawned();
                 })

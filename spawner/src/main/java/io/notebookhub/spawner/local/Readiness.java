@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ final class Readiness {
     private static final long FAST_POLL_MS = 25;
     private static final long FAST_POLL_FOR_NANOS = Duration.ofSeconds(10).toNanos();
     private static final long SLOW_POLL_MS = 200;
+    private static final long PROBE_IDLE_MS = 2000;
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -55,7 +57,10 @@ final class Readiness {
                     + " s (start_timeout); last output: " + tail(logFile)));
             return;
         }
-        http.request(HttpMethod.GET, port, "127.0.0.1", prefix + "api")
+        // A port that takes the connection but never answers must count as not ready, not hold the start past its
+        // timeout: each probe gives up after PROBE_IDLE_MS without a byte.
+        http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                        .setURI(prefix + "api").setIdleTimeout(PROBE_IDLE_MS))
                 .compose(req -> req.send())
                 .onComplete(ar -> {
                     if (ar.succeeded() && ar.result().statusCode() < 500) {

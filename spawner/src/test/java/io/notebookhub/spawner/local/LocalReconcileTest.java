@@ -152,6 +152,48 @@ class LocalReconcileTest {
     }
 
     @Test
+    void adoptsAServerThatHoldsItsPortWithoutWaitingForAnAnswer() {
+        ServerId iris = ServerId.defaultServer("iris");
+        LocalProcessSpawner first = hub(servers, Map.of("FAKE_SILENT", "1"));
+        Map<String, Object> intent = first.intent(iris);
+        first.start(request("iris", intent), p -> { });
+        String marker = (String) intent.get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2 && listening(marker));
+        crash(0);
+
+        LocalProcessSpawner second = hub();
+        SpawnedServer adopted = join(join(second.reconcile(Map.of(iris, intent), Duration.ofSeconds(2))).get(iris));
+
+        assertThat(adopted.state()).containsEntry("marker", marker);
+        assertThat(answers(adopted)).as("it listens but never answers").isFalse();
+        assertThat(ProcessGroups.alive(pid(adopted))).isTrue();
+    }
+
+    @Test
+    void waitsForAnAnswerWhenAnotherProcessHoldsTheRecordedPort() throws Exception {
+        ServerId jack = ServerId.defaultServer("jack");
+        LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
+        Map<String, Object> intent = first.intent(jack);
+        first.start(request("jack", intent), p -> { });
+        String marker = (String) intent.get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
+        crash(0);
+        Map<String, Object> state = new java.util.HashMap<>(intent);
+        try (var squatter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // Another process (this test) listens on the port the record names; the server itself never does.
+            state.put("port", squatter.getLocalPort());
+            state.put("prefix", "/user/jack/");
+
+            LocalProcessSpawner second = hub();
+            Future<SpawnedServer> found = join(second.reconcile(Map.of(jack, state), Duration.ofSeconds(2))).get(jack);
+
+            assertThatThrownBy(() -> join(found)).isInstanceOf(SpawnFailedException.class)
+                    .hasMessageContaining("did not answer within 2 s");
+        }
+        assertThat(processesOf(marker)).isEmpty();
+    }
+
+    @Test
     void stopsEveryProcessOfThisHubThatNoRecordAccountsFor() {
         LocalProcessSpawner first = hub();
         SpawnedServer dave = join(first.start(request("dave", first.intent(ServerId.defaultServer("dave"))),
@@ -223,6 +265,12 @@ class LocalReconcileTest {
         ServerId hank = ServerId.defaultServer("hank");
 
         assertThat(join(hub.reconcile(Map.of(hank, hub.intent(hank)), WAIT))).isEmpty();
+    }
+
+    private boolean listening(String marker) {
+        var server = ServerProcesses.servers(processesOf(marker)).get(marker);
+        return server != null && server.port().isPresent()
+                && ListeningSockets.read().portsOf(server.pid()).contains(server.port().get());
     }
 
     private static boolean answers(SpawnedServer s) {
