@@ -32,7 +32,14 @@ import java.util.function.Predicate;
  */
 public final class ConfigReader {
     private static final String ENV_PREFIX = "NBHUB_";
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Made on first use: the default start (no file, no YAML in a variable) parses nothing, and the first
+     * ObjectMapper a JVM makes costs some tens of milliseconds of every restart.
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
 
     private final JsonNode root;
     private final Map<String, String> locations;
@@ -63,7 +70,7 @@ public final class ConfigReader {
         }
         try {
             String text = Files.readString(file);
-            return new ConfigReader(YAML.readTree(text), YamlLocations.of(text), env, file.toString());
+            return new ConfigReader(Yaml.MAPPER.readTree(text), YamlLocations.of(text), env, file.toString());
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
@@ -74,7 +81,7 @@ public final class ConfigReader {
      * for a component used alone; every bad or unknown key is named in one {@link IllegalArgumentException}.
      */
     public static SettingValues readBlock(Map<String, ?> block, String prefix, Collection<Setting<?>> settings) {
-        ConfigReader reader = new ConfigReader(YAML.valueToTree(Map.of(prefix, block)), Map.of(), Map.of(),
+        ConfigReader reader = new ConfigReader(Yaml.MAPPER.valueToTree(Map.of(prefix, block)), Map.of(), Map.of(),
                 prefix + " block");
         SettingValues values = reader.section(prefix, settings);
         try {
@@ -276,7 +283,7 @@ public final class ConfigReader {
                 }
                 case MAP -> {
                     try {
-                        JsonNode parsed = YAML.readTree(fromEnv);
+                        JsonNode parsed = Yaml.MAPPER.readTree(fromEnv);
                         yield parsed == null ? MissingNode.getInstance() : parsed;
                     } catch (JsonProcessingException e) {
                         problems.add(describe(setting.key()) + " is not valid YAML or JSON: " + e.getOriginalMessage());

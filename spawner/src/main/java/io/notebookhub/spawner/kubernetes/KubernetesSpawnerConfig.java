@@ -125,7 +125,10 @@ public final class KubernetesSpawnerConfig {
             .check(KubernetesSpawnerConfig::schedulesParse, "a list of {stateful_set, replicas, timezone, windows: "
                     + "[{days, from, to, replicas}]} with times of day such as 08:00 and zones such as Europe/Berlin"));
 
-    private static final ObjectMapper TREES = new ObjectMapper();
+    /** Made on first use: a hub with the local spawner reads these settings but has no schedules to convert. */
+    private static final class Trees {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final SettingValues values;
     private final String namespace;
@@ -227,7 +230,7 @@ public final class KubernetesSpawnerConfig {
 
     private static List<PlaceholderSchedule> schedules(JsonNode tree) {
         return tree == null || tree.isMissingNode() || tree.isNull() ? List.of()
-                : PlaceholderSchedule.fromConfig(TREES.convertValue(tree, Object.class),
+                : PlaceholderSchedule.fromConfig(Trees.MAPPER.convertValue(tree, Object.class),
                         "kubernetes." + PLACEHOLDER_SCHEDULES.key());
     }
 
