@@ -235,7 +235,12 @@ def alone(command, user, hub, poll=None):
                           poll) - t0
     finally:
         p.terminate()
-        p.wait()
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            # Seen once: a notebook server 6.4 that did not end on SIGTERM held the whole run.
+            p.kill()
+            p.wait()
 
 
 def median(xs):
