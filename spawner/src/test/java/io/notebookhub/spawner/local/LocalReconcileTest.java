@@ -135,12 +135,8 @@ class LocalReconcileTest {
     @Test
     void stopsAServerThatTheCrashInterruptedWhenItNeverAnswers() {
         ServerId carol = ServerId.defaultServer("carol");
-        LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
-        Map<String, Object> intent = first.intent(carol);
-        first.start(request("carol", intent), p -> { });
+        Map<String, Object> intent = launchedThenCrashed(carol, Map.of("FAKE_READY_DELAY", "600"), m -> true);
         String marker = (String) intent.get("marker");
-        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
-        crash(0);
 
         LocalProcessSpawner second = hub();
         Map<ServerId, Future<SpawnedServer>> found = join(second.reconcile(Map.of(carol, intent),
@@ -154,12 +150,8 @@ class LocalReconcileTest {
     @Test
     void adoptsAServerThatHoldsItsPortWithoutWaitingForAnAnswer() {
         ServerId iris = ServerId.defaultServer("iris");
-        LocalProcessSpawner first = hub(servers, Map.of("FAKE_SILENT", "1"));
-        Map<String, Object> intent = first.intent(iris);
-        first.start(request("iris", intent), p -> { });
+        Map<String, Object> intent = launchedThenCrashed(iris, Map.of("FAKE_SILENT", "1"), this::listening);
         String marker = (String) intent.get("marker");
-        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2 && listening(marker));
-        crash(0);
 
         LocalProcessSpawner second = hub();
         SpawnedServer adopted = join(join(second.reconcile(Map.of(iris, intent), Duration.ofSeconds(2))).get(iris));
@@ -172,12 +164,8 @@ class LocalReconcileTest {
     @Test
     void waitsForAnAnswerWhenAnotherProcessHoldsTheRecordedPort() throws Exception {
         ServerId jack = ServerId.defaultServer("jack");
-        LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
-        Map<String, Object> intent = first.intent(jack);
-        first.start(request("jack", intent), p -> { });
+        Map<String, Object> intent = launchedThenCrashed(jack, Map.of("FAKE_READY_DELAY", "600"), m -> true);
         String marker = (String) intent.get("marker");
-        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
-        crash(0);
         Map<String, Object> state = new java.util.HashMap<>(intent);
         try (var squatter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             // Another process (this test) listens on the port the record names; the server itself never does.
@@ -265,6 +253,21 @@ class LocalReconcileTest {
         ServerId hank = ServerId.defaultServer("hank");
 
         assertThat(join(hub.reconcile(Map.of(hank, hub.intent(hank)), WAIT))).isEmpty();
+    }
+
+    /**
+     * Starts {@code id}'s server on a first hub with {@code env} and crashes that hub once the server and its
+     * kernel-like child run and {@code alsoWhen} holds for its marker; returns the intent recorded before launch.
+     */
+    private Map<String, Object> launchedThenCrashed(ServerId id, Map<String, String> env,
+                                                    java.util.function.Predicate<String> alsoWhen) {
+        LocalProcessSpawner first = hub(servers, env);
+        Map<String, Object> intent = first.intent(id);
+        first.start(request(id.user(), intent), p -> { });
+        String marker = (String) intent.get("marker");
+        await().atMost(WAIT).until(() -> processesOf(marker).size() == 2 && alsoWhen.test(marker));
+        crash(hubs.size() - 1);
+        return intent;
     }
 
     private boolean listening(String marker) {
