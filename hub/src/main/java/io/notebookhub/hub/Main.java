@@ -31,9 +31,20 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; NBHUB_* variables override it")
     Path config;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Optional<Main> hubStart = hubStart(args);
-        System.exit(hubStart.isPresent() ? hubStart.get().call() : new CommandLine(new Main()).execute(args));
+        if (hubStart.isEmpty()) {
+            System.exit(new CommandLine(new Main()).execute(args));
+        }
+        int exit;
+        try {
+            exit = hubStart.get().call();
+        } catch (Exception e) {
+            // As picocli ends a command that threw; exiting also ends the threads a half-made start left running.
+            e.printStackTrace();
+            exit = 1;
+        }
+        System.exit(exit);
     }
 
     /**

@@ -35,7 +35,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Path dir;
     private final Pki pki;
     private final Deque<Process> processes = new ArrayDeque<>();
-    private final int apiPort;
+    private int apiPort;
     private KubernetesClient admin;
     private List<String> apiServerCommand;
     private Process apiServer;
@@ -47,7 +47,6 @@ public final class ControlPlane implements AutoCloseable {
         this.dir = dir;
         this.extraApiServerFlags = List.copyOf(extraApiServerFlags);
         this.pki = Pki.create(dir.resolve("pki"));
-        this.apiPort = HubProcess.freePort();
     }
 
     public static Path binaries() {
@@ -80,19 +79,51 @@ public final class ControlPlane implements AutoCloseable {
 
     private void startAll() throws IOException {
         Path bin = binaries();
-        int etcdClient = HubProcess.freePort();
-        int etcdPeer = HubProcess.freePort();
-        etcdUrl = "http://127.0.0.1:" + etcdClient;
-        launch("etcd", List.of(bin.resolve("etcd").toString(), "--name=default",
-                "--data-dir=" + dir.resolve("etcd"),
-                "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
-                "--listen-peer-urls=http://127.0.0.1:" + etcdPeer,
-                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeer,
-                "--initial-cluster=default=http://127.0.0.1:" + etcdPeer,
-                "--listen-metrics-urls=http://127.0.0.1:" + HubProcess.freePort(),
-                // A test cluster lives for minutes; fsync per write would only slow every API call.
-                "--unsafe-no-fsync=true", "--log-level=warn"));
+        launchOnFreePorts("etcd", () -> {
+            int etcdClient = HubProcess.freePort();
+            int etcdPeer = HubProcess.freePort();
+            etcdUrl = "http://127.0.0.1:" + etcdClient;
+            return List.of(bin.resolve("etcd").toString(), "--name=default",
+                    "--data-dir=" + dir.resolve("etcd"),
+                    "--listen-client-urls=" + etcdUrl, "--advertise-client-urls=" + etcdUrl,
+                    "--listen-peer-urls=http://127.0.0.1:" + etcdPeer,
+                    "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeer,
+                    "--initial-cluster=default=http://127.0.0.1:" + etcdPeer,
+                    "--listen-metrics-urls=http://127.0.0.1:" + HubProcess.freePort(),
+                    // A test cluster lives for minutes; fsync per write would only slow every API call.
+                    "--unsafe-no-fsync=true", "--log-level=warn");
+        });
+        apiServer = launchOnFreePorts("kube-apiserver", () -> {
+            apiPort = HubProcess.freePort();
+            apiServerCommand = apiServerCommand(bin);
+            return apiServerCommand;
+        });
 
+        Path kubeconfig = writeAdminKubeconfig();
+        admin = new KubernetesClientBuilder().withConfig(adminConfig()).build();
+        awaitApiServer();
+
+        launchOnFreePorts("kube-controller-manager", () -> List.of(
+                bin.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
+                "--use-service-account-credentials=true",
+                "--service-account-private-key-file=" + pki.serviceAccountKey(),
+                "--root-ca-file=" + pki.caCert(), "--cluster-name=notebook-hub-test", "--v=1"));
+        launchOnFreePorts("kube-scheduler", () -> List.of(bin.resolve("kube-scheduler").toString(),
+                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
+                "--v=1"));
+        // The service-account controller creates "default" in each namespace; pods are refused until it exists.
+        await("the default service account").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
+        log.info("Kubernetes {} control plane ready at {}", RELEASE, apiUrl());
+    }
+
+    private List<String> apiServerCommand(Path bin) {
         String issuer = "https://kubernetes.default.svc.cluster.local";
         List<String> command = new ArrayList<>(List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers=" + etcdUrl,
@@ -111,30 +142,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--cert-dir=" + dir.resolve("apiserver-certs"),
                 "--profiling=false", "--v=1"));
         command.addAll(extraApiServerFlags);
-        apiServerCommand = List.copyOf(command);
-        apiServer = launch("kube-apiserver", apiServerCommand);
-
-        Path kubeconfig = writeAdminKubeconfig();
-        admin = new KubernetesClientBuilder().withConfig(adminConfig()).build();
-        awaitApiServer();
-
-        launch("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
-                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
-                "--authorization-kubeconfig=" + kubeconfig,
-                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
-                "--use-service-account-credentials=true",
-                "--service-account-private-key-file=" + pki.serviceAccountKey(),
-                "--root-ca-file=" + pki.caCert(), "--cluster-name=notebook-hub-test", "--v=1"));
-        launch("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
-                "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
-                "--authorization-kubeconfig=" + kubeconfig,
-                "--bind-address=127.0.0.1", "--secure-port=" + HubProcess.freePort(), "--leader-elect=false",
-                "--v=1"));
-        // The service-account controller creates "default" in each namespace; pods are refused until it exists.
-        await("the default service account").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions()
-                .until(() -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
-        log.info("Kubernetes {} control plane ready at {}", RELEASE, apiUrl());
+        return List.copyOf(command);
     }
 
     private void awaitApiServer() {
@@ -152,6 +160,29 @@ public final class ControlPlane implements AutoCloseable {
     public void startApiServer() throws IOException {
         apiServer = launch("kube-apiserver", apiServerCommand);
         awaitApiServer();
+    }
+
+    /**
+     * Launches a component on the ports its command picks, and once more on others if one was taken meanwhile: a
+     * free port is free only until someone binds it, and any outgoing connection on this machine may take it as
+     * its own end (seen: the API server's port taken between its choice and the bind).
+     */
+    private Process launchOnFreePorts(String name, CommandOnFreePorts command) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launch(name, command.pick());
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !e.getMessage().contains("address already in use")) {
+                    throw e;
+                }
+                log.warn("{} found a port taken; starting it on others: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    /** A component's command line, on ports it picks each time it is asked. */
+    private interface CommandOnFreePorts {
+        List<String> pick() throws IOException;
     }
 
     private Process launch(String name, List<String> command) throws IOException {
