@@ -120,18 +120,24 @@ class Hub:
         self.process.wait()
 
     def restart(self, users):
-        """kill -9, start again: seconds to healthy, and to every user's route answering."""
+        """kill -9, start again: seconds to healthy, and to every user's route answering, both watched from launch."""
         self.kill9()
         t0 = self.start()
-        healthy = wait_until(self.healthy, 120, self.name + " health") - t0
-        # Each route is polled until it first answers, by 16 threads; the figure is when the last one answered. It
-        # includes the stand-ins' own answers: with every route already up, one look at 100 routes takes 0.13-0.25 s
-        # on the 2-core build machine, whatever the client (urllib, kept-alive connections or asyncio alike).
-        with concurrent.futures.ThreadPoolExecutor(16) as pool:
-            answered = list(pool.map(
-                lambda u: wait_until(lambda: self.routed(u), 120, "%s's route on %s" % (u, self.name), 0.02), users))
-        routed = max(answered) - t0
-        return healthy, routed
+        # Health and the first user's route are watched side by side from launch: a proxy that outlives the hub, or
+        # routes that come back before the hub's API, answer before health does.
+        with concurrent.futures.ThreadPoolExecutor(2) as watch:
+            healthy = watch.submit(wait_until, self.healthy, 120, self.name + " health", 0.01)
+            watch.submit(wait_until, lambda: self.routed(users[0]), 120, "the first route on " + self.name,
+                         0.01).result()
+            # Then each route is polled until it first answers, by 16 threads; the figure is when the last one
+            # answered. It includes the stand-ins' own answers: with every route already up, one look at 100 routes
+            # takes 0.13-0.25 s on the 2-core build machine, whatever the client (urllib, kept-alive connections or
+            # asyncio alike).
+            with concurrent.futures.ThreadPoolExecutor(16) as pool:
+                answered = list(pool.map(
+                    lambda u: wait_until(lambda: self.routed(u), 120, "%s's route on %s" % (u, self.name), 0.02),
+                    users))
+            return healthy.result() - t0, max(answered) - t0
 
     def rss_mib(self):
         with open("/proc/%d/status" % self.process.pid) as f:
@@ -346,8 +352,9 @@ def main():
             healthy, routed, rss[h.name]))
     if len(hubs) > 1:
         a, b = hubs[0].name, hubs[1].name
-        print("\nrestart to every route working: %s %.2f s, %s %.2f s (%.2f×)" % (
-            a, restarts[a][1], b, restarts[b][1], restarts[b][1] / restarts[a][1]))
+        ready = {h: max(restarts[h]) for h in (a, b)}
+        print("\nrestart to healthy with every route working: %s %.2f s, %s %.2f s (%.2f×)" % (
+            a, ready[a], b, ready[b], ready[b] / ready[a]))
 
 
 if __name__ == "__main__":

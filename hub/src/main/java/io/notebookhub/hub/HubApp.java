@@ -84,7 +84,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the hub by hand from its configuration, as a pipeline: open the store (beside the proxy and the spawner) →
+ * Wires the hub by hand from its configuration, as a pipeline: open the store (beside the proxy, the spawner and the
+ * profiles; servers that vouch for themselves are routed as soon as the proxy and the spawner are up) →
  * build the parts, each from what it needs ({@link Parts}) → adopt what runs, beside mounting the routes and
  * listening. Closes in reverse order.
  * Closing never stops users' servers: a hub restart must not cost anyone their work.
@@ -100,7 +101,7 @@ public final class HubApp implements AutoCloseable {
     private ProxyServer proxy;
     private Parts parts;
     private HubStore store;
-    private HubMetrics metrics;
+    private final HubMetrics metrics = new HubMetrics();
     private final HubHealth health = new HubHealth();
     private StoreWriteProbe storeProbe;
     private long storeProbeTimer = -1;
@@ -126,8 +127,8 @@ public final class HubApp implements AutoCloseable {
      * it.
      */
     public static Future<HubApp> start(HubConfig config, CompletableFuture<Vertx> vertxStarting) {
-        // The store, the proxy and the spawner open side by side: none needs the others, and each is a good part
-        // of a restart's time. The store takes longest: it opens on a thread of its own.
+        // The store, the proxy, the spawner and the profiles open side by side: none needs the others, and each is a
+        // good part of a restart's time. The store takes longest: it opens on a thread of its own.
         CompletableFuture<HubStore> opening = new CompletableFuture<>();
         new Thread(() -> {
             try {
@@ -138,22 +139,36 @@ public final class HubApp implements AutoCloseable {
         }, "store-open").start();
         Vertx vertx = vertxStarting.join();
         HubApp app = new HubApp(config, vertx);
-        Future<Void> state = Future.fromCompletionStage(opening, vertx.getOrCreateContext()).map(store -> {
-            app.stateOpened(store);
-            return null;
-        });
+        // Taken up on the thread that opened the store: a hop to a busy event loop cost a restart tens of ms.
+        Future<Void> state = Future.fromCompletionStage(opening.thenAccept(app::stateOpened));
         Future<ProxyRoutes> proxy = app.startProxy();
         // The spawner's first look at what runs (processes, pods) is the rest of a restart's time.
         Future<Spawner> spawner = vertx.executeBlocking(app::createSpawner).compose(s -> s.open().map(s));
+        // Users' traffic needs the proxy and their servers, not the store: servers that prove whose they are come
+        // back as soon as both are up. The adoption below then settles them with the records.
+        Future<Integer> routedEarly = Future.all(proxy, spawner)
+                .compose(v -> ServerManager.routeVouched(spawner.result(), proxy.result()).otherwise(e -> {
+                    log.warn("could not route running servers before the store opened: {}", e.getMessage());
+                    return 0;
+                }))
+                .onSuccess(n -> {
+                    if (n > 0) {
+                        log.info("routed {} running server(s) that vouch for themselves", n);
+                    }
+                });
+        Future<ProfileDirectory> profiles = vertx.executeBlocking(app::openProfiles);
+        Future<Templates> templates = vertx.executeBlocking(app::createTemplates);
         // join, not all: a part that fails closes the hub only once the others have settled, so none is left open.
-        return Future.join(state, proxy, spawner)
-                .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result(), spawner.result())))
+        return Future.join(state, proxy, spawner, routedEarly, profiles, templates)
+                .compose(v -> vertx.executeBlocking(() -> app.buildParts(proxy.result(), spawner.result(),
+                        profiles.result())))
                 .map(parts -> app.parts = parts)
                 .compose(parts -> {
                     // What ran before the restart is adopted and routed while the hub's own routes are mounted:
                     // users' servers need the proxy, not the hub.
                     Future<Integer> adopted = parts.servers().reconcileAfterRestart();
-                    Future<Void> listening = vertx.executeBlocking(() -> app.mountRoutes(parts)).compose(app::listen);
+                    Future<Void> listening = vertx.executeBlocking(() -> app.mountRoutes(parts, templates.result()))
+                            .compose(app::listen);
                     // join, not all: a failed listen closes the hub only once the adoption has settled.
                     return Future.join(adopted, listening).map(v -> adopted.result());
                 })
@@ -184,7 +199,6 @@ public final class HubApp implements AutoCloseable {
     private void stateOpened(HubStore opened) {
         store = opened;
         closeables.push(store);
-        metrics = new HubMetrics();
         storeProbe = new StoreWriteProbe(store, Clock.systemUTC(), Duration.ofSeconds(10));
         health.add(storeProbe);
     }
@@ -234,7 +248,7 @@ public final class HubApp implements AutoCloseable {
     }
 
     /** Blocking (store reads, the spawner's informers): run on a worker once the store is open. */
-    private Parts buildParts(ProxyRoutes routes, Spawner spawner) throws Exception {
+    private Parts buildParts(ProxyRoutes routes, Spawner spawner, ProfileDirectory profiles) throws Exception {
         Clock clock = Clock.systemUTC();
         byte[] cookieSecret = HexFormat.of().parseHex(config.hub().cookieSecret().isEmpty()
                 ? store.secret("cookie_secret", TokenHashing::newToken) : config.hub().cookieSecret());
@@ -247,7 +261,6 @@ public final class HubApp implements AutoCloseable {
                 config.hub().publicUrl(), config.hub().dataDir().resolve("services"));
         closeables.push(serviceProcesses);
         Tokens tokens = new Tokens(store, identities, clock);
-        ProfileDirectory profiles = openProfiles();
         health.add(spawner::problem);
         Authenticator authenticator = createAuthenticator(cookieSecret, users, clock);
         ServerManager servers = new ServerManager(vertx, store, tokens, spawner, routes,
@@ -288,13 +301,18 @@ public final class HubApp implements AutoCloseable {
         });
     }
 
+    /** The page templates: they need no other part, so they are laid out while the store opens. */
+    private Templates createTemplates() {
+        Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
+                Clock.systemUTC());
+        closeables.push(templates);
+        return templates;
+    }
+
     /** Every route of the hub, in the order they must match; the failure handler last. */
-    private Router mountRoutes(Parts p) {
+    private Router mountRoutes(Parts p, Templates templates) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.hub().headers()));
-        Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
-                p.clock());
-        closeables.push(templates);
         templates.mount(router);
         // Only requests that carry a body: a GET that kept a form Content-Type across a redirect (as Java's
         // HTTP client does) must not be parsed as a form.

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -113,6 +115,15 @@ final class SpawnCrashHub extends HubProcess {
     boolean reachable(String user, String token) throws IOException {
         HttpResponse<String> r = call("GET", "/user/" + user + "/api/status", null, token);
         return r.statusCode() == 200 && JSON.readTree(r.body()).has("kernels");
+    }
+
+    /** The route specs the proxy holds, as the hub's REST API lists them. */
+    Set<String> routes() throws IOException {
+        HttpResponse<String> r = call("GET", "/hub/api/proxy", null, ADMIN_TOKEN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Set<String> specs = new HashSet<>();
+        JSON.readTree(r.body()).fieldNames().forEachRemaining(specs::add);
+        return specs;
     }
 
     @Override

@@ -102,5 +102,8 @@ class SpawnCrashIT {
         assertThat(hub.awaitSettled("alice")).isEqualTo(Outcome.STOPPED);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(NotebookProcesses.of(hub)).as("the stop was finished, nothing of alice runs").isEmpty());
+        // The frozen server still held its port, so it was routed before the store opened; the records then won.
+        assertThat(hub.logText()).contains("routed 1 running server(s) that vouch for themselves");
+        assertThat(hub.routes()).doesNotContain("/user/alice/");
     }
 }

@@ -26,8 +26,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -285,8 +287,25 @@ public final class ServerManager {
     }
 
     private Future<Void> addRoute(ServerId id, SpawnedServer spawned) {
+        return route(routes, id, spawned.url());
+    }
+
+    private static Future<Void> route(RouteStore routes, ServerId id, String url) {
         Map<String, Object> data = Map.of("user", id.user(), "server_name", id.serverName(), "jupyterhub", true);
-        return routes.add(UrlPaths.routeSpec(id.user(), id.serverName()), spawned.url(), data);
+        return routes.add(UrlPaths.routeSpec(id.user(), id.serverName()), url, data);
+    }
+
+    /**
+     * After a restart, before the store is read: routes the servers that {@code spawner} finds running and can prove
+     * to be whose they claim ({@link Spawner#vouchedServers}), so that users' traffic comes back with the proxy.
+     * {@link #reconcileAfterRestart} then removes any such route the records do not want. Completes with how many.
+     */
+    public static Future<Integer> routeVouched(Spawner spawner, RouteStore routes) {
+        return spawner.vouchedServers().compose(vouched -> {
+            List<Future<Void>> added = new ArrayList<>();
+            vouched.forEach((id, url) -> added.add(route(routes, id, url)));
+            return Future.all(added).map(v -> vouched.size());
+        });
     }
 
     private void publish(ServerId id, int percent, String message) {

@@ -60,12 +60,14 @@ final class LocalAdoption {
 
         /** True when the server, or a process it started (a wrapper script's child), listens on its port. */
         boolean holdsPort(Found f) {
-            if (f.port() < 0) {
-                return false;
-            }
-            return listening.getOrDefault(f.pid(), Set.of()).contains(f.port()) || processes.stream()
-                    .filter(p -> p.marker().equals(f.marker()))
-                    .anyMatch(p -> listening.getOrDefault(p.pid(), Set.of()).contains(f.port()));
+            return f.port() >= 0 && (listening.getOrDefault(f.pid(), Set.of()).contains(f.port())
+                    || markerHolds(f.marker(), f.port()));
+        }
+
+        /** True when a process carrying {@code marker} listens on {@code port}. */
+        boolean markerHolds(String marker, int port) {
+            return processes.stream().filter(p -> p.marker().equals(marker))
+                    .anyMatch(p -> listening.getOrDefault(p.pid(), Set.of()).contains(port));
         }
     }
 
@@ -76,6 +78,24 @@ final class LocalAdoption {
      */
     void scanAhead() {
         surveyAhead = workers.executeBlocking(() -> Survey.take(processes), false);
+    }
+
+    /**
+     * The servers whose marker vouches for them and whose processes hold their port's listening socket, from the
+     * survey {@link #scanAhead} started (which {@link #reconcile} then uses too).
+     */
+    Future<Map<ServerId, String>> vouched() {
+        Future<Survey> ahead = surveyAhead;
+        if (ahead == null) {
+            return Future.succeededFuture(Map.of());
+        }
+        return ahead.compose(survey -> workers.executeBlocking(() -> {
+            Map<ServerId, String> vouched = new HashMap<>();
+            ServerProcesses.servers(survey.processes()).forEach((marker, p) -> processes.vouchedServer(p)
+                    .ifPresent(id -> p.port().filter(port -> survey.markerHolds(marker, port))
+                            .ifPresent(port -> vouched.put(id, "http://127.0.0.1:" + port))));
+            return vouched;
+        }, false));
     }
 
     private Future<Survey> survey() {

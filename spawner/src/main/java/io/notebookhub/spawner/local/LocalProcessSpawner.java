@@ -78,6 +78,15 @@ public final class LocalProcessSpawner implements Spawner {
         return Future.succeededFuture();
     }
 
+    /**
+     * The servers found running whose marker vouches for them (see {@link ServerProcesses#vouchedServer}) and that hold
+     * the listening socket of their port, read in the early look at {@code /proc} that {@link #open} starts.
+     */
+    @Override
+    public Future<Map<ServerId, String>> vouchedServers() {
+        return adoption.vouched();
+    }
+
     /** The folder a user's servers run in (their "home"). */
     public Path homeOf(String user) {
         return config.serversDir().resolve(SafeFolderNames.of(user));
@@ -85,14 +94,14 @@ public final class LocalProcessSpawner implements Spawner {
 
     @Override
     public Map<String, Object> intent(ServerId server) {
-        return Map.of(MARKER, processes.newMarker());
+        return Map.of(MARKER, processes.newMarker(server));
     }
 
     @Override
     public Future<SpawnedServer> start(SpawnRequest request, Consumer<SpawnProgress> progress) {
         ServerId id = request.server();
         String marker = StateValues.text(request.intent(), MARKER).filter(processes::ours)
-                .orElseGet(processes::newMarker);
+                .orElseGet(() -> processes.newMarker(id));
         progress.accept(new SpawnProgress(10, "Starting a notebook server process for " + id));
         return workers.<StartedProcess>executeBlocking(() -> {
             stopLeftovers(id);

@@ -23,6 +23,15 @@ final class PrivateFiles {
         }
     }
 
+    /** Creates the file 0600; throws {@link FileAlreadyExistsException} if it exists. */
+    static void createPrivateNew(Path file) throws IOException {
+        if (POSIX) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
     /** Creates the file 0600 if missing, and narrows it to 0600 if it exists. */
     static void createPrivate(Path file) throws IOException {
         if (!POSIX) {

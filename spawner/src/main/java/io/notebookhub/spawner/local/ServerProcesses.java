@@ -1,11 +1,14 @@
 package io.notebookhub.spawner.local;
 
+import io.notebookhub.spawner.ServerId;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -18,18 +21,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Finds the server processes of this hub by their marker, an environment variable set at launch:
- * {@code JUPYTERHUB_SPAWN_MARKER=<hub tag>.<spawn nonce>}. The hub tag is derived from the servers folder, so
+ * {@code JUPYTERHUB_SPAWN_MARKER=<hub tag>.<spawn nonce>.<seal>}. The hub tag is derived from the servers folder, so
  * two hubs on one machine never touch each other's processes; the nonce is new for every spawn and is recorded
- * before the launch, so a process is matched to exactly one start of one server. Every process a server starts
+ * before the launch, so a process is matched to exactly one start of one server. The seal is a MAC, under a key
+ * only the hub can read, of the nonce and the server's user and name: a marker vouches for whose server it is, which
+ * lets a restart route a server before the hub's records are read (see {@link #vouchedServer}). Every process a server starts
  * (kernels, terminals) inherits the marker, which is how a stop or the start-up sweep reaches all of them.
  * The marker lives in the environment because {@code /proc/<pid>/environ} of a process is fixed at exec and
  * readable by the hub (same user, or root when servers run as other users).
  */
 final class ServerProcesses {
     static final String MARKER_ENV = "JUPYTERHUB_SPAWN_MARKER";
+    /** Beside the users' folders, whose names never start with a dot ({@link SafeFolderNames}). */
+    static final String KEY_FILE = ".marker-key";
     private static final byte[] MARKER_BYTES = (MARKER_ENV + "=").getBytes(StandardCharsets.UTF_8);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Path PROC = Path.of("/proc");
@@ -56,9 +65,35 @@ final class ServerProcesses {
     }
 
     private final String hubTag;
+    private final SecretKeySpec sealKey;
 
+    /** Reads the sealing key of {@code serversDir}, making it (readable by the hub alone) on first use. */
     ServerProcesses(Path serversDir) {
         this.hubTag = tagOf(serversDir);
+        this.sealKey = new SecretKeySpec(sealKey(serversDir.resolve(KEY_FILE)), "HmacSHA256");
+    }
+
+    private static byte[] sealKey(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            try {
+                PrivateFiles.createPrivateNew(file);
+                Files.write(file, key);
+                return key;
+            } catch (FileAlreadyExistsException e) {
+                byte[] kept = Files.readAllBytes(file);
+                if (kept.length < 32) {
+                    // Torn by a crash while it was first written: nothing sealed with it ran, so a new key loses nothing.
+                    Files.write(file, key);
+                    return key;
+                }
+                return kept;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the local spawner cannot read or create its key " + file + ": " + e, e);
+        }
     }
 
     /** A short, stable name for the hub that owns {@code serversDir}. */
@@ -76,11 +111,39 @@ final class ServerProcesses {
         return hubTag;
     }
 
-    /** A marker for one new spawn. */
-    String newMarker() {
+    /** A marker for one new spawn of {@code server}, sealed to it. */
+    String newMarker(ServerId server) {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        return hubTag + "." + HexFormat.of().formatHex(nonce);
+        String hex = HexFormat.of().formatHex(nonce);
+        return hubTag + "." + hex + "." + seal(hex, server.user(), server.serverName());
+    }
+
+    /**
+     * The server that {@code p} (a server process, see {@link #servers}) is, when its marker's seal matches the user
+     * and server name it was started with. Its environment is fixed at exec, so a user's code can give a process it
+     * starts only a marker of its own server, and a claim to any other name fails the seal.
+     */
+    Optional<ServerId> vouchedServer(Marked p) {
+        String[] parts = p.marker().split("\\.");
+        if (parts.length != 3 || !ours(p.marker())) {
+            return Optional.empty();
+        }
+        byte[] expected = seal(parts[1], p.user(), p.serverName()).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))
+                ? Optional.of(new ServerId(p.user(), p.serverName())) : Optional.empty();
+    }
+
+    private String seal(String nonce, String user, String serverName) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(sealKey);
+            // NUL never occurs in an environment variable, so no two (nonce, user, server) give the same input.
+            byte[] digest = mac.doFinal((nonce + "\0" + user + "\0" + serverName).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     boolean ours(String marker) {

@@ -113,6 +113,60 @@ class LocalReconcileTest {
     }
 
     @Test
+    void vouchesBeforeAnyRecordIsReadForAServerThatHoldsItsPortButNotForOneThatDoesNotListenYet() {
+        ServerId alice = ServerId.defaultServer("alice");
+        ServerId bob = ServerId.defaultServer("bob");
+        LocalProcessSpawner first = hub();
+        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        LocalProcessSpawner slow = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
+        Map<String, Object> bobsIntent = slow.intent(bob);
+        slow.start(request("bob", bobsIntent), p -> { });
+        await().atMost(WAIT).until(() -> !processesOf((String) bobsIntent.get("marker")).isEmpty());
+        crash(0);
+        crash(1);
+
+        LocalProcessSpawner second = hub();
+        join(second.open());
+
+        assertThat(join(second.vouchedServers())).as("bob's stand-in sleeps before it binds its port")
+                .containsExactly(Map.entry(alice, started.url()));
+    }
+
+    @Test
+    void doesNotVouchForAProcessThatCarriesAnotherServersMarkerButClaimsAnotherUser() throws Exception {
+        ServerId alice = ServerId.defaultServer("alice");
+        LocalProcessSpawner first = hub();
+        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        String alicesMarker = (String) started.state().get("marker");
+        crash(0);
+        // What alice's code could leave behind: a process of her marker (inherited, so her own) that outlived her
+        // server and listens on a port of its own, claiming to be bob's server.
+        processesOf(alicesMarker).forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        await().atMost(WAIT).until(() -> processesOf(alicesMarker).isEmpty());
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder forged = new ProcessBuilder("python3", script.toString(), "--ip=127.0.0.1", "--port=" + port);
+        forged.environment().putAll(Map.of(ServerProcesses.MARKER_ENV, alicesMarker, "JUPYTERHUB_USER", "bob",
+                "JUPYTERHUB_SERVER_NAME", "", "JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + port + "/user/bob/"));
+        Process impostor = forged.start();
+        try {
+            await().atMost(WAIT).until(() -> ListeningSockets.read().portsOf(impostor.pid()).contains(port));
+            assertThat(ServerProcesses.servers(processesOf(alicesMarker)).get(alicesMarker).user())
+                    .as("the survey sees it as a server claiming bob").isEqualTo("bob");
+
+            LocalProcessSpawner second = hub();
+            join(second.open());
+
+            assertThat(join(second.vouchedServers())).isEmpty();
+        } finally {
+            impostor.descendants().forEach(ProcessHandle::destroyForcibly);
+            impostor.destroyForcibly();
+        }
+    }
+
+    @Test
     void finishesAStartThatTheCrashInterruptedAndRecordsThePid() {
         ServerId bob = ServerId.defaultServer("bob");
         LocalProcessSpawner first = hub(servers, Map.of("FAKE_READY_DELAY", "3"));
