@@ -93,11 +93,16 @@ class LocalReconcileTest {
         return ((Number) s.state().get("pid")).longValue();
     }
 
+    /** A server started (and answering) by a hub made for it, which the test may then crash. */
+    private SpawnedServer startedByANewHub(ServerId id) {
+        LocalProcessSpawner hub = hub();
+        return join(hub.start(request(id.user(), hub.intent(id)), p -> { }));
+    }
+
     @Test
     void adoptsARunningServerAndStopsItWithEveryProcessItStarted() throws Exception {
         ServerId alice = ServerId.defaultServer("alice");
-        LocalProcessSpawner first = hub();
-        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        SpawnedServer started = startedByANewHub(alice);
         String marker = (String) started.state().get("marker");
         await().atMost(WAIT).until(() -> processesOf(marker).size() == 2);
         crash(0);
@@ -116,8 +121,7 @@ class LocalReconcileTest {
     void vouchesBeforeAnyRecordIsReadForAServerThatHoldsItsPortButNotForOneThatDoesNotListenYet() {
         ServerId alice = ServerId.defaultServer("alice");
         ServerId bob = ServerId.defaultServer("bob");
-        LocalProcessSpawner first = hub();
-        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        SpawnedServer started = startedByANewHub(alice);
         LocalProcessSpawner slow = hub(servers, Map.of("FAKE_READY_DELAY", "600"));
         Map<String, Object> bobsIntent = slow.intent(bob);
         slow.start(request("bob", bobsIntent), p -> { });
@@ -135,8 +139,7 @@ class LocalReconcileTest {
     @Test
     void doesNotVouchForAProcessThatCarriesAnotherServersMarkerButClaimsAnotherUser() throws Exception {
         ServerId alice = ServerId.defaultServer("alice");
-        LocalProcessSpawner first = hub();
-        SpawnedServer started = join(first.start(request("alice", first.intent(alice)), p -> { }));
+        SpawnedServer started = startedByANewHub(alice);
         String alicesMarker = (String) started.state().get("marker");
         crash(0);
         // What alice's code could leave behind: a process of her marker (inherited, so her own) that outlived her
