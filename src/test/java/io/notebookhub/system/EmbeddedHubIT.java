@@ -149,7 +149,8 @@ class EmbeddedHubIT {
                 + URLEncoder.encode("../evil", StandardCharsets.UTF_8), null, HubProcess.ADMIN_TOKEN);
         assertThat(encodedSlash.statusCode()).isIn(400, 404);
         try (var paths = Files.list(hub.dataDir.resolve("users"))) {
-            assertThat(paths.map(p -> p.getFileName().toString())).containsOnly("alice", ".logs");
+            // alice's home, the server logs and the local spawner's key for its markers: nothing a bad name made.
+            assertThat(paths.map(p -> p.getFileName().toString())).containsOnly("alice", ".logs", ".marker-key");
         }
         assertThat(Files.exists(temp.resolve("evil"))).isFalse();
     }
