@@ -32,6 +32,12 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
+        // Netty 4.2's buffer allocator reports its chunks as Flight Recorder events when JFR is in the JVM; the
+        // first buffer a proxied request takes then sets up JFR's metadata (~90 ms of a restart, then compiled).
+        // Nothing here records them; -Dio.netty.jfr.enabled=true brings them back for a profiling session.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         Optional<Main> hubStart = hubStart(args);
         if (hubStart.isEmpty()) {
             System.exit(new CommandLine(new Main()).execute(args));
