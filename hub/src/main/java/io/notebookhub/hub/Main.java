@@ -4,6 +4,7 @@ import io.notebookhub.config.ConfigException;
 import io.notebookhub.culler.CullerCommand;
 import io.notebookhub.hub.config.HubConfig;
 import io.notebookhub.hub.logging.HubLogConfigurator;
+import io.notebookhub.hub.logging.HubLoggingProvider;
 import io.notebookhub.hub.store.StoreRefusedException;
 import io.notebookhub.profiles.ProfilesCommand;
 import io.notebookhub.proxy.ProxyCommand;
@@ -32,12 +33,7 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        // Netty 4.2's buffer allocator reports its chunks as Flight Recorder events when JFR is in the JVM; the
-        // first buffer a proxied request takes then sets up JFR's metadata (~90 ms of a restart, then compiled).
-        // Nothing here records them; -Dio.netty.jfr.enabled=true brings them back for a profiling session.
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
+        applyJvmDefaults();
         Optional<Main> hubStart = hubStart(args);
         if (hubStart.isEmpty()) {
             System.exit(new CommandLine(new Main()).execute(args));
@@ -51,6 +47,24 @@ public final class Main implements Callable<Integer> {
             exit = 1;
         }
         System.exit(exit);
+    }
+
+    /** Properties the hub sets for its libraries unless the command line set them. */
+    static void applyJvmDefaults() {
+        // Netty 4.2's buffer allocator reports its chunks as Flight Recorder events when JFR is in the JVM; the
+        // first buffer a proxied request takes then sets up JFR's metadata (~90 ms of a restart, then compiled).
+        // Nothing here records them; -Dio.netty.jfr.enabled=true brings them back for a profiling session.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        // Logging as HubLogConfigurator sets it up, without Logback's search for a configuration (see the provider).
+        if (System.getProperty("slf4j.provider") == null && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("slf4j.provider", HubLoggingProvider.class.getName());
+            // SLF4J would announce on stderr that it loads the provider named; its warnings and errors still show.
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
+        }
     }
 
     /**

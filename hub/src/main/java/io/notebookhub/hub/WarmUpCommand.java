@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Level;
 import io.notebookhub.hub.config.HubConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
  * <p>The archive is mapped whole into every hub that uses it, so it should hold what a restart loads and nothing
  * more: the build first runs this once without an archive on a data folder it keeps ({@code --data}), which creates
  * and migrates the store, so that the archived run opens a current store as a restart does (no schema migration
- * classes). Its requests go through Vert.x's client, which the hub loads anyway, not the JDK's.
+ * classes). That first run ends as {@code kill -9} would end it ({@code --crash}), so the archived run opens the store
+ * as a restart after a crash does. Its requests go through Vert.x's client, which the hub loads anyway, not the
+ * JDK's; one of them goes through a route to a server of its own, as users' requests do after a restart.
  */
 @Command(name = "warm-up", hidden = true,
         description = "Start and stop a throw-away hub (the build records its classes for class-data sharing).")
@@ -43,24 +45,37 @@ final class WarmUpCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Data folder to use and keep (default: a temporary one, deleted)")
     Path dataDir;
 
+    @Option(names = "--crash", description = "End without closing anything, as kill -9 would (keeps --data)")
+    boolean crash;
+
     @Override
     public Integer call() throws Exception {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Path data = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("notebook-hub-warm-up");
         String adminToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String proxyToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String proxyApiPort = freePort();
         Map<String, String> env = Map.of(
                 "NBHUB_HUB_DATA_DIR", data.toString(),
                 "NBHUB_HUB_PORT", freePort(),
                 "NBHUB_PROXY_PORT", freePort(),
-                "NBHUB_PROXY_API_PORT", freePort(),
+                "NBHUB_PROXY_API_PORT", proxyApiPort,
+                "NBHUB_PROXY_AUTH_TOKEN", proxyToken,
                 "NBHUB_ADMIN_TOKEN", adminToken);
         HubApp app = HubApp.start(HubConfig.load(null, env)).toCompletionStage().toCompletableFuture().get();
         Vertx vertx = Vertx.vertx();
         try {
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(r -> r.response().putHeader("Content-Type", "application/json").end("{}"))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             HttpClient http = vertx.createHttpClient();
             String hub = "http://127.0.0.1:" + app.hubPort();
             String proxy = "http://127.0.0.1:" + app.proxyPort();
+            String route = "http://127.0.0.1:" + proxyApiPort + "/api/routes/user/warm-up";
+            expect(201, send(http, HttpMethod.POST, route, proxyToken,
+                    "{\"target\": \"http://127.0.0.1:" + server.actualPort() + "\", \"user\": \"warm-up\"}"));
             for (int i = 0; i < rounds; i++) {
+                expect(200, send(http, HttpMethod.GET, proxy + "/user/warm-up/api", null));
                 send(http, HttpMethod.GET, hub + "/hub/health", null);
                 send(http, HttpMethod.GET, proxy + "/hub/login", null);
                 send(http, HttpMethod.GET, proxy + "/user/nobody/api", null);
@@ -69,6 +84,10 @@ final class WarmUpCommand implements Callable<Integer> {
                 send(http, HttpMethod.GET, hub + "/hub/api/user", adminToken);
                 send(http, HttpMethod.POST, hub + "/hub/api/users/warm-up", adminToken);
                 send(http, HttpMethod.DELETE, hub + "/hub/api/users/warm-up", adminToken);
+            }
+            send(http, HttpMethod.DELETE, route, proxyToken);
+            if (crash) {
+                Runtime.getRuntime().halt(0);
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -87,15 +106,29 @@ final class WarmUpCommand implements Callable<Integer> {
         }
     }
 
-    private static void send(HttpClient http, HttpMethod method, String url, String token) throws Exception {
+    private static int send(HttpClient http, HttpMethod method, String url, String token) throws Exception {
+        return send(http, method, url, token, "");
+    }
+
+    /** The answer's status. */
+    private static int send(HttpClient http, HttpMethod method, String url, String token, String body)
+            throws Exception {
         RequestOptions request = new RequestOptions().setMethod(method).setAbsoluteURI(url);
         if (token != null) {
             request.putHeader("Authorization", "token " + token);
         }
         // The body is asked for in send's own callback: a later stage of the chain can run after the response
         // has ended, and then asking fails (a busy build machine showed it).
-        http.request(request).compose(r -> r.send().compose(HttpClientResponse::body))
+        return http.request(request).compose(r -> r.send(body).compose(response -> response.body().map(
+                        b -> response.statusCode())))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The archive would miss what a step did not reach, and nothing else would tell. */
+    private static void expect(int status, int got) {
+        if (got != status) {
+            throw new IllegalStateException("warm-up: expected " + status + ", got " + got);
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {

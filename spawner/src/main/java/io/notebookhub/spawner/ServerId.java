@@ -20,6 +20,18 @@ public record ServerId(String user, String serverName) {
         return serverName.isEmpty();
     }
 
+    // equals and hashCode by hand: a record's own are built from method handles the first time they run, some
+    // thirty generated classes that a restart, which keys every running server by its ServerId, would wait for.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServerId other && user.equals(other.user) && serverName.equals(other.serverName);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * user.hashCode() + serverName.hashCode();
+    }
+
     @Override
     public String toString() {
         return isDefault() ? user : user + "/" + serverName;

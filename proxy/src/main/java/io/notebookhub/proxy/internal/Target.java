@@ -11,6 +11,20 @@ public record Target(boolean ssl, String host, int port, String basePath, Socket
         this(ssl, host, port, basePath, SocketAddress.inetSocketAddress(port, host));
     }
 
+    // equals and hashCode by hand: a record's own are built from method handles the first time they run, some
+    // forty generated classes that the first request through the proxy after a restart would wait for. The address
+    // follows from host and port.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Target other && ssl == other.ssl && port == other.port && host.equals(other.host)
+                && basePath.equals(other.basePath);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((Boolean.hashCode(ssl) * 31 + host.hashCode()) * 31 + port) * 31 + basePath.hashCode();
+    }
+
     /** Parses {@code http(s)://host[:port][/path]}; the base path loses its trailing slash. */
     public static Target parse(String url) {
         URI uri;
