@@ -2,7 +2,6 @@ package io.notebookhub.hub.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.Optional;
 
 /** Groups, their members and properties; membership changes drop the members' cached user records. */
 final class GroupTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
     private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT STRING_AGG(gm.user_name, ',' "
             + "ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
@@ -28,7 +26,7 @@ final class GroupTable {
         String members = rs.getString("members");
         Map<String, Object> properties;
         try {
-            properties = JSON.readValue(rs.getString("properties"), OBJECT_MAP);
+            properties = StoreJson.MAPPER.readValue(rs.getString("properties"), OBJECT_MAP);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt group properties in store", e);
         }
@@ -88,7 +86,7 @@ final class GroupTable {
     void setGroupProperties(String group, Map<String, Object> properties) {
         String text;
         try {
-            text = JSON.writeValueAsString(properties);
+            text = StoreJson.MAPPER.writeValueAsString(properties);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

@@ -7,7 +7,6 @@ import static io.notebookhub.hub.store.Sql.setInstant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.Optional;
 
 /** Users' servers; every write drops the user's cached servers and keeps the index's active/ready sets in step. */
 final class ServerTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
 
@@ -45,7 +43,7 @@ final class ServerTable {
 
     private static String json(Map<String, ?> map) {
         try {
-            return JSON.writeValueAsString(map == null ? Map.of() : map);
+            return StoreJson.MAPPER.writeValueAsString(map == null ? Map.of() : map);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -62,7 +60,7 @@ final class ServerTable {
 
     private static <T> T read(String json, TypeReference<T> type) {
         try {
-            return JSON.readValue(json == null ? "{}" : json, type);
+            return StoreJson.MAPPER.readValue(json == null ? "{}" : json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt JSON in store: " + json, e);
         }
