@@ -1,6 +1,7 @@
 package io.notebookhub.spawner.local;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,6 @@ import java.util.Set;
  */
 final class ListeningSockets {
     private static final Path PROC = Path.of("/proc");
-    /** The {@code st} column of a socket in the LISTEN state. */
-    private static final String LISTEN = "0A";
 
     private final Map<Long, Integer> portByInode;
 
@@ -33,15 +32,7 @@ final class ListeningSockets {
         Map<Long, Integer> byInode = new HashMap<>();
         for (String table : List.of("net/tcp", "net/tcp6")) {
             try {
-                List<String> lines = Files.readAllLines(PROC.resolve(table));
-                // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."
-                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                    String[] f = fields(line, 10);
-                    if (f.length == 10 && LISTEN.equals(f[3])) {
-                        byInode.put(Long.parseLong(f[9]),
-                                Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16));
-                    }
-                }
+                listeners(Files.readAllBytes(PROC.resolve(table)), byInode);
             } catch (IOException | RuntimeException e) {
                 // No IPv6 in this kernel, or a line this reader does not know: that table names no listener.
             }
@@ -50,29 +41,68 @@ final class ListeningSockets {
     }
 
     /**
-     * The first {@code count} fields of a line of blank-separated columns (fewer when the line has fewer). Read by
-     * hand: a regular expression's split is a restart's hottest loop here, compiled by the JIT only to be dropped.
+     * Adds the port of every listening socket in a kernel table to {@code byInode}. The table has a line per socket:
+     * {@code "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."}, the first
+     * naming the columns. Read as bytes, and only listeners' lines made into strings: after a busy while the table
+     * holds thousands of closed connections (TIME_WAIT), and decoding every line was most of a restart's look at
+     * {@code /proc}.
      */
-    static String[] fields(String line, int count) {
-        String[] fields = new String[count];
-        int found = 0;
-        int at = 0;
-        int length = line.length();
-        while (found < count) {
-            while (at < length && line.charAt(at) == ' ') {
+    static void listeners(byte[] table, Map<Long, Integer> byInode) {
+        int line = indexOf(table, (byte) '\n', 0) + 1;
+        while (line > 0 && line < table.length) {
+            int end = indexOf(table, (byte) '\n', line);
+            if (end < 0) {
+                end = table.length;
+            }
+            int[] fields = fieldStarts(table, line, end);
+            if (fields != null && isListen(table, fields[3], end)) {
+                String local = token(table, fields[1], end);
+                byInode.put(Long.parseLong(token(table, fields[9], end)),
+                        Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+            }
+            line = end + 1;
+        }
+    }
+
+    /** The {@code st} column at {@code at} reads LISTEN ({@code 0A}). */
+    private static boolean isListen(byte[] table, int at, int end) {
+        return at + 2 < end && table[at] == '0' && table[at + 1] == 'A' && table[at + 2] == ' ';
+    }
+
+    /** Where the first ten blank-separated fields of {@code table[from, to)} start; null when it has fewer. */
+    private static int[] fieldStarts(byte[] table, int from, int to) {
+        int[] starts = new int[10];
+        int at = from;
+        for (int field = 0; field < starts.length; field++) {
+            while (at < to && table[at] == ' ') {
                 at++;
             }
-            if (at == length) {
-                return java.util.Arrays.copyOf(fields, found);
+            if (at == to) {
+                return null;
             }
-            int end = at;
-            while (end < length && line.charAt(end) != ' ') {
-                end++;
+            starts[field] = at;
+            while (at < to && table[at] != ' ') {
+                at++;
             }
-            fields[found++] = line.substring(at, end);
-            at = end;
         }
-        return fields;
+        return starts;
+    }
+
+    private static String token(byte[] table, int from, int to) {
+        int end = from;
+        while (end < to && table[end] != ' ') {
+            end++;
+        }
+        return new String(table, from, end - from, StandardCharsets.US_ASCII);
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The ports {@code pid} holds a listening socket on; none when it is gone or not the hub's to read. */

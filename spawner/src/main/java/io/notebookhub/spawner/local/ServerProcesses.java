@@ -30,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * two hubs on one machine never touch each other's processes; the nonce is new for every spawn and is recorded
  * before the launch, so a process is matched to exactly one start of one server. The seal is a MAC, under a key
  * only the hub can read, of the nonce and the server's user and name: a marker vouches for whose server it is, which
- * lets a restart route a server before the hub's records are read (see {@link #vouchedServer}). Every process a server starts
- * (kernels, terminals) inherits the marker, which is how a stop or the start-up sweep reaches all of them.
+ * lets a restart route a server before the hub's records are read (see {@link #vouchedServer}). Every process a server
+ * starts (kernels, terminals) inherits the marker, which is how a stop or the start-up sweep reaches all of them.
  * The marker lives in the environment because {@code /proc/<pid>/environ} of a process is fixed at exec and
  * readable by the hub (same user, or root when servers run as other users).
  */
@@ -65,35 +65,44 @@ final class ServerProcesses {
     }
 
     private final String hubTag;
-    private final SecretKeySpec sealKey;
+    /**
+     * Seals every marker, one at a time ({@code doFinal} leaves it ready for the next): a restart checks a hundred
+     * markers at once, and asking JCE for a new Mac each time was most of that.
+     */
+    private final Mac sealer;
 
     /** Reads the sealing key of {@code serversDir}, making it (readable by the hub alone) on first use. */
     ServerProcesses(Path serversDir) {
         this.hubTag = tagOf(serversDir);
-        this.sealKey = new SecretKeySpec(sealKey(serversDir.resolve(KEY_FILE)), "HmacSHA256");
+        try {
+            this.sealer = Mac.getInstance("HmacSHA256");
+            sealer.init(new SecretKeySpec(sealKey(serversDir.resolve(KEY_FILE)), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] sealKey(Path file) {
         try {
             Files.createDirectories(file.getParent());
-            byte[] key = new byte[32];
-            RANDOM.nextBytes(key);
             try {
                 PrivateFiles.createPrivateNew(file);
-                Files.write(file, key);
-                return key;
+                return newKey(file);
             } catch (FileAlreadyExistsException e) {
                 byte[] kept = Files.readAllBytes(file);
-                if (kept.length < 32) {
-                    // Torn by a crash while it was first written: nothing sealed with it ran, so a new key loses nothing.
-                    Files.write(file, key);
-                    return key;
-                }
-                return kept;
+                // Torn by a crash while it was first written: nothing sealed with it ran, so a new key loses nothing.
+                return kept.length < 32 ? newKey(file) : kept;
             }
         } catch (IOException e) {
             throw new IllegalStateException("the local spawner cannot read or create its key " + file + ": " + e, e);
         }
+    }
+
+    private static byte[] newKey(Path file) throws IOException {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        Files.write(file, key);
+        return key;
     }
 
     /** A short, stable name for the hub that owns {@code serversDir}. */
@@ -135,15 +144,13 @@ final class ServerProcesses {
     }
 
     private String seal(String nonce, String user, String serverName) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(sealKey);
-            // NUL never occurs in an environment variable, so no two (nonce, user, server) give the same input.
-            byte[] digest = mac.doFinal((nonce + "\0" + user + "\0" + serverName).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        // NUL never occurs in an environment variable, so no two (nonce, user, server) give the same input.
+        byte[] input = (nonce + "\0" + user + "\0" + serverName).getBytes(StandardCharsets.UTF_8);
+        byte[] digest;
+        synchronized (sealer) {
+            digest = sealer.doFinal(input);
         }
+        return HexFormat.of().formatHex(digest, 0, 16);
     }
 
     boolean ours(String marker) {
