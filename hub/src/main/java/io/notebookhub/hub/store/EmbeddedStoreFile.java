@@ -1,6 +1,7 @@
 package io.notebookhub.hub.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -61,26 +62,22 @@ final class EmbeddedStoreFile {
         if (!exists() || !refuseIfInUse()) {
             return;
         }
-        Reading usual;
-        try {
-            usual = read(false);
-        } catch (StoreRefusedException e) {
-            usual = null;
-        }
-        if (usual != null && usual.closedCleanly()) {
-            if (usual.version() < usual.headerVersion()) {
-                throw newestMissing(usual.headerVersion(), usual.version());
+        // A file that was not closed (the case after every crash) goes straight to the one open that reads all of it.
+        if (headerSaysClosed()) {
+            Reading usual;
+            try {
+                usual = read();
+            } catch (StoreRefusedException e) {
+                usual = null;
             }
-            return;
+            if (usual != null && usual.closedCleanly()) {
+                if (usual.version() < usual.headerVersion()) {
+                    throw newestMissing(usual.headerVersion(), usual.version());
+                }
+                return;
+            }
         }
-        Reading scanned = read(true);
-        if (scanned.version() < scanned.headerVersion()) {
-            throw newestMissing(scanned.headerVersion(), scanned.version());
-        }
-        long readable = usual == null ? -1 : usual.version();
-        if (readable < scanned.version()) {
-            recover(readable, scanned.version());
-        }
+        openAtNewestCommit();
     }
 
     /**
@@ -90,13 +87,9 @@ final class EmbeddedStoreFile {
     private record Reading(long version, long headerVersion, boolean closedCleanly) {
     }
 
-    /**
-     * Opens the file read-only, H2's usual way (the header, then the chunks it predicted would follow) or reading
-     * every chunk in the file ({@code scan}, H2's recovery mode).
-     */
-    private Reading read(boolean scan) {
-        MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).readOnly();
-        try (MVStore store = scan ? builder.recoveryMode().open() : builder.open()) {
+    /** Opens the file read-only, H2's usual way: the header, then the chunks it predicted would follow. */
+    private Reading read() {
+        try (MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open()) {
             Map<String, Object> header = store.getStoreHeader();
             return new Reading(store.getCurrentVersion(), DataUtils.readHexLong(header, "version", 0),
                     DataUtils.readHexLong(header, "clean", 0) != 0);
@@ -110,19 +103,81 @@ final class EmbeddedStoreFile {
      * H2 2.5 writes its file header naming the chunk before the one it has just put in a gap it did not predict, and
      * reuses the space of a chunk the header still names, so the header may lead to an older commit or to nothing.
      * The commits are in the file, each acknowledged to somebody; H2 opening without them would then write over
-     * them. Opening the file once in recovery mode and closing it writes a header naming the newest complete commit.
+     * them. So such a file is opened once in H2's recovery mode, which reads every chunk and stops at the newest
+     * complete commit; closing it writes a header naming that commit, where H2 then opens. A file whose newest
+     * complete commit is older than the version its header records has lost data: it is refused, and closed without
+     * writing.
      */
-    private void recover(long readable, long newest) {
-        log.warn("the store {} was not closed (the hub was killed?) and H2's header leads to version {} of {}; "
-                + "recovering the commits after it", file, readable < 0 ? "none" : readable, newest);
+    private void openAtNewestCommit() {
+        MVStore store;
         try {
-            new MVStore.Builder().fileName(file.toString()).recoveryMode().open().close();
+            store = new MVStore.Builder().fileName(file.toString()).recoveryMode().autoCommitDisabled().open();
+        } catch (RuntimeException e) {
+            throw damaged("it cannot be read (" + firstLine(e.getMessage()) + ")", e);
+        }
+        long newest = store.getCurrentVersion();
+        long recorded = DataUtils.readHexLong(store.getStoreHeader(), "version", 0);
+        if (newest < recorded) {
+            store.closeImmediately();
+            throw newestMissing(recorded, newest);
+        }
+        try {
+            store.close();
         } catch (RuntimeException e) {
             throw damaged("recovering its newest commits failed (" + firstLine(e.getMessage()) + ")", e);
         }
-        long after = read(false).version();
-        if (after != newest) {
-            throw damaged("after recovery it opens at version " + after + " instead of " + newest, null);
+        // The header just written is what H2's usual open starts from: it must name the commit found.
+        Map<String, String> header = header();
+        long named = header == null ? -1 : DataUtils.readHexLong(header, "version", -1);
+        if (named != newest) {
+            throw damaged("after recovery its header names version " + named + " instead of " + newest, null);
+        }
+        log.info("the store {} was not closed (the hub was killed?); it opens at its newest complete commit, "
+                + "version {}", file, newest);
+    }
+
+    /** H2 marks a file it closed in its header; whether the newest readable copy of the header carries the mark. */
+    private boolean headerSaysClosed() {
+        Map<String, String> header = header();
+        return header != null && DataUtils.readHexLong(header, "clean", 0) != 0;
+    }
+
+    /**
+     * The newer of the file header's two copies (the first two 4 KiB blocks, each a line of {@code key:value} pairs
+     * ending in a Fletcher-32 checksum), as H2 reads it; null when neither copy is whole.
+     */
+    private Map<String, String> header() {
+        byte[] blocks = new byte[2 * 4096];
+        int read;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            read = channel.read(java.nio.ByteBuffer.wrap(blocks), 0);
+        } catch (IOException e) {
+            return null;
+        }
+        Map<String, String> newest = null;
+        for (int block = 0; block * 4096 < read; block++) {
+            Map<String, String> copy = checksummed(new String(blocks, block * 4096,
+                    Math.min(4096, read - block * 4096), StandardCharsets.ISO_8859_1).trim());
+            if (copy != null && (newest == null || DataUtils.readHexLong(copy, "version", 0)
+                    > DataUtils.readHexLong(newest, "version", 0))) {
+                newest = copy;
+            }
+        }
+        return newest;
+    }
+
+    private static Map<String, String> checksummed(String line) {
+        int at = line.lastIndexOf(",fletcher:");
+        if (at < 0) {
+            return null;
+        }
+        try {
+            Map<String, String> map = DataUtils.parseMap(line);
+            byte[] covered = line.substring(0, at).getBytes(StandardCharsets.ISO_8859_1);
+            int fletcher = (int) Long.parseLong(map.get("fletcher"), 16);
+            return fletcher == DataUtils.getFletcher32(covered, 0, covered.length) ? map : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -68,6 +68,54 @@ class EmbeddedStoreRefusalTest {
                 .hasMessageContaining("is damaged");
     }
 
+    /**
+     * The file as a crash leaves it: a store closed once, opened again and written to, copied while the hub has it
+     * open (every commit is on disk when it returns, and H2 has rewritten the header without its mark of a close),
+     * into a folder of its own.
+     */
+    private Path leftOpen(int users) throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("after-crash"));
+        try (H2HubStore store = H2HubStore.open(dir)) {
+            store.ensureUser("first", false, NOW);
+        }
+        try (H2HubStore store = H2HubStore.open(dir)) {
+            for (int i = 0; i < users; i++) {
+                store.ensureUser("u" + i, false, NOW);
+            }
+            Files.copy(dir.resolve("hub.mv.db"), copy.resolve("hub.mv.db"));
+        }
+        return copy;
+    }
+
+    @Test
+    void aStoreLeftOpenByACrashOpensWithEveryCommitAndIsMarkedClosedForTheNextStart() throws Exception {
+        Path copy = leftOpen(300);
+        try (H2HubStore store = H2HubStore.open(copy)) {
+            assertThat(store.user("u0")).isPresent();
+            assertThat(store.user("u299")).as("the newest commit").isPresent();
+        }
+        String header = new String(Files.readAllBytes(copy.resolve("hub.mv.db")), 0, 4096,
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(header).contains("clean:1");
+    }
+
+    /**
+     * After a crash, the header's recorded version is that of its last rewrite, often well before the newest commit,
+     * so a file cut short above it cannot be told from one whose newest commits are all there; cut to its header, it
+     * can.
+     */
+    @Test
+    void aStoreLeftOpenByACrashWithNothingButItsHeaderIsRefusedAndNotWrittenTo() throws Exception {
+        Path copy = leftOpen(2000);
+        Path file = copy.resolve("hub.mv.db");
+        truncate(file, 8192);
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> H2HubStore.open(copy)).isInstanceOf(StoreRefusedException.class)
+                .hasMessageContaining("is damaged").hasMessageContaining("restore it from a backup")
+                .hasMessageNotContaining("\n");
+        assertThat(Files.readAllBytes(file)).as("the damaged file, byte for byte").isEqualTo(before);
+    }
+
     @Test
     void aStoreLockedByAnotherProcessIsRefusedWithoutH2sAdvice() throws Exception {
         fill(3);
