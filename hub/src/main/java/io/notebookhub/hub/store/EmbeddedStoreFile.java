@@ -1,10 +1,11 @@
 package io.notebookhub.hub.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -150,7 +151,7 @@ final class EmbeddedStoreFile {
         byte[] blocks = new byte[2 * 4096];
         int read;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            read = channel.read(java.nio.ByteBuffer.wrap(blocks), 0);
+            read = channel.read(ByteBuffer.wrap(blocks), 0);
         } catch (IOException e) {
             return null;
         }
