@@ -59,7 +59,12 @@ class KubernetesSpawnerTest {
         vertx = Vertx.vertx();
         kubelet = new MockKubelet(client, "test").start();
         spawner = newSpawner(config);
-        flows = new SpawnerFlows(spawner, client, config);
+        flows = flowsOf(spawner);
+    }
+
+    private SpawnerFlows flowsOf(KubernetesSpawner s) {
+        return new SpawnerFlows(s, client, config,
+                server -> "stand-in kubelet: " + kubelet.journal(SafeNames.podName(server)));
     }
 
     private KubernetesSpawner newSpawner(KubernetesSpawnerConfig c) {
@@ -115,7 +120,7 @@ class KubernetesSpawnerTest {
         kubelet.behave(SafeNames.podName(dave), Behaviour.UNSCHEDULABLE);
         spawner.close();
         spawner = newSpawner(config.toBuilder().set(FAIL_ON_UNSCHEDULABLE, true).build());
-        flows = new SpawnerFlows(spawner, client, config);
+        flows = flowsOf(spawner);
 
         flows.failsWith(dave, TestProfiles.gpu(), START, "No node can run your server",
                 MockKubelet.UNSCHEDULABLE_MESSAGE);

@@ -47,6 +47,10 @@ final class MockKubelet implements AutoCloseable {
     private volatile Function<Pod, Behaviour> defaultBehaviour = p -> Behaviour.READY;
     private volatile boolean events = true;
     private Watch watch;
+    private final java.util.concurrent.ScheduledExecutorService sweeper =
+            Executors.newSingleThreadScheduledExecutor();
+    private final java.util.Set<String> taken = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<String>> journal = new ConcurrentHashMap<>();
 
     MockKubelet(KubernetesClient client, String namespace) {
         this.client = client;
@@ -57,16 +61,48 @@ final class MockKubelet implements AutoCloseable {
         watch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
-                if (action == Action.ADDED && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
-                    workers.execute(() -> run(pod));
+                if (action == Action.ADDED) {
+                    take(pod, "watch");
                 }
             }
 
             @Override
             public void onClose(WatcherException cause) {
+                note("*", "watch closed: " + cause);
             }
         });
+        // The watch alone is not enough: fabric8's mock API server can stall for a minute (see spawner/pom.xml), and
+        // a pod whose ADDED event is lost would wait for a status forever. The sweep finds such pods.
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         return this;
+    }
+
+    private void sweep() {
+        try {
+            client.pods().inNamespace(namespace).list().getItems().forEach(pod -> take(pod, "sweep"));
+        } catch (RuntimeException e) {
+            note("*", "sweep failed: " + e);
+        }
+    }
+
+    /** Starts the pod's course once per pod (by UID), for a pod no kubelet has given a status yet. */
+    private void take(Pod pod, String how) {
+        if ((pod.getStatus() == null || pod.getStatus().getPhase() == null)
+                && taken.add(pod.getMetadata().getUid())) {
+            note(pod.getMetadata().getName(), "taken from the " + how);
+            workers.execute(() -> run(pod));
+        }
+    }
+
+    /** What this kubelet did with the pods of this name, for a test's failure message. */
+    String journal(String podName) {
+        return String.join("; ", journal.getOrDefault(podName, List.of())) + " "
+                + String.join("; ", journal.getOrDefault("*", List.of()));
+    }
+
+    private void note(String podName, String what) {
+        journal.computeIfAbsent(podName, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(Instant.now() + " " + what);
     }
 
     /** Makes the next pod with this name behave so (a pod created earlier keeps its course). */
@@ -131,6 +167,7 @@ final class MockKubelet implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // The pod may be deleted (a stop racing the kubelet); a real kubelet shrugs too.
+            note(name, behaviour + " failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -169,11 +206,28 @@ final class MockKubelet implements AutoCloseable {
         return new PodConditionBuilder().withType(type).withStatus(status).build();
     }
 
-    private void status(Pod pod, PodStatus status) {
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-            p.setStatus(status);
-            return p;
-        });
+    /**
+     * Writes the status, again after a failed write while the pod exists: a write the mock API server times out
+     * (it can stall, see spawner/pom.xml) would otherwise leave the pod without a status for good.
+     */
+    private void status(Pod pod, PodStatus status) throws InterruptedException {
+        String name = pod.getMetadata().getName();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    p.setStatus(status);
+                    return p;
+                });
+                note(name, "status " + status.getPhase() + " written");
+                return;
+            } catch (RuntimeException e) {
+                note(name, "status write " + attempt + " failed: " + e);
+                if (attempt == 10 || client.pods().inNamespace(namespace).withName(name).get() == null) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private void event(Pod pod, String type, String reason, String message) {
@@ -223,6 +277,7 @@ final class MockKubelet implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         servers.forEach(s -> s.stop(0));
+        sweeper.shutdownNow();
         if (watch != null) {
             watch.close();
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The spawn, stop and failure flows with their assertions, run against the mock API server (with the
@@ -31,11 +32,19 @@ final class SpawnerFlows {
     private final KubernetesSpawner spawner;
     private final KubernetesClient client;
     private final KubernetesSpawnerConfig config;
+    private final Function<ServerId, String> diagnosis;
 
     SpawnerFlows(KubernetesSpawner spawner, KubernetesClient client, KubernetesSpawnerConfig config) {
+        this(spawner, client, config, server -> "");
+    }
+
+    /** With {@code diagnosis}: what the test's stand-ins know of a server, told when its spawn fails. */
+    SpawnerFlows(KubernetesSpawner spawner, KubernetesClient client, KubernetesSpawnerConfig config,
+                 Function<ServerId, String> diagnosis) {
         this.spawner = spawner;
         this.client = client;
         this.config = config;
+        this.diagnosis = diagnosis;
     }
 
     static <T> T join(Future<T> future) {
@@ -73,7 +82,15 @@ final class SpawnerFlows {
     SpawnedServer spawnsReadyServer(ServerId server, ResolvedProfile profile, Duration startTimeout) {
         List<SpawnProgress> progress = new CopyOnWriteArrayList<>();
         SpawnRequest request = TestProfiles.request(server, profile, startTimeout);
-        SpawnedServer spawned = join(spawner.start(request, progress::add));
+        SpawnedServer spawned;
+        try {
+            spawned = join(spawner.start(request, progress::add));
+        } catch (SpawnFailedException e) {
+            Pod pod = pod(server);
+            throw new AssertionError(e.getMessage() + " | the API server has the pod "
+                    + (pod == null ? "missing" : "with status " + pod.getStatus()) + " | "
+                    + diagnosis.apply(server), e);
+        }
 
         assertThat(spawned.url()).matches("http://[0-9.]+:" + config.port());
         assertThat(spawned.state()).containsEntry("profile", profile.slug())
