@@ -29,8 +29,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Hands a redirect back as the answer: a user's URL that is not routed yet redirects to the hub, and following
+    it ends at the login page's 200, which must not count as the user's server answering."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(_KeepRedirects)
+
+
 def call(method, url, token=None, body=None, timeout=10):
-    """(status, body) for any HTTP answer; raises OSError when nothing answers."""
+    """(status, body) for any HTTP answer, redirects included; raises OSError when nothing answers."""
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method)
     if token:
@@ -38,7 +49,7 @@ def call(method, url, token=None, body=None, timeout=10):
     if data is not None:
         req.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with OPENER.open(req, timeout=timeout) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()

@@ -1,0 +1,94 @@
+package io.notebookhub.spawner.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.notebookhub.spawner.SpawnFailedException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadinessTest {
+    private final Vertx vertx = Vertx.vertx();
+    private final Readiness readiness = new Readiness(vertx, vertx.createHttpClient());
+
+    @TempDir
+    Path temp;
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPortTellsWhetherAnythingListensOnIt() throws Exception {
+        int port;
+        try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            port = listening.getLocalPort();
+            assertThat(Readiness.refuses(port)).isFalse();
+        }
+        assertThat(Readiness.refuses(port)).isTrue();
+    }
+
+    @Test
+    void aServerIsReadyOnlyOnceItAnswersWithoutA5xx() throws Exception {
+        int port = freePort();
+        AtomicInteger asked = new AtomicInteger();
+        // Listens only after half a second, then answers 503 twice: what a server still starting up looks like.
+        vertx.setTimer(500, t -> vertx.createHttpServer().requestHandler(req -> {
+            assertThat(req.path()).isEqualTo("/user/ann/api");
+            req.response().setStatusCode(asked.incrementAndGet() <= 2 ? 503 : 200).end("{}");
+        }).listen(port, "127.0.0.1"));
+
+        await(readiness.await(ProcessHandle.current().pid(), port, "/user/ann/", log(), Duration.ofSeconds(20)));
+
+        assertThat(asked).hasValue(3);
+    }
+
+    @Test
+    void aServerProcessThatExitsFailsTheWaitWithTheEndOfItsLog() throws Exception {
+        Process exiting = new ProcessBuilder("sh", "-c", "sleep 0.3").start();
+        Path log = log();
+        Files.writeString(log, "ImportError: no module named notebook\n");
+
+        assertThatThrownBy(() -> await(readiness.await(exiting.pid(), freePort(), "/user/bob/", log,
+                Duration.ofSeconds(20))))
+                .isInstanceOf(SpawnFailedException.class)
+                .hasMessageContaining("exited during start-up").hasMessageContaining("no module named notebook");
+    }
+
+    @Test
+    void aServerThatNeverListensFailsAtTheTimeout() {
+        assertThatThrownBy(() -> await(readiness.await(ProcessHandle.current().pid(), freePort(), "/user/cy/",
+                temp.resolve("none.log"), Duration.ofSeconds(1))))
+                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("did not answer within 1 s");
+    }
+
+    private Path log() {
+        return temp.resolve("server.log");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void await(Future<Void> future) throws Exception {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+}
