@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 /** A real Jupyter kernel reached through the proxy: created over REST, driven over its WebSocket channels. */
 final class KernelSession implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration BOOT_ALLOWANCE = Duration.ofSeconds(3);
 
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -30,16 +31,26 @@ final class KernelSession implements AutoCloseable {
 
     /** Starts a kernel on {@code prefix} (e.g. /user/alice/) with the browser's cookies and opens its channels. */
     static KernelSession open(Browser browser, String baseUrl, String prefix) throws Exception {
+        return connect(browser, baseUrl, prefix, create(browser, baseUrl, prefix).get("id").asText());
+    }
+
+    /** Starts a kernel on {@code prefix}; returns the server's model of it ({@code id}, {@code last_activity}...). */
+    private static JsonNode create(Browser browser, String baseUrl, String prefix) throws Exception {
         // Each server sets its own _xsrf cookie on its own path; a browser sends the most specific one first.
         String xsrf = browser.cookieFor(prefix + "api/kernels", "_xsrf");
-        HttpResponse<String> created = browser.client.send(HttpRequest.newBuilder(URI.create(baseUrl + prefix + "api/kernels"))
+        URI kernels = URI.create(baseUrl + prefix + "api/kernels");
+        HttpResponse<String> created = browser.client.send(HttpRequest.newBuilder(kernels)
                 .header("X-XSRFToken", xsrf == null ? "" : xsrf).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("kernel not created: " + created.statusCode() + " " + created.body());
         }
-        String id = JSON.readTree(created.body()).get("id").asText();
+        return JSON.readTree(created.body());
+    }
+
+    /** Opens the channels of kernel {@code id} with the browser's cookies and waits for its kernel_info reply. */
+    private static KernelSession connect(Browser browser, String baseUrl, String prefix, String id) throws Exception {
         String wsPath = prefix + "api/kernels/" + id + "/channels";
         KernelSession[] holder = new KernelSession[1];
         BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
@@ -83,16 +94,21 @@ final class KernelSession implements AutoCloseable {
     }
 
     /**
-     * Like {@link #open}, but only with a kernel whose state the server reports. Debian's notebook 6.4.12 misses every
-     * IOPub message of about one kernel in four (9 of 40 in a loop of create, kernel_info, execute), so
-     * {@code api/kernels} says {@code starting} for it forever, busy or not. A culler that reads the server, ours
-     * and the server's own, cannot see such a kernel busy; a test of the culler's reading needs a kernel the server
-     * watches, so a blind one is shut down and another started.
+     * Like {@link #open}, but only with a kernel whose state the server reports. Debian's notebook 6.4.12 stops
+     * hearing a kernel for good (no IOPub message reaches its activity watch, so {@code api/kernels} says
+     * {@code starting} forever, busy or not) when a client opens the kernel's channels while the kernel process is
+     * still booting: 7 of 40 kernels whose channels opened right after creation, as {@link #open} does, and 0 of 70
+     * after {@link #awaitBoot}. A culler that reads the server, ours and the server's own, cannot see such a kernel
+     * busy, so a test of the culler's reading waits for the boot before it connects, and starts another kernel should
+     * one still be blind.
      */
     static KernelSession openWatched(Browser browser, String baseUrl, String prefix) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            KernelSession kernel = open(browser, baseUrl, prefix);
-            // The kernel_info exchange that open() awaited moved a watched kernel from starting to idle.
+            JsonNode created = create(browser, baseUrl, prefix);
+            String id = created.get("id").asText();
+            awaitBoot(browser, prefix, id, created.path("last_activity").asText());
+            KernelSession kernel = connect(browser, baseUrl, prefix, id);
+            // The kernel_info exchange that connect() awaited moved a watched kernel from starting to idle.
             long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             String state = kernel.reportedState(browser, prefix);
             while (state.equals("starting") && System.nanoTime() < deadline) {
@@ -107,6 +123,23 @@ final class KernelSession implements AutoCloseable {
             if (attempt == 5) {
                 throw new IllegalStateException("5 kernels in a row stayed 'starting' in " + prefix + "api/kernels");
             }
+        }
+    }
+
+    /**
+     * Waits until the server has heard the booted kernel announce itself, which moves its {@code last_activity}, or
+     * for {@link #BOOT_ALLOWANCE}: many kernels announce themselves before the server's watch has subscribed
+     * (29 of 70 here), so silence is no proof that the kernel is still booting. Booting took 0.6-1.0 s here.
+     */
+    private static void awaitBoot(Browser browser, String prefix, String id, String createdActivity) throws Exception {
+        long deadline = System.nanoTime() + BOOT_ALLOWANCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> model = browser.get(prefix + "api/kernels/" + id);
+            if (model.statusCode() == 200
+                    && !JSON.readTree(model.body()).path("last_activity").asText().equals(createdActivity)) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 

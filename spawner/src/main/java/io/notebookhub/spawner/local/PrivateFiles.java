@@ -34,11 +34,8 @@ final class PrivateFiles {
 
     /** Creates the file 0600 if missing, and narrows it to 0600 if it exists. */
     static void createPrivate(Path file) throws IOException {
-        if (!POSIX) {
-            return;
-        }
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            createPrivateNew(file);
         } catch (FileAlreadyExistsException e) {
             restrict(file, "rw-------");
         }

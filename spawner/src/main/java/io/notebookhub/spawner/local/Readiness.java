@@ -10,7 +10,9 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ final class Readiness {
     /** Whether the process still lives is read from /proc: not at every look. */
     private static final long ALIVE_CHECK_NANOS = Duration.ofMillis(100).toNanos();
     /** Where the local spawner's servers listen ({@code --ip=127.0.0.1}). */
-    private static final InetSocketAddress LOCALHOST = new InetSocketAddress("127.0.0.1", 0);
+    private static final InetAddress LOCALHOST = ipv4Loopback();
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -122,7 +124,7 @@ final class Readiness {
     static boolean refuses(int port) {
         try (SocketChannel channel = SocketChannel.open()) {
             channel.configureBlocking(false);
-            if (!channel.connect(new InetSocketAddress(LOCALHOST.getAddress(), port))) {
+            if (!channel.connect(new InetSocketAddress(LOCALHOST, port))) {
                 channel.finishConnect();
             }
             return false;
@@ -139,6 +141,15 @@ final class Readiness {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no output)";
+        }
+    }
+
+    /** 127.0.0.1 itself: {@link InetAddress#getLoopbackAddress()} is ::1 under {@code java.net.preferIPv6Addresses}. */
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.notebookhub.spawner.kubernetes;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,10 +19,14 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -42,15 +47,16 @@ final class MockKubelet implements AutoCloseable {
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
     private final AtomicInteger ips = new AtomicInteger();
     /** A second octet of its own per kubelet, so test classes running at once never share a pod address. */
-    private static final int IP_BLOCK = 100 + new java.util.Random().nextInt(150);
-    private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final int IP_BLOCK = 100 + new Random().nextInt(150);
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private volatile Function<Pod, Behaviour> defaultBehaviour = p -> Behaviour.READY;
     private volatile boolean events = true;
     private Watch watch;
-    private final java.util.concurrent.ScheduledExecutorService sweeper =
-            Executors.newSingleThreadScheduledExecutor();
-    private final java.util.Set<String> taken = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor();
+    private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final Map<String, List<String>> journal = new ConcurrentHashMap<>();
+    /** What concerned every pod: the watch closing, a sweep failing. */
+    private final List<String> kubeletJournal = new CopyOnWriteArrayList<>();
 
     MockKubelet(KubernetesClient client, String namespace) {
         this.client = client;
@@ -68,7 +74,7 @@ final class MockKubelet implements AutoCloseable {
 
             @Override
             public void onClose(WatcherException cause) {
-                note("*", "watch closed: " + cause);
+                kubeletJournal.add(Instant.now() + " watch closed: " + cause);
             }
         });
         // The watch alone is not enough: fabric8's mock API server can stall for a minute (see spawner/pom.xml), and
@@ -81,7 +87,7 @@ final class MockKubelet implements AutoCloseable {
         try {
             client.pods().inNamespace(namespace).list().getItems().forEach(pod -> take(pod, "sweep"));
         } catch (RuntimeException e) {
-            note("*", "sweep failed: " + e);
+            kubeletJournal.add(Instant.now() + " sweep failed: " + e);
         }
     }
 
@@ -97,11 +103,11 @@ final class MockKubelet implements AutoCloseable {
     /** What this kubelet did with the pods of this name, for a test's failure message. */
     String journal(String podName) {
         return String.join("; ", journal.getOrDefault(podName, List.of())) + " "
-                + String.join("; ", journal.getOrDefault("*", List.of()));
+                + String.join("; ", kubeletJournal);
     }
 
     private void note(String podName, String what) {
-        journal.computeIfAbsent(podName, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        journal.computeIfAbsent(podName, k -> new CopyOnWriteArrayList<>())
                 .add(Instant.now() + " " + what);
     }
 
@@ -178,12 +184,12 @@ final class MockKubelet implements AutoCloseable {
                 + " to node-1");
     }
 
-    private PodStatus pending(io.fabric8.kubernetes.api.model.ContainerStatus container) {
+    private PodStatus pending(ContainerStatus container) {
         return new PodStatusBuilder().withPhase("Pending").withConditions(condition("PodScheduled", "True"))
                 .withContainerStatuses(container).build();
     }
 
-    private PodStatus running(io.fabric8.kubernetes.api.model.ContainerStatus container, Pod pod) {
+    private PodStatus running(ContainerStatus container, Pod pod) {
         boolean ready = Boolean.TRUE.equals(container.getReady());
         int n = ips.incrementAndGet();
         String ip = "127." + IP_BLOCK + "." + (n / 250) + "." + (n % 250 + 1);
@@ -196,7 +202,7 @@ final class MockKubelet implements AutoCloseable {
                 .withContainerStatuses(container).build();
     }
 
-    private static io.fabric8.kubernetes.api.model.ContainerStatus waiting(Pod pod, String reason, String message) {
+    private static ContainerStatus waiting(Pod pod, String reason, String message) {
         return new ContainerStatusBuilder().withName("notebook").withImage(image(pod)).withReady(false)
                 .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
                 .build();
