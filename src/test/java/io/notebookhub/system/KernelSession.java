@@ -133,23 +133,24 @@ final class KernelSession implements AutoCloseable {
      */
     private static void awaitBoot(Browser browser, String prefix, String id, String createdActivity) throws Exception {
         long deadline = System.nanoTime() + BOOT_ALLOWANCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> model = browser.get(prefix + "api/kernels/" + id);
-            if (model.statusCode() == 200
-                    && !JSON.readTree(model.body()).path("last_activity").asText().equals(createdActivity)) {
-                return;
-            }
+        while (System.nanoTime() < deadline
+                && model(browser, prefix, id).path("last_activity").asText().equals(createdActivity)) {
             Thread.sleep(50);
         }
     }
 
     /** The execution_state the server reports for this kernel in {@code api/kernels}. */
     String reportedState(Browser browser, String prefix) throws Exception {
-        HttpResponse<String> listed = browser.get(prefix + "api/kernels/" + kernelId);
-        if (listed.statusCode() != 200) {
-            throw new IllegalStateException("api/kernels/" + kernelId + " answered " + listed.statusCode());
+        return model(browser, prefix, kernelId).path("execution_state").asText();
+    }
+
+    /** The server's model of kernel {@code id}: {@code api/kernels/<id>}. */
+    private static JsonNode model(Browser browser, String prefix, String id) throws Exception {
+        HttpResponse<String> model = browser.get(prefix + "api/kernels/" + id);
+        if (model.statusCode() != 200) {
+            throw new IllegalStateException("api/kernels/" + id + " answered " + model.statusCode());
         }
-        return JSON.readTree(listed.body()).path("execution_state").asText();
+        return JSON.readTree(model.body());
     }
 
     private void shutdown(Browser browser, String baseUrl, String prefix) throws Exception {

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ final class Readiness {
     /** Whether the process still lives is read from /proc: not at every look. */
     private static final long ALIVE_CHECK_NANOS = Duration.ofMillis(100).toNanos();
     /** Where the local spawner's servers listen ({@code --ip=127.0.0.1}). */
-    private static final InetAddress LOCALHOST = ipv4Loopback();
+    private static final InetAddress LOCALHOST = new InetSocketAddress("127.0.0.1", 0).getAddress();
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -141,15 +140,6 @@ final class Readiness {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no output)";
-        }
-    }
-
-    /** 127.0.0.1 itself: {@link InetAddress#getLoopbackAddress()} is ::1 under {@code java.net.preferIPv6Addresses}. */
-    private static InetAddress ipv4Loopback() {
-        try {
-            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are always an address", e);
         }
     }
 }
