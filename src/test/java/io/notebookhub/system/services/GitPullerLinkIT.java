@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
 
 /**
  * An nbgitpuller link, as course pages hand them out: {@code /hub/user-redirect/git-pull?repo=...&urlpath=...}.
@@ -43,16 +45,28 @@ class GitPullerLinkIT {
                     + URLEncoder.encode("lab/tree/course-material/README.md", StandardCharsets.UTF_8);
             chrome.get(link);
 
-            assertThat(chrome.await(By.id("not-running"), Duration.ofSeconds(30)).getText()).contains("/user/alice/");
+            String notRunning = explained(hub, chrome, () -> chrome.await(By.id("not-running"), Duration.ofSeconds(30)))
+                    .getText();
+            assertThat(notRunning).contains("/user/alice/");
             chrome.driver.findElement(By.id("start")).click();
             chrome.await(By.id("spawn_form"), Duration.ofSeconds(30));
             chrome.driver.findElement(By.id("start")).click();
 
             Path cloned = hub.dataDir.resolve("users/alice/course-material/README.md");
-            chrome.waitUpTo(Duration.ofSeconds(180)).until(d -> Files.exists(cloned)
-                    && d.getCurrentUrl().contains("/user/alice/lab/tree/course-material/README.md"));
+            explained(hub, chrome, () -> chrome.waitUpTo(Duration.ofSeconds(180)).until(d -> Files.exists(cloned)
+                    && d.getCurrentUrl().contains("/user/alice/lab/tree/course-material/README.md")));
             assertThat(Files.readString(cloned)).isEqualTo("# Week 1\n");
             assertThat(Files.exists(hub.dataDir.resolve("users/alice/course-material/.git"))).isTrue();
+        }
+    }
+
+    /** A wait that times out names the page the browser is on and carries the hub's log. */
+    private static <T> T explained(HubProcess hub, HeadlessChrome chrome, Supplier<T> wait) {
+        try {
+            return wait.get();
+        } catch (TimeoutException e) {
+            throw new AssertionError("browser at " + chrome.driver.getCurrentUrl() + " showing:\n"
+                    + chrome.driver.findElement(By.tagName("body")).getText() + "\nhub log:\n" + hub.logText(), e);
         }
     }
 
