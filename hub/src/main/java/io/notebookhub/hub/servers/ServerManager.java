@@ -116,8 +116,8 @@ public final class ServerManager {
     }
 
     /**
-     * Starts a server, in named steps: {@link #reserve} (checked and recorded before anything is launched), then on
-     * its own {@link Spawn#ready()}: {@link #issueCredentials}, {@link #launch} (the spawner returns once the server
+     * Starts a server, in named steps: {@link #reserve} (checked, recorded and given its credentials before anything
+     * is launched), then on its own {@link Spawn#ready()}: {@link #launch} (the spawner returns once the server
      * answers), {@link #route}, {@link #record}. The returned future fails with an {@link InvalidRequest} (a bad name,
      * profile or option choice; a server already running) or a {@link Conflict} (already starting or stopping, the
      * profile full) and nothing is left behind; once reserved, a failure of any later step stops what was started,
@@ -145,13 +145,15 @@ public final class ServerManager {
     public record Spawn(ServerRecord reserved, Future<ServerRecord> ready) {
     }
 
-    private record Reservation(ServerId id, ServerRecord record, ResolvedProfile profile) {
+    /** A server recorded as starting, with the environment that hands it its credentials. */
+    private record Reservation(ServerId id, ServerRecord record, ResolvedProfile profile, Map<String, String> hubEnv) {
     }
 
     /**
-     * Check and record intent, as one durable write before anything is launched: the server is recorded as
-     * starting, holding a seat of its profile, with the spawner's intent (the marker or pod name by which a
-     * restart finds what the launch leaves behind, even if the hub dies a moment after it).
+     * Check and record intent before anything is launched: the server is recorded as starting, holding a seat of its
+     * profile, with the spawner's intent (the marker or pod name by which a restart finds what the launch leaves
+     * behind, even if the hub dies a moment after it), and its credentials are issued; all of it durable together,
+     * with one disk sync.
      */
     private Reservation reserve(ServerId id, UserRecord user, Map<String, String> options) {
         if (store.server(id.user(), id.serverName()).map(ServerRecord::active).orElse(false)) {
@@ -166,9 +168,16 @@ public final class ServerManager {
         // otherwise see the last seat free and take it.
         synchronized (capacity) {
             checkCapacity(resolved);
-            store.saveServer(starting);
+            return store.durableTogether(() -> {
+                store.saveServer(starting);
+                try {
+                    return new Reservation(id, starting, resolved, issueCredentials(id));
+                } catch (RuntimeException e) {
+                    recordFailure(id, starting, e);
+                    throw e;
+                }
+            });
         }
-        return new Reservation(id, starting, resolved);
     }
 
     private ResolvedProfile resolve(UserRecord user, Map<String, String> options) {
@@ -204,8 +213,7 @@ public final class ServerManager {
         progress.begin(id);
         publish(id, 0, "Server requested (profile " + r.profile().displayName() + ")");
         long startedAt = System.nanoTime();
-        return issueCredentials(r)
-                .compose(env -> launch(r, env))
+        return launch(r, r.hubEnv())
                 .compose(spawned -> route(id, spawned))
                 .compose(spawned -> record(r, spawned))
                 .recover(e -> failed(r, e))
@@ -224,19 +232,16 @@ public final class ServerManager {
     }
 
     /** The server's own API token and OAuth client, and the environment that hands them over. */
-    private Future<Map<String, String>> issueCredentials(Reservation r) {
-        ServerId id = r.id();
-        return blocking(() -> {
-            try (var ignored = mdc(id)) {
-                Tokens.Issued token = tokens.issue(id.user(), "server", id.serverName(), null,
-                        Scopes.serverRole(id.user(), id.serverName()), "server token", null);
-                String clientId = UrlPaths.clientId(id.user(), id.serverName());
-                store.saveOAuthClient(new OAuthClientRecord(clientId, id.user(), id.serverName(),
-                        UrlPaths.serverPrefix(id.user(), id.serverName()) + "oauth_callback",
-                        TokenHashing.hash(token.token())));
-                return ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
-            }
-        });
+    private Map<String, String> issueCredentials(ServerId id) {
+        try (var ignored = mdc(id)) {
+            Tokens.Issued token = tokens.issue(id.user(), "server", id.serverName(), null,
+                    Scopes.serverRole(id.user(), id.serverName()), "server token", null);
+            String clientId = UrlPaths.clientId(id.user(), id.serverName());
+            store.saveOAuthClient(new OAuthClientRecord(clientId, id.user(), id.serverName(),
+                    UrlPaths.serverPrefix(id.user(), id.serverName()) + "oauth_callback",
+                    TokenHashing.hash(token.token())));
+            return ServerEnvironment.of(id.user(), id.serverName(), token.token(), hubApiUrl, publicUrl);
+        }
     }
 
     /** Starts the server through the spawner, which returns once the server answers (or its start timeout). */
@@ -275,15 +280,21 @@ public final class ServerManager {
 
     /** After a failed step: the server is recorded as stopped with the reason and its credentials revoked. */
     private Future<ServerRecord> failed(Reservation r, Throwable e) {
-        ServerId id = r.id();
-        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
         return blocking(() -> {
-            log.warn("spawn of {} failed: {}", id, reason);
-            store.saveServer(r.record().stopped(reason));
-            tokens.revokeServerTokens(id.user(), id.serverName());
+            recordFailure(r.id(), r.record(), e);
             return null;
         }).compose(v -> Future.failedFuture(e instanceof SpawnFailedException ? e
-                : new SpawnFailedException(reason, e)));
+                : new SpawnFailedException(reasonOf(e), e)));
+    }
+
+    private void recordFailure(ServerId id, ServerRecord starting, Throwable e) {
+        log.warn("spawn of {} failed: {}", id, reasonOf(e));
+        store.saveServer(starting.stopped(reasonOf(e)));
+        tokens.revokeServerTokens(id.user(), id.serverName());
+    }
+
+    private static String reasonOf(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private Future<Void> addRoute(ServerId id, SpawnedServer spawned) {

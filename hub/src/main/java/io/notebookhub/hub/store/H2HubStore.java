@@ -406,6 +406,11 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
+    public <T> T durableTogether(Supplier<T> writes) {
+        return sql.syncedOnce(writes);
+    }
+
+    @Override
     public void probeWrite() {
         sql.update(sql.dialect().upsert("hub_secrets", List.of("name", "secret_value"), List.of("name")), ps -> {
             ps.setString(1, "store_write_probe");

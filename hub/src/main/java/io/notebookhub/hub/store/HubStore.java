@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The hub's persistent state. Calls block briefly (an embedded database); callers on the event loop
@@ -138,6 +139,13 @@ public interface HubStore extends AutoCloseable {
     String secret(String name, java.util.function.Supplier<String> generator);
 
     Map<String, Long> counts();
+
+    /**
+     * Runs several writes that are durable together: each commits as it runs, and all are on disk when this returns
+     * (or throws), at the cost of one disk sync instead of one each. Readers may see a write before it is synced, as
+     * with a single write; nothing it wrote may be acted on outside the hub before this returns.
+     */
+    <T> T durableTogether(Supplier<T> writes);
 
     /** Writes one small row and commits it: fails when the store cannot take writes (health probe). */
     void probeWrite();

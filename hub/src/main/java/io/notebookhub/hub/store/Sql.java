@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** Statements against the store's connection pool; every SQL failure becomes a {@link StoreException}. */
@@ -35,6 +36,8 @@ final class Sql {
     private final DataSource pool;
     private final StoreDialect dialect;
     private final boolean syncCommits;
+    /** Set on a thread inside {@link #syncedOnce}: its writes leave the sync to the end of the whole. */
+    private final ThreadLocal<boolean[]> syncDeferred = new ThreadLocal<>();
 
     Sql(DataSource pool) {
         this(pool, StoreDialect.H2, false);
@@ -107,11 +110,47 @@ final class Sql {
         }
     }
 
-    private void sync(Connection c) throws SQLException {
-        if (syncCommits) {
-            try (Statement st = c.createStatement()) {
-                st.execute("CHECKPOINT SYNC");
+    /**
+     * Runs {@code writes} (each committed as it runs) and syncs the embedded file once at the end instead of after
+     * each; whatever they committed is on disk when this returns or throws. A sync costs a few milliseconds, and the
+     * writes of one step (a spawn's reservation with its credentials) need to be durable only before the step's
+     * result is acted on.
+     */
+    <T> T syncedOnce(Supplier<T> writes) {
+        if (!syncCommits || syncDeferred.get() != null) {
+            return writes.get();
+        }
+        boolean[] pending = {false};
+        syncDeferred.set(pending);
+        try {
+            return writes.get();
+        } finally {
+            syncDeferred.remove();
+            if (pending[0]) {
+                try (Connection c = pool.getConnection()) {
+                    checkpoint(c);
+                } catch (SQLException e) {
+                    throw new StoreException("CHECKPOINT SYNC", e);
+                }
             }
+        }
+    }
+
+    private void sync(Connection c) throws SQLException {
+        if (!syncCommits) {
+            return;
+        }
+        boolean[] pending = syncDeferred.get();
+        if (pending != null) {
+            pending[0] = true;
+        } else {
+            checkpoint(c);
+        }
+    }
+
+    private static void checkpoint(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
         }
     }
 

@@ -47,6 +47,7 @@ public final class LocalProcessSpawner implements Spawner {
     private final LocalSpawnerConfig config;
     private final WorkerExecutor workers;
     private final HttpClient http;
+    private final LogWrites logWrites = new LogWrites();
     private final Readiness readiness;
     private final ServerProcesses processes;
     private final LocalAdoption adoption;
@@ -60,7 +61,7 @@ public final class LocalProcessSpawner implements Spawner {
         this.config = config;
         this.workers = vertx.createSharedWorkerExecutor("local-spawner", 8);
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(false));
-        this.readiness = new Readiness(vertx, http);
+        this.readiness = new Readiness(vertx, http, logWrites);
         this.processes = new ServerProcesses(config.serversDir());
         this.adoption = new LocalAdoption(this, processes, readiness, workers);
         this.watchTimer = vertx.setPeriodic(1000, id -> checkWatched());
@@ -326,6 +327,7 @@ public final class LocalProcessSpawner implements Spawner {
     @Override
     public void close() {
         vertx.cancelTimer(watchTimer);
+        logWrites.close();
         http.close();
         workers.close();
     }

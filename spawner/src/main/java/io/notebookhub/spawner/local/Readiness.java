@@ -1,6 +1,7 @@
 package io.notebookhub.spawner.local;
 
 import io.notebookhub.spawner.SpawnFailedException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,11 +25,13 @@ final class Readiness {
      * A notebook server answers about a second after it is launched. Until its port takes connections each look is
      * one non-blocking connect on loopback, refused within the call; an HTTP request is made only once the port takes
      * connections. Through the HTTP client a refused look cost ~0.8 ms of event-loop time (~30 ms a spawn at one look
-     * per 25 ms), the connect alone ~0.35 ms on a busy 2-core machine. One look per 20 ms in the first seconds keeps
-     * what the user waits for within about a per cent of the server's own start-up, and 30 servers starting at once
-     * within half a core; backing off later keeps a slow start from costing anything.
+     * per 25 ms), the connect alone ~0.35 ms on a busy 2-core machine. Besides the timer, a look is taken each time the
+     * server writes to its log ({@link LogWrites}): it logs as it starts listening, so the timer is what finds a
+     * server that logs elsewhere. One look per 20 ms in the first seconds keeps that within about a per cent of the
+     * server's own start-up, and 30 servers starting at once within half a core; backing off later keeps a slow start
+     * from costing anything.
      */
-    private static final long FAST_POLL_MS = 20;
+    static final long FAST_POLL_MS = 20;
     private static final long FAST_POLL_FOR_NANOS = Duration.ofSeconds(10).toNanos();
     private static final long SLOW_POLL_MS = 200;
     private static final long PROBE_IDLE_MS = 2000;
@@ -39,10 +42,19 @@ final class Readiness {
 
     private final Vertx vertx;
     private final HttpClient http;
+    private final LogWrites logWrites;
+    private final long fastPollMillis;
 
-    Readiness(Vertx vertx, HttpClient http) {
+    Readiness(Vertx vertx, HttpClient http, LogWrites logWrites) {
+        this(vertx, http, logWrites, FAST_POLL_MS);
+    }
+
+    /** @param fastPollMillis the timer's pause in a start's first seconds (tests make it long to hear the log alone) */
+    Readiness(Vertx vertx, HttpClient http, LogWrites logWrites, long fastPollMillis) {
         this.vertx = vertx;
         this.http = http;
+        this.logWrites = logWrites;
+        this.fastPollMillis = fastPollMillis;
     }
 
     /**
@@ -50,12 +62,16 @@ final class Readiness {
      * a failure message quotes the end of {@code logFile}.
      */
     Future<Void> await(long pid, int port, String prefix, Path logFile, Duration timeout) {
-        Waiting waiting = new Waiting(pid, port, prefix, logFile, timeout);
-        waiting.poll();
-        return waiting.promise.future();
+        Context context = vertx.getOrCreateContext();
+        Waiting waiting = new Waiting(context, pid, port, prefix, logFile, timeout);
+        LogWrites.Listening listening = logWrites.listen(logFile, () -> context.runOnContext(v -> waiting.wake()));
+        context.runOnContext(v -> waiting.poll());
+        return waiting.promise.future().onComplete(done -> listening.close());
     }
 
+    /** One start awaited; its looks, timer and log wakes all run on {@code context}, one at a time. */
     private final class Waiting {
+        final Context context;
         final long pid;
         final int port;
         final String prefix;
@@ -65,8 +81,11 @@ final class Readiness {
         final long deadline;
         final Promise<Void> promise = Promise.promise();
         long aliveCheckedAt;
+        long timer = -1;
+        boolean asking;
 
-        Waiting(long pid, int port, String prefix, Path logFile, Duration timeout) {
+        Waiting(Context context, long pid, int port, String prefix, Path logFile, Duration timeout) {
+            this.context = context;
             this.pid = pid;
             this.port = port;
             this.prefix = prefix;
@@ -74,6 +93,18 @@ final class Readiness {
             this.timeout = timeout;
             this.deadline = started + timeout.toNanos();
             this.aliveCheckedAt = started - ALIVE_CHECK_NANOS;
+        }
+
+        /** The server wrote to its log: look now, unless a look is under way or the wait is over. */
+        void wake() {
+            if (asking || promise.future().isComplete()) {
+                return;
+            }
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+            poll();
         }
 
         void poll() {
@@ -97,10 +128,12 @@ final class Readiness {
             }
             // A port that takes the connection but never answers must count as not ready, not hold the start past
             // its timeout: each probe gives up after PROBE_IDLE_MS without a byte.
+            asking = true;
             http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                             .setURI(prefix + "api").setIdleTimeout(PROBE_IDLE_MS))
                     .compose(req -> req.send())
                     .onComplete(ar -> {
+                        asking = false;
                         if (ar.succeeded() && ar.result().statusCode() < 500) {
                             promise.complete();
                         } else {
@@ -110,8 +143,11 @@ final class Readiness {
         }
 
         private void again() {
-            long pause = System.nanoTime() - started < FAST_POLL_FOR_NANOS ? FAST_POLL_MS : SLOW_POLL_MS;
-            vertx.setTimer(pause, t -> poll());
+            long pause = System.nanoTime() - started < FAST_POLL_FOR_NANOS ? fastPollMillis : SLOW_POLL_MS;
+            timer = vertx.setTimer(pause, t -> {
+                timer = -1;
+                poll();
+            });
         }
     }
 

@@ -193,16 +193,16 @@ final class ServerProcesses {
 
     private static Optional<Marked> read(long pid) {
         try {
+            byte[] environ = Files.readAllBytes(PROC.resolve(pid + "/environ"));
+            // Most processes on the machine are not servers: look for the marker before reading anything else.
+            if (indexOf(environ, MARKER_BYTES) < 0) {
+                return Optional.empty();
+            }
             String stat = Files.readString(PROC.resolve(pid + "/stat"));
             // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime
             // cstime priority nice threads itrealvalue starttime ...; comm may hold spaces and parentheses.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             if (f[0].equals("Z") || f[0].equals("X")) {
-                return Optional.empty();
-            }
-            byte[] environ = Files.readAllBytes(PROC.resolve(pid + "/environ"));
-            // Most processes on the machine are not servers: look for the marker before parsing the environment.
-            if (indexOf(environ, MARKER_BYTES) < 0) {
                 return Optional.empty();
             }
             Map<String, String> env = environment(environ);

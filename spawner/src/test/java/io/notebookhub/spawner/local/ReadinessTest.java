@@ -10,23 +10,27 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReadinessTest {
     private final Vertx vertx = Vertx.vertx();
-    private final Readiness readiness = new Readiness(vertx, vertx.createHttpClient());
+    private final LogWrites logWrites = new LogWrites();
+    private final Readiness readiness = new Readiness(vertx, vertx.createHttpClient(), logWrites);
 
     @TempDir
     Path temp;
 
     @AfterEach
     void close() throws Exception {
+        logWrites.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -72,6 +76,27 @@ class ReadinessTest {
         assertThatThrownBy(() -> await(readiness.await(ProcessHandle.current().pid(), freePort(), "/user/cy/",
                 temp.resolve("none.log"), Duration.ofSeconds(1))))
                 .isInstanceOf(SpawnFailedException.class).hasMessageContaining("did not answer within 1 s");
+    }
+
+    @Test
+    void aServerThatWritesToItsLogIsLookedAtWithoutWaitingForTheTimer() throws Exception {
+        // A timer that would look again only after an hour: the wait can end only by hearing the log.
+        Readiness heardOnly = new Readiness(vertx, vertx.createHttpClient(), logWrites, Duration.ofHours(1).toMillis());
+        int port = freePort();
+        Path log = log();
+        Files.writeString(log, "");
+        Future<Void> ready = heardOnly.await(ProcessHandle.current().pid(), port, "/user/dee/", log,
+                Duration.ofSeconds(30));
+        Thread.sleep(200);
+        assertThat(ready.isComplete()).as("no look before the server listens").isFalse();
+        await(vertx.createHttpServer().requestHandler(req -> req.response().end("{}")).listen(port, "127.0.0.1")
+                .mapEmpty());
+
+        Files.writeString(log, "Jupyter Server is running at: http://127.0.0.1:" + port + "/user/dee/\n",
+                StandardOpenOption.APPEND);
+
+        await(ready);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> logWrites.watchedFolders() == 0);
     }
 
     private Path log() {
