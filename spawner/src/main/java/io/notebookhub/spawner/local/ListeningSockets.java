@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,6 +104,24 @@ final class ListeningSockets {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the listening socket of {@code port} is held by {@code pid}, a process it started, or a process carrying
+     * {@code marker} (a server's processes inherit it, even one a wrapper script started and left behind).
+     */
+    static boolean heldBy(long pid, String marker, int port) {
+        ListeningSockets sockets = read();
+        if (sockets.portsOf(pid).contains(port)) {
+            return true;
+        }
+        Optional<ProcessHandle> server = ProcessHandle.of(pid);
+        if (server.isPresent() && server.get().descendants().anyMatch(d -> sockets.portsOf(d.pid()).contains(port))) {
+            return true;
+        }
+        return marker != null && ProcessHandle.allProcesses()
+                .filter(p -> ServerProcesses.markerOf(p.pid()).filter(marker::equals).isPresent())
+                .anyMatch(p -> sockets.portsOf(p.pid()).contains(port));
     }
 
     /** The ports {@code pid} holds a listening socket on; none when it is gone or not the hub's to read. */

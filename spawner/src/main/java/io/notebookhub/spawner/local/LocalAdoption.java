@@ -170,7 +170,7 @@ final class LocalAdoption {
             return stop(f, new SpawnFailedException("The server process " + f.pid() + " has no address on record"));
         }
         Future<Void> ready = f.listening() ? Future.succeededFuture()
-                : readiness.await(f.pid(), f.port(), f.prefix(), spawner.logFileOf(id), startTimeout);
+                : readiness.await(f.pid(), f.marker(), f.port(), f.prefix(), spawner.logFileOf(id), startTimeout);
         return ready.map(v -> {
                     spawner.watch(id, f.pid());
                     log.info("adopted server {} (pid {}, port {}, {})", id, f.pid(), f.port(),

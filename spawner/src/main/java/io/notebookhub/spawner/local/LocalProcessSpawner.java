@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -54,6 +55,12 @@ public final class LocalProcessSpawner implements Spawner {
     private final List<BiConsumer<ServerId, String>> exitListeners = new CopyOnWriteArrayList<>();
     /** Servers we are watching, so a death we did not ask for is reported; removed before a requested stop. */
     private final Map<ServerId, Long> watched = new ConcurrentHashMap<>();
+    /**
+     * Ports handed to servers that have not answered yet. The kernel gives a free port again once its probe socket
+     * closes, and a server binds it only a second or more later (15 s with thirty starting at once); until then
+     * another start must not be given the same port.
+     */
+    private final Set<Integer> portsOfStarts = ConcurrentHashMap.newKeySet();
     private final long watchTimer;
 
     public LocalProcessSpawner(Vertx vertx, LocalSpawnerConfig config) {
@@ -111,8 +118,9 @@ public final class LocalProcessSpawner implements Spawner {
                 .compose(started -> {
                     progress.accept(new SpawnProgress(50, "Server process " + started.pid + " started on port "
                             + started.port + "; waiting for it to answer"));
-                    return readiness.await(started.pid, started.port, started.prefix, started.logFile,
+                    return readiness.await(started.pid, started.marker, started.port, started.prefix, started.logFile,
                                     request.startTimeout())
+                            .onComplete(done -> portsOfStarts.remove(started.port))
                             .recover(failure -> workers.<Void>executeBlocking(() -> {
                                 terminate(started.pid, marker);
                                 return null;
@@ -164,7 +172,17 @@ public final class LocalProcessSpawner implements Spawner {
         Files.createDirectories(logFile.getParent());
         PrivateFiles.restrict(logFile.getParent(), "rwx------");
         PrivateFiles.createPrivate(logFile);
-        int port = freePort();
+        int port = freePortForAStart();
+        try {
+            return launchOnPort(request, marker, id, home, logFile, port);
+        } catch (IOException | RuntimeException e) {
+            portsOfStarts.remove(port);
+            throw e;
+        }
+    }
+
+    private StartedProcess launchOnPort(SpawnRequest request, String marker, ServerId id, Path home, Path logFile,
+                                        int port) throws IOException {
         String prefix = request.env().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/user/" + id.user() + "/");
 
         List<String> command = new ArrayList<>();
@@ -227,10 +245,16 @@ public final class LocalProcessSpawner implements Spawner {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** A free loopback port that no other start in progress was given. */
+    int freePortForAStart() throws IOException {
+        for (int tries = 0; tries < 100; tries++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (portsOfStarts.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no free loopback port that another starting server was not given, in 100 tries");
     }
 
     @Override

@@ -59,11 +59,15 @@ final class Readiness {
 
     /**
      * Polls {@code <prefix>api} until the server answers with a non-5xx status, the process dies, or time is up;
-     * a failure message quotes the end of {@code logFile}.
+     * a failure message quotes the end of {@code logFile}. An answer counts only when the listening socket of the port
+     * is held by the server's process, a process it started, or one carrying its {@code marker} (null for none):
+     * between the spawner picking a free port and the server binding it, another process may take the port (another
+     * server given the same free port, or a user's code binding ports on purpose), and routing the user there would
+     * hand their traffic to someone else.
      */
-    Future<Void> await(long pid, int port, String prefix, Path logFile, Duration timeout) {
+    Future<Void> await(long pid, String marker, int port, String prefix, Path logFile, Duration timeout) {
         Context context = vertx.getOrCreateContext();
-        Waiting waiting = new Waiting(context, pid, port, prefix, logFile, timeout);
+        Waiting waiting = new Waiting(pid, marker, port, prefix, logFile, timeout);
         LogWrites.Listening listening = logWrites.listen(logFile, () -> context.runOnContext(v -> waiting.wake()));
         context.runOnContext(v -> waiting.poll());
         return waiting.promise.future().onComplete(done -> listening.close());
@@ -71,8 +75,8 @@ final class Readiness {
 
     /** One start awaited; its looks, timer and log wakes all run on {@code context}, one at a time. */
     private final class Waiting {
-        final Context context;
         final long pid;
+        final String marker;
         final int port;
         final String prefix;
         final Path logFile;
@@ -83,10 +87,12 @@ final class Readiness {
         long aliveCheckedAt;
         long timer = -1;
         boolean asking;
+        /** Whether the port answered from a process that is not the server's. */
+        boolean heldByAnother;
 
-        Waiting(Context context, long pid, int port, String prefix, Path logFile, Duration timeout) {
-            this.context = context;
+        Waiting(long pid, String marker, int port, String prefix, Path logFile, Duration timeout) {
             this.pid = pid;
+            this.marker = marker;
             this.port = port;
             this.prefix = prefix;
             this.logFile = logFile;
@@ -112,14 +118,14 @@ final class Readiness {
             if (now - aliveCheckedAt >= ALIVE_CHECK_NANOS) {
                 aliveCheckedAt = now;
                 if (!ProcessGroups.alive(pid)) {
-                    promise.fail(new SpawnFailedException("The server process exited during start-up: "
-                            + tail(logFile)));
+                    promise.fail(new SpawnFailedException("The server process exited during start-up"
+                            + portNote() + ": " + tail(logFile)));
                     return;
                 }
             }
             if (now > deadline) {
                 promise.fail(new SpawnFailedException("The server did not answer within " + timeout.toSeconds()
-                        + " s (start_timeout); last output: " + tail(logFile)));
+                        + " s (start_timeout)" + portNote() + "; last output: " + tail(logFile)));
                 return;
             }
             if (refuses(port)) {
@@ -133,13 +139,30 @@ final class Readiness {
                             .setURI(prefix + "api").setIdleTimeout(PROBE_IDLE_MS))
                     .compose(req -> req.send())
                     .onComplete(ar -> {
-                        asking = false;
                         if (ar.succeeded() && ar.result().statusCode() < 500) {
-                            promise.complete();
+                            confirmHolder();
                         } else {
+                            asking = false;
                             again();
                         }
                     });
+        }
+
+        /** The port answered: ready if the server holds it, else a look again later (reading /proc on a worker). */
+        private void confirmHolder() {
+            vertx.executeBlocking(() -> ListeningSockets.heldBy(pid, marker, port), false).onComplete(held -> {
+                asking = false;
+                if (held.succeeded() && held.result()) {
+                    promise.complete();
+                } else {
+                    heldByAnother = true;
+                    again();
+                }
+            });
+        }
+
+        private String portNote() {
+            return heldByAnother ? " (port " + port + " answered, but from a process other than the server's)" : "";
         }
 
         private void again() {

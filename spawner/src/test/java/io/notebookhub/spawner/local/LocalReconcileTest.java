@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +99,17 @@ class LocalReconcileTest {
     private SpawnedServer startedByANewHub(ServerId id) {
         LocalProcessSpawner hub = hub();
         return join(hub.start(request(id.user(), hub.intent(id)), p -> { }));
+    }
+
+    @Test
+    void startsInProgressAreNeverGivenTheSamePort() throws Exception {
+        // Without this, a thousand picks of a free port by the kernel repeated one about seventy times (build machine).
+        LocalProcessSpawner hub = hub();
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            ports.add(hub.freePortForAStart());
+        }
+        assertThat(ports).hasSize(1000);
     }
 
     @Test

@@ -54,7 +54,7 @@ class ReadinessTest {
             req.response().setStatusCode(asked.incrementAndGet() <= 2 ? 503 : 200).end("{}");
         }).listen(port, "127.0.0.1"));
 
-        await(readiness.await(ProcessHandle.current().pid(), port, "/user/ann/", log(), Duration.ofSeconds(20)));
+        await(readiness.await(ProcessHandle.current().pid(), null, port, "/user/ann/", log(), Duration.ofSeconds(20)));
 
         assertThat(asked).hasValue(3);
     }
@@ -65,7 +65,7 @@ class ReadinessTest {
         Path log = log();
         Files.writeString(log, "ImportError: no module named notebook\n");
 
-        assertThatThrownBy(() -> await(readiness.await(exiting.pid(), freePort(), "/user/bob/", log,
+        assertThatThrownBy(() -> await(readiness.await(exiting.pid(), null, freePort(), "/user/bob/", log,
                 Duration.ofSeconds(20))))
                 .isInstanceOf(SpawnFailedException.class)
                 .hasMessageContaining("exited during start-up").hasMessageContaining("no module named notebook");
@@ -73,7 +73,7 @@ class ReadinessTest {
 
     @Test
     void aServerThatNeverListensFailsAtTheTimeout() {
-        assertThatThrownBy(() -> await(readiness.await(ProcessHandle.current().pid(), freePort(), "/user/cy/",
+        assertThatThrownBy(() -> await(readiness.await(ProcessHandle.current().pid(), null, freePort(), "/user/cy/",
                 temp.resolve("none.log"), Duration.ofSeconds(1))))
                 .isInstanceOf(SpawnFailedException.class).hasMessageContaining("did not answer within 1 s");
     }
@@ -85,7 +85,7 @@ class ReadinessTest {
         int port = freePort();
         Path log = log();
         Files.writeString(log, "");
-        Future<Void> ready = heardOnly.await(ProcessHandle.current().pid(), port, "/user/dee/", log,
+        Future<Void> ready = heardOnly.await(ProcessHandle.current().pid(), null, port, "/user/dee/", log,
                 Duration.ofSeconds(30));
         Thread.sleep(200);
         assertThat(ready.isComplete()).as("no look before the server listens").isFalse();
@@ -97,6 +97,46 @@ class ReadinessTest {
 
         await(ready);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> logWrites.watchedFolders() == 0);
+    }
+
+    @Test
+    void aPortThatAnswersFromAnotherProcessIsNotTheServer() throws Exception {
+        // The server (a process that never listens) was given a port that something else took before it could bind:
+        // here this test's JVM answers on it. Routing the user there would give their traffic to another process.
+        Process server = new ProcessBuilder("sleep", "30").start();
+        try {
+            int port = freePort();
+            await(vertx.createHttpServer().requestHandler(req -> req.response().end("{}")).listen(port, "127.0.0.1")
+                    .mapEmpty());
+
+            assertThatThrownBy(() -> await(readiness.await(server.pid(), null, port, "/user/eve/", log(),
+                    Duration.ofSeconds(2))))
+                    .isInstanceOf(SpawnFailedException.class)
+                    .hasMessageContaining("port " + port + " answered, but from a process other than the server's");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortHeldByAProcessCarryingTheServersMarkerIsTheServer() throws Exception {
+        int port = freePort();
+        String marker = "readiness-test." + ProcessHandle.current().pid() + "." + port;
+        // A wrapper that leaves the server behind: the listener is not the launched process nor its child, but it
+        // carries the server's marker in its environment.
+        ProcessBuilder listener = new ProcessBuilder("python3", "-c", "import socket,time\n"
+                + "s=socket.socket(); s.bind(('127.0.0.1'," + port + ")); s.listen(5)\n"
+                + "while True:\n    c,_=s.accept(); c.recv(4096); c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 2"
+                + "\\r\\nConnection: close\\r\\n\\r\\n{}'); c.close()");
+        listener.environment().put(ServerProcesses.MARKER_ENV, marker);
+        Process listening = listener.start();
+        Process launched = new ProcessBuilder("sleep", "30").start();
+        try {
+            await(readiness.await(launched.pid(), marker, port, "/user/fay/", log(), Duration.ofSeconds(20)));
+        } finally {
+            listening.destroyForcibly();
+            launched.destroyForcibly();
+        }
     }
 
     private Path log() {
