@@ -31,7 +31,7 @@ final class Readiness {
      * server's own start-up, and 30 servers starting at once within half a core; backing off later keeps a slow start
      * from costing anything.
      */
-    static final long FAST_POLL_MS = 20;
+    private static final long FAST_POLL_MS = 20;
     private static final long FAST_POLL_FOR_NANOS = Duration.ofSeconds(10).toNanos();
     private static final long SLOW_POLL_MS = 200;
     private static final long PROBE_IDLE_MS = 2000;
@@ -73,7 +73,7 @@ final class Readiness {
         return waiting.promise.future().onComplete(done -> listening.close());
     }
 
-    /** One start awaited; its looks, timer and log wakes all run on {@code context}, one at a time. */
+    /** One start awaited; its looks, timer and log wakes all run on the context that called await, one at a time. */
     private final class Waiting {
         final long pid;
         final String marker;
