@@ -166,7 +166,10 @@ final class Readiness {
         }
 
         private void again() {
-            long pause = System.nanoTime() - started < FAST_POLL_FOR_NANOS ? fastPollMillis : SLOW_POLL_MS;
+            // Once another process answered on the port, each look also reads /proc: the slow pace keeps that cheap
+            // while the server (which cannot bind a taken port) exits or the other process lets go.
+            boolean fast = !heldByAnother && System.nanoTime() - started < FAST_POLL_FOR_NANOS;
+            long pause = fast ? fastPollMillis : SLOW_POLL_MS;
             timer = vertx.setTimer(pause, t -> {
                 timer = -1;
                 poll();
