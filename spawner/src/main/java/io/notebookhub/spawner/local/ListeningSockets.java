@@ -1,10 +1,12 @@
 package io.notebookhub.spawner.local;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,9 @@ import java.util.Set;
  */
 final class ListeningSockets {
     private static final Path PROC = Path.of("/proc");
+    private static final int NO_PORT = -1;
+    /** About seven lines of a table. */
+    private static final int READ_BYTES = 1024;
 
     private final Map<Long, Integer> portByInode;
 
@@ -30,39 +35,80 @@ final class ListeningSockets {
 
     /** The listening TCP sockets of this network namespace now (both tables; one missing counts as empty). */
     static ListeningSockets read() {
+        return read(NO_PORT);
+    }
+
+    /**
+     * As {@link #read()}, but done once a listener of {@code port} has been read. The kernel writes a table's
+     * listeners first and its connections after them, and writes only as much as each read asks for: walking its
+     * table of connections (262,144 buckets on the build machine, however few hold anything) is what makes a whole
+     * read cost 3-4 ms a table, so a look that stops among the listeners costs a few microseconds.
+     */
+    static ListeningSockets readUntilListenerOf(int port) {
+        return read(port);
+    }
+
+    private static ListeningSockets read(int stopAtPort) {
         Map<Long, Integer> byInode = new HashMap<>();
         for (String table : List.of("net/tcp", "net/tcp6")) {
-            try {
-                listeners(Files.readAllBytes(PROC.resolve(table)), byInode);
+            try (InputStream in = Files.newInputStream(PROC.resolve(table))) {
+                if (listeners(in, byInode, stopAtPort)) {
+                    break;
+                }
             } catch (IOException | RuntimeException e) {
-                // No IPv6 in this kernel, or a line this reader does not know: that table names no listener.
+                // No IPv6 in this kernel, or a line this reader does not know: that table names no further listener.
             }
         }
         return new ListeningSockets(byInode);
     }
 
     /**
-     * Adds the port of every listening socket in a kernel table to {@code byInode}. The table has a line per socket:
+     * Adds the port of every listening socket in a kernel table to {@code byInode}, until the table ends or, once a
+     * listener of {@code stopAtPort} has been added, returning true. The table has a line per socket:
      * {@code "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."}, the first
-     * naming the columns. Read as bytes, and only listeners' lines made into strings: after a busy while the table
-     * holds thousands of closed connections (TIME_WAIT), and decoding every line was most of a restart's look at
-     * {@code /proc}.
+     * naming the columns. Read as bytes a kilobyte at a time (see {@link #readUntilListenerOf}), and only listeners'
+     * lines made into strings: after a busy while the table holds thousands of closed connections (TIME_WAIT), and
+     * decoding every line was most of a restart's look at {@code /proc}.
      */
-    static void listeners(byte[] table, Map<Long, Integer> byInode) {
-        int line = indexOf(table, (byte) '\n', 0) + 1;
-        while (line > 0 && line < table.length) {
-            int end = indexOf(table, (byte) '\n', line);
-            if (end < 0) {
-                end = table.length;
+    static boolean listeners(InputStream table, Map<Long, Integer> byInode, int stopAtPort) throws IOException {
+        byte[] buffer = new byte[READ_BYTES];
+        int filled = 0;
+        boolean header = true;
+        while (true) {
+            int n = table.read(buffer, filled, buffer.length - filled);
+            int end = n < 0 ? filled : filled + n;
+            int line = 0;
+            int newline;
+            while ((newline = indexOf(buffer, (byte) '\n', line, end)) >= 0 || (n < 0 && line < end)) {
+                int lineEnd = newline >= 0 ? newline : end;
+                if (!header && listener(buffer, line, lineEnd, byInode) == stopAtPort && stopAtPort != NO_PORT) {
+                    return true;
+                }
+                header = false;
+                line = lineEnd + 1;
             }
-            int[] fields = fieldStarts(table, line, end);
-            if (fields != null && isListen(table, fields[3], end)) {
-                String local = token(table, fields[1], end);
-                byInode.put(Long.parseLong(token(table, fields[9], end)),
-                        Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+            if (n < 0) {
+                return false;
             }
-            line = end + 1;
+            // The start of a line the next read completes moves to the front; a line longer than the buffer grows it.
+            filled = end - line;
+            System.arraycopy(buffer, line, buffer, 0, filled);
+            if (filled == buffer.length) {
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
         }
+    }
+
+    /** Adds the listener that {@code table[from, end)} names, returning its port; -1 when it names none. */
+    private static int listener(byte[] table, int from, int end, Map<Long, Integer> byInode) {
+        int[] fields = fieldStarts(table, from, end);
+        if (fields == null || !isListen(table, fields[3], end)) {
+            return NO_PORT;
+        }
+        String local = token(table, fields[1], end);
+        int port = Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16);
+        byInode.put(Long.parseLong(token(table, fields[9], end)), port);
+        return port;
     }
 
     /** The {@code st} column at {@code at} reads LISTEN ({@code 0A}). */
@@ -97,8 +143,8 @@ final class ListeningSockets {
         return new String(table, from, end - from, StandardCharsets.US_ASCII);
     }
 
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (bytes[i] == b) {
                 return i;
             }
@@ -111,7 +157,12 @@ final class ListeningSockets {
      * {@code marker} (a server's processes inherit it, even one a wrapper script started and left behind).
      */
     static boolean heldBy(long pid, String marker, int port) {
-        ListeningSockets sockets = read();
+        // The first listener of the port read is the server's in all but odd cases (two sockets sharing the port
+        // through SO_REUSEPORT); for those, every listener is read before the answer is no.
+        return holds(readUntilListenerOf(port), pid, marker, port) || holds(read(), pid, marker, port);
+    }
+
+    private static boolean holds(ListeningSockets sockets, long pid, String marker, int port) {
         if (sockets.portsOf(pid).contains(port)) {
             return true;
         }
