@@ -269,11 +269,19 @@ def p(xs, q):
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
-def spawn_rounds(hubs, command, rounds):
+def spawn_rounds(hubs, command, rounds, warmup):
     times = {"alone": []}
     for h in hubs:
         times[h.name] = []
-        h.create_users(["spawn%d" % i for i in range(rounds)])
+        h.create_users(["spawn%d" % i for i in range(rounds)] + ["warm%d" % i for i in range(warmup)])
+    # Untimed first rounds, alike for all: a hub in use has spawned before. The first spawns of a fresh JVM run its code
+    # interpreted and compile it meanwhile; a fresh JupyterHub imports its spawner's modules; the first server alone
+    # reads its files from disk.
+    for i in range(warmup):
+        alone(command, "alonewarm%d" % i, hubs[0])
+        for h in hubs:
+            h.spawn("warm%d" % i)
+            h.stop("warm%d" % i)
     for i in range(rounds):  # interleaved, so the machine's load falls on all alike
         times["alone"].append(alone(command, "alone%d" % i, hubs[0]))
         for h in hubs:
@@ -314,6 +322,7 @@ def restart_with_servers(hub, n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rounds", type=int, default=10, help="interleaved single spawns (default 10)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed spawns of each before the rounds (default 2)")
     ap.add_argument("--concurrent", type=int, default=30, help="spawns at once (default 30)")
     ap.add_argument("--running", type=int, default=100, help="servers running across the restart (default 100)")
     ap.add_argument("--singleuser", default="/usr/bin/jupyterhub-singleuser", help="the notebook server command")
@@ -331,7 +340,7 @@ def main():
         for h in hubs:
             h.start()
             wait_until(h.healthy, 120, h.name)
-        rounds = spawn_rounds(hubs, command, args.rounds)
+        rounds = spawn_rounds(hubs, command, args.rounds, args.warmup)
         many = concurrent_spawns(hubs, command, args.concurrent)
         restarts = {}
         for h in hubs:
@@ -348,8 +357,8 @@ def main():
     base = median(rounds["alone"])
     print("\n## Start-up benchmark (%s, %d cores, load average %.1f)\n" % (
         time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), os.getloadavg()[0]))
-    print("notebook server: %s; %d interleaved spawns, %d at once, restart (kill -9) with %d running stand-in "
-          "servers\n" % (args.singleuser, args.rounds, args.concurrent, args.running))
+    print("notebook server: %s; %d interleaved spawns after %d untimed each, %d at once, restart (kill -9) with %d "
+          "running stand-in servers\n" % (args.singleuser, args.rounds, args.warmup, args.concurrent, args.running))
     print("| | spawn → routable, median (p90) s | ÷ server alone | %d at once, s | ÷ alone at once "
           "| restart → healthy s | → all %d routes s | RSS after, MiB |" % (args.concurrent, args.running))
     print("|---|---|---|---|---|---|---|---|")
@@ -361,6 +370,9 @@ def main():
         print("| %s | %.3f (%.3f) | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |" % (
             h.name, median(t), p(t, 0.9), median(t) / base, many[h.name], many[h.name] / many["alone"],
             healthy, routed, rss[h.name]))
+    print("\nspawn → routable, each round in order, s:")
+    for name, t in rounds.items():
+        print("- %s: %s" % (name, " ".join("%.3f" % x for x in t)))
     if len(hubs) > 1:
         a, b = hubs[0].name, hubs[1].name
         ready = {h: max(restarts[h]) for h in (a, b)}
