@@ -1,7 +1,5 @@
 package io.notebookhub.hub.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.Optional;
 
 /** Groups, their members and properties; membership changes drop the members' cached user records. */
 final class GroupTable {
-    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
     private static final String GROUP_COLUMNS = "g.name, g.properties, (SELECT STRING_AGG(gm.user_name, ',' "
             + "ORDER BY gm.user_name) FROM group_members gm WHERE gm.group_name = g.name) AS members";
 
@@ -24,12 +21,7 @@ final class GroupTable {
 
     private static GroupRecord groupRow(ResultSet rs) throws SQLException {
         String members = rs.getString("members");
-        Map<String, Object> properties;
-        try {
-            properties = StoreJson.MAPPER.readValue(rs.getString("properties"), OBJECT_MAP);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt group properties in store", e);
-        }
+        Map<String, Object> properties = StoreJson.read(rs.getString("properties"), "group properties");
         return new GroupRecord(rs.getString("name"),
                 members == null || members.isEmpty() ? List.of() : List.of(members.split(",")), properties);
     }
@@ -84,12 +76,7 @@ final class GroupTable {
     }
 
     void setGroupProperties(String group, Map<String, Object> properties) {
-        String text;
-        try {
-            text = StoreJson.MAPPER.writeValueAsString(properties);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
+        String text = StoreJson.write(properties);
         sql.update("UPDATE groups_ SET properties = ? WHERE name = ?", ps -> {
             ps.setString(1, text);
             ps.setString(2, group);

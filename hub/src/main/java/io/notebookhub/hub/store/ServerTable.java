@@ -5,8 +5,6 @@ import static io.notebookhub.hub.store.Sql.instant;
 import static io.notebookhub.hub.store.Sql.placeholders;
 import static io.notebookhub.hub.store.Sql.setInstant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,9 +18,6 @@ import java.util.Optional;
 
 /** Users' servers; every write drops the user's cached servers and keeps the index's active/ready sets in step. */
 final class ServerTable {
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {};
-
     private final Sql sql;
     private final RecordCaches caches;
     private final UserIndex index;
@@ -42,28 +37,16 @@ final class ServerTable {
     }
 
     private static String json(Map<String, ?> map) {
-        try {
-            return StoreJson.MAPPER.writeValueAsString(map == null ? Map.of() : map);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return StoreJson.write(map);
     }
 
     private static Map<String, String> map(String json) {
-        return read(json, STRING_MAP);
+        return StoreJson.readText(json, "user options");
     }
 
     /** Spawner state as JSON values; rows written by earlier versions hold strings, which read back as such. */
     private static Map<String, Object> state(String json) {
-        return read(json, OBJECT_MAP);
-    }
-
-    private static <T> T read(String json, TypeReference<T> type) {
-        try {
-            return StoreJson.MAPPER.readValue(json == null ? "{}" : json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON in store: " + json, e);
-        }
+        return StoreJson.read(json, "spawner state");
     }
 
     private static ServerRecord serverRow(ResultSet rs) throws SQLException {

@@ -58,4 +58,35 @@ class ServerStateStoreTest {
 
         assertThat(read.spawnerState()).containsEntry("pid", "1234").containsEntry("port", "40002");
     }
+
+    @Test
+    void nestedStateAndOptionsReadBackAsWrittenAndOtherScalarOptionsAsText() throws Exception {
+        store.ensureUser("carol", false, NOW);
+        Map<String, Object> state = Map.of("pod", Map.of("name", "jupyter-carol", "ports", java.util.List.of(8888, 9999)),
+                "ratio", 2.5, "none", "");
+        store.saveServer(new ServerRecord("carol", "", ServerRecord.RUNNING, "small", Map.of("profile", "small"),
+                "http://127.0.0.1:9", state, NOW, NOW, null));
+        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
+            c.createStatement().executeUpdate(
+                    "UPDATE servers SET user_options = '{\"profile\":\"small\",\"cpus\":2}' WHERE user_name = 'carol'");
+        }
+
+        ServerRecord read = reopenedServer("carol");
+
+        assertThat(read.spawnerState()).isEqualTo(state);
+        assertThat(read.userOptions()).containsExactly(Map.entry("profile", "small"), Map.entry("cpus", "2"));
+    }
+
+    @Test
+    void aColumnThatIsNotAJsonObjectIsRefusedNamingTheColumn() throws Exception {
+        store.ensureUser("dave", false, NOW);
+        store.saveServer(new ServerRecord("dave", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
+                Map.of(), NOW, NOW, null));
+        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
+            c.createStatement().executeUpdate("UPDATE servers SET spawner_state = '[1, 2' WHERE user_name = 'dave'");
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reopenedServer("dave"))
+                .hasMessageContaining("corrupt spawner state in store: [1, 2");
+    }
 }
