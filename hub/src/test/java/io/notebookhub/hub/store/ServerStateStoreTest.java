@@ -44,15 +44,23 @@ class ServerStateStoreTest {
         assertThat(state.encode()).contains("\"pid\":1234").contains("\"port\":40001");
     }
 
+    /** A running server of {@code user} whose {@code column} then holds {@code text}, as another version wrote it. */
+    private void serverWithColumn(String user, Map<String, Object> state, String column, String text) throws Exception {
+        store.ensureUser(user, false, NOW);
+        store.saveServer(new ServerRecord(user, "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
+                state, NOW, NOW, null));
+        try (Connection c = DriverManager.getConnection(url, "hub", "");
+             var update = c.prepareStatement("UPDATE servers SET " + column + " = ? WHERE user_name = ?")) {
+            update.setString(1, text);
+            update.setString(2, user);
+            update.executeUpdate();
+        }
+    }
+
     @Test
     void stateThatAnEarlierVersionStoredAsStringsReadsBackUnchanged() throws Exception {
-        store.ensureUser("bob", false, NOW);
-        store.saveServer(new ServerRecord("bob", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
-                Map.of(), NOW, NOW, null));
-        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
-            c.createStatement().executeUpdate("UPDATE servers SET spawner_state = "
-                    + "'{\"pid\":\"1234\",\"port\":\"40002\",\"prefix\":\"/user/bob/\"}' WHERE user_name = 'bob'");
-        }
+        serverWithColumn("bob", Map.of(), "spawner_state",
+                "{\"pid\":\"1234\",\"port\":\"40002\",\"prefix\":\"/user/bob/\"}");
 
         ServerRecord read = reopenedServer("bob");
 
@@ -61,15 +69,9 @@ class ServerStateStoreTest {
 
     @Test
     void nestedStateAndOptionsReadBackAsWrittenAndOtherScalarOptionsAsText() throws Exception {
-        store.ensureUser("carol", false, NOW);
         Map<String, Object> state = Map.of("pod", Map.of("name", "jupyter-carol", "ports", java.util.List.of(8888, 9999)),
                 "ratio", 2.5, "none", "");
-        store.saveServer(new ServerRecord("carol", "", ServerRecord.RUNNING, "small", Map.of("profile", "small"),
-                "http://127.0.0.1:9", state, NOW, NOW, null));
-        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
-            c.createStatement().executeUpdate(
-                    "UPDATE servers SET user_options = '{\"profile\":\"small\",\"cpus\":2}' WHERE user_name = 'carol'");
-        }
+        serverWithColumn("carol", state, "user_options", "{\"profile\":\"small\",\"cpus\":2}");
 
         ServerRecord read = reopenedServer("carol");
 
@@ -79,12 +81,7 @@ class ServerStateStoreTest {
 
     @Test
     void aColumnThatIsNotAJsonObjectIsRefusedNamingTheColumn() throws Exception {
-        store.ensureUser("dave", false, NOW);
-        store.saveServer(new ServerRecord("dave", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:9",
-                Map.of(), NOW, NOW, null));
-        try (Connection c = DriverManager.getConnection(url, "hub", "")) {
-            c.createStatement().executeUpdate("UPDATE servers SET spawner_state = '[1, 2' WHERE user_name = 'dave'");
-        }
+        serverWithColumn("dave", Map.of(), "spawner_state", "[1, 2");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> reopenedServer("dave"))
                 .hasMessageContaining("corrupt spawner state in store: [1, 2");
