@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -55,11 +56,20 @@ public final class HeadlessChrome implements AutoCloseable {
         submitDevLoginForm(user);
     }
 
-    /** Fills in and submits the dev login form of the page the browser shows (any password is accepted). */
+    /**
+     * Fills in and submits the dev login form of the page the browser shows (any password is accepted), and waits
+     * until the hub's answer has replaced the form's page. A click returns before that navigation ends, and a
+     * {@link #get} issued in between would race the login's redirect: the page the test asked for could be
+     * replaced by the home page the redirect leads to.
+     */
     public void submitDevLoginForm(String user) {
         driver.findElement(By.id("username_input")).sendKeys(user);
         driver.findElement(By.id("password_input")).sendKeys("pw");
-        driver.findElement(By.id("login_submit")).click();
+        WebElement submit = driver.findElement(By.id("login_submit"));
+        submit.click();
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(submit));
+        waitUpTo(Duration.ofSeconds(30)).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     /** Logs out as a person does: the logout page, then its confirmation button (a POST with the XSRF token). */
