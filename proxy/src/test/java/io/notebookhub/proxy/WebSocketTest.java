@@ -149,4 +149,72 @@ class WebSocketTest {
         await(carol.server.close());
         await().atMost(Duration.ofSeconds(30)).until(() -> closed[0]);
     }
+
+    @Test
+    void closesTheTargetConnectionWhenTheClientLeavesBeforeTheTargetAnswersTheUpgrade() {
+        SilentTarget target = SilentTarget.start(vertx, false);
+        f.route("/user/erin", "http://127.0.0.1:" + target.port());
+        NetSocket client = await(vertx.createNetClient().connect(f.proxy.publicPort(), "127.0.0.1"));
+        client.write(upgradeRequest("/user/erin/api/kernels/k1/channels"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> target.requests.size() == 1);
+
+        client.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.closed.size() == 1);
+    }
+
+    @Test
+    void closesTheTargetConnectionWhenTheClientLeavesAsTheTargetAgreesToTheUpgrade() {
+        List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+        vertx.exceptionHandler(unhandled::add);
+        SilentTarget target = SilentTarget.start(vertx, true);
+        f.route("/user/erin", "http://127.0.0.1:" + target.port());
+        int tries = 30;
+        for (int i = 0; i < tries; i++) {
+            NetSocket client = await(vertx.createNetClient().connect(f.proxy.publicPort(), "127.0.0.1"));
+            // A browser tab closed during the handshake: the request goes out and the connection goes with it.
+            client.write(upgradeRequest("/user/erin/api/kernels/k" + i + "/channels")).compose(v -> client.close());
+        }
+
+        // Every connection the proxy opened to the target is closed, and stays so for a second.
+        await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(1))
+                .until(() -> target.closed.size() == target.connections.size());
+        assertThat(target.connections).isNotEmpty().hasSizeLessThanOrEqualTo(tries);
+        assertThat(unhandled).isEmpty();
+    }
+
+    private static String upgradeRequest(String uri) {
+        return "GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    }
+
+    /** A target that reads upgrade requests and either never answers or agrees at once, noting every close. */
+    private record SilentTarget(io.vertx.core.net.NetServer server, List<NetSocket> connections, List<String> requests,
+                                List<String> closed) {
+        static SilentTarget start(Vertx vertx, boolean agree) {
+            List<NetSocket> connections = new CopyOnWriteArrayList<>();
+            List<String> requests = new CopyOnWriteArrayList<>();
+            List<String> closed = new CopyOnWriteArrayList<>();
+            var server = await(vertx.createNetServer().connectHandler(socket -> {
+                connections.add(socket);
+                Buffer head = Buffer.buffer();
+                socket.handler(chunk -> {
+                    head.appendBuffer(chunk);
+                    if (head.toString().endsWith("\r\n\r\n")) {
+                        requests.add(head.toString());
+                        if (agree) {
+                            socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+                        }
+                    }
+                });
+                socket.closeHandler(v -> closed.add(head.toString()));
+            }).listen(0, "127.0.0.1"));
+            return new SilentTarget(server, connections, requests, closed);
+        }
+
+        int port() {
+            return server.actualPort();
+        }
+    }
 }

@@ -56,110 +56,145 @@ final class UpgradeTunnel {
     void open(HttpServerRequest req, RouteEntry entry, String uri, MultiMap headers,
               BiConsumer<RouteEntry, Throwable> failed) {
         req.pause();
+        Handshake handshake = new Handshake(req, entry, failed);
+        // A browser tab closed during the handshake must not leave the target's connection open for hours.
+        req.response().closeHandler(v -> handshake.clientLeft());
         Target t = entry.parsedTarget();
         (t.ssl() ? tls.connect(t.address(), t.host()) : plain.connect(t.address())).onComplete(ar -> {
             if (ar.failed()) {
-                req.resume();
-                failed.accept(entry, ar.cause());
+                handshake.fail(ar.cause());
+            } else {
+                handshake.send(ar.result(), uri, headers);
+            }
+        });
+    }
+
+    /**
+     * One upgrade from connect to splice. It ends once: by the target's answer, by a failure told to the caller, or
+     * by the client leaving, which closes the target's connection whatever stage the handshake had reached.
+     */
+    private final class Handshake {
+        private final HttpServerRequest req;
+        private final RouteEntry entry;
+        private final BiConsumer<RouteEntry, Throwable> failed;
+        private final Buffer received = Buffer.buffer(1024);
+        private NetSocket up;
+        private long timer = -1;
+        private boolean answered;
+        private boolean ended;
+
+        Handshake(HttpServerRequest req, RouteEntry entry, BiConsumer<RouteEntry, Throwable> failed) {
+            this.req = req;
+            this.entry = entry;
+            this.failed = failed;
+        }
+
+        void send(NetSocket target, String uri, MultiMap headers) {
+            up = target;
+            if (ended) {
+                target.close();
                 return;
             }
-            NetSocket up = ar.result();
             StringBuilder head = new StringBuilder(512).append("GET ").append(uri).append(" HTTP/1.1\r\n");
             for (Map.Entry<String, String> h : headers) {
                 head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
             }
             head.append("\r\n");
-            Buffer received = Buffer.buffer(1024);
-            boolean[] done = {false};
-            long timer = vertx.setTimer(headTimeoutMillis, id -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    up.close();
-                    req.resume();
-                    failed.accept(entry, new java.util.concurrent.TimeoutException(
-                            "no upgrade response within " + headTimeoutMillis + " ms"));
-                }
-            });
-            up.handler(chunk -> {
-                if (done[0]) {
-                    return;
-                }
-                received.appendBuffer(chunk);
-                int end = indexOf(received, HEAD_END);
-                if (end < 0) {
-                    if (received.length() > MAX_HEAD) {
-                        done[0] = true;
-                        vertx.cancelTimer(timer);
-                        up.close();
-                        req.resume();
-                        failed.accept(entry, new IllegalStateException("upgrade response head too large"));
-                    }
-                    return;
-                }
-                done[0] = true;
-                vertx.cancelTimer(timer);
-                up.pause();
-                answer(req, entry, up, received.getString(0, end, "ISO-8859-1"), received.getBuffer(end + 4, received.length()));
-            });
-            up.exceptionHandler(err -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    vertx.cancelTimer(timer);
-                    req.resume();
-                    failed.accept(entry, err);
-                }
-            });
-            up.closeHandler(v -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    vertx.cancelTimer(timer);
-                    req.resume();
-                    failed.accept(entry, new io.vertx.core.http.HttpClosedException("closed before upgrade response"));
-                }
-            });
+            timer = vertx.setTimer(headTimeoutMillis, id -> fail(new java.util.concurrent.TimeoutException(
+                    "no upgrade response within " + headTimeoutMillis + " ms")));
+            up.handler(this::received);
+            up.exceptionHandler(this::fail);
+            up.closeHandler(v -> fail(new io.vertx.core.http.HttpClosedException("closed before upgrade response")));
             up.write(Buffer.buffer(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
-        });
-    }
+        }
 
-    private static void answer(HttpServerRequest req, RouteEntry entry, NetSocket up, String head, Buffer rest) {
-        String[] lines = head.split("\r\n");
-        int status = parseStatus(lines[0]);
-        HttpServerResponse sr = req.response();
-        if (status != 101) {
-            // Browsers never show a refused handshake's body to scripts; status and headers carry the answer.
-            up.close();
+        private void received(Buffer chunk) {
+            if (answered || ended) {
+                return;
+            }
+            received.appendBuffer(chunk);
+            int end = indexOf(received, HEAD_END);
+            if (end < 0) {
+                if (received.length() > MAX_HEAD) {
+                    fail(new IllegalStateException("upgrade response head too large"));
+                }
+                return;
+            }
+            answered = true;
+            vertx.cancelTimer(timer);
+            up.pause();
+            answer(received.getString(0, end, "ISO-8859-1"), received.getBuffer(end + 4, received.length()));
+        }
+
+        void fail(Throwable cause) {
+            if (answered || ended) {
+                return;
+            }
+            ended = true;
+            vertx.cancelTimer(timer);
+            if (up != null) {
+                up.close();
+            }
             req.resume();
-            sr.setStatusCode(status < 100 ? 502 : status);
+            failed.accept(entry, cause);
+        }
+
+        void clientLeft() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            vertx.cancelTimer(timer);
+            if (up != null) {
+                up.close();
+            }
+        }
+
+        private void answer(String head, Buffer rest) {
+            String[] lines = head.split("\r\n");
+            int status = parseStatus(lines[0]);
+            HttpServerResponse sr = req.response();
+            if (status != 101) {
+                ended = true;
+                // Browsers never show a refused handshake's body to scripts; status and headers carry the answer.
+                up.close();
+                req.resume();
+                sr.setStatusCode(status < 100 ? 502 : status);
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    if (colon > 0) {
+                        String name = lines[i].substring(0, colon).trim();
+                        if (!HopHeaders.isHopByHop(name) && !name.equalsIgnoreCase("content-length")) {
+                            sr.headers().add(name, lines[i].substring(colon + 1).trim());
+                        }
+                    }
+                }
+                sr.putHeader(HttpHeaders.CONNECTION, "close").end();
+                return;
+            }
+            sr.setStatusCode(101);
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 if (colon > 0) {
-                    String name = lines[i].substring(0, colon).trim();
-                    if (!HopHeaders.isHopByHop(name) && !name.equalsIgnoreCase("content-length")) {
-                        sr.headers().add(name, lines[i].substring(colon + 1).trim());
-                    }
+                    sr.headers().add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
                 }
             }
-            sr.putHeader(HttpHeaders.CONNECTION, "close").end();
-            return;
+            // Until the client's connection is a socket, its close reaches clientLeft; from then on the splice
+            // closes each side with the other.
+            req.toNetSocket().onComplete(sar -> {
+                if (ended || sar.failed()) {
+                    ended = true;
+                    up.close();
+                    return;
+                }
+                ended = true;
+                NetSocket down = sar.result();
+                if (rest.length() > 0) {
+                    down.write(rest);
+                }
+                WebSocketSplice.splice(down, up, entry);
+            });
         }
-        sr.setStatusCode(101);
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                sr.headers().add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
-            }
-        }
-        req.toNetSocket().onComplete(sar -> {
-            if (sar.failed()) {
-                up.close();
-                return;
-            }
-            NetSocket down = sar.result();
-            if (rest.length() > 0) {
-                down.write(rest);
-            }
-            WebSocketSplice.splice(down, up, entry);
-        });
     }
 
     private static int parseStatus(String statusLine) {
