@@ -84,6 +84,27 @@ class AdminApiIT {
     }
 
     @Test
+    void whoamiFollowsWhatChangedSinceItsLastAnswer() throws Exception {
+        hub.adminJson("POST", "/hub/api/users/erin", "{}", 201);
+        String erin = hub.tokenFor("erin", "inherit");
+        // The first answer reads the store; the second comes from the caches the first filled.
+        JsonNode first = json(hub.call("GET", "/hub/api/user", null, erin));
+        assertThat(json(hub.call("GET", "/hub/api/user", null, erin))).isEqualTo(first);
+        assertThat(first.path("admin").asBoolean()).isFalse();
+        assertThat(first.path("groups").toString()).isEqualTo("[]");
+
+        hub.adminJson("PATCH", "/hub/api/users/erin", "{\"admin\": true}", 200);
+        hub.adminJson("POST", "/hub/api/groups/whoami-readers", "{\"users\": [\"erin\"]}", 201);
+
+        JsonNode after = json(hub.call("GET", "/hub/api/user", null, erin));
+        assertThat(after.path("admin").asBoolean()).isTrue();
+        assertThat(after.path("roles").toString()).contains("admin");
+        assertThat(after.path("groups").toString()).isEqualTo("[\"whoami-readers\"]");
+        assertThat(hub.admin("DELETE", "/hub/api/users/erin", null).statusCode()).isEqualTo(204);
+        assertError(hub.call("GET", "/hub/api/user", null, erin), 403);
+    }
+
+    @Test
     void aUserIsCreatedReadMadeAdminAndDeleted() throws Exception {
         JsonNode created = hub.adminJson("POST", "/hub/api/users/dave", "{}", 201);
         assertThat(created.path("name").asText()).isEqualTo("dave");

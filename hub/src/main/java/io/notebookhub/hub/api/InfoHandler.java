@@ -6,12 +6,15 @@ import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.health.HubHealth;
 import io.notebookhub.hub.http.RequestAuth;
 import io.notebookhub.hub.store.HubStore;
+import io.notebookhub.hub.store.ServerRecord;
+import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.hub.users.Users;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** {@code /hub/api/} (version), {@code /hub/api/info}, {@code /hub/api/user} (whoami) and {@code /hub/health}. */
@@ -50,7 +53,7 @@ public final class InfoHandler {
         router.get("/hub/api").handler(this::version);
         router.get("/hub/api/").handler(this::version);
         router.get("/hub/api/info").handler(this::info);
-        router.get("/hub/api/user").blockingHandler(this::whoami, false);
+        router.get("/hub/api/user").handler(this::whoami);
         router.get("/hub/api/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI));
         router.get("/hub/health").handler(this::health);
@@ -90,24 +93,53 @@ public final class InfoHandler {
                 .put("authenticator", new JsonObject().put("class", "notebook-hub").put("version", "0.1.0")));
     }
 
+    /**
+     * Every notebook server asks this with its token, and JupyterHub's services with each request they check, so it
+     * is answered on the event loop whenever the caches hold the user and their servers; otherwise a worker reads
+     * the store.
+     */
     private void whoami(RoutingContext ctx) {
         Principal p = RequestAuth.require(ctx);
-        JsonArray scopes = new JsonArray(List.copyOf(new TreeSet<>(p.scopes().scopes())));
         if (!p.isUser()) {
-            List<String> roles = services == null ? List.of() : services.find(p.name())
-                    .map(io.notebookhub.hub.services.Services.Service::roles).orElse(List.of("admin"));
-            json(ctx, 200, new JsonObject().put("kind", "service").put("name", p.name()).put("admin", p.admin())
-                    .put("roles", new JsonArray(roles.isEmpty() && services == null ? List.of("admin") : roles))
-                    .put("scopes", scopes));
+            json(ctx, 200, serviceModel(p));
             return;
         }
-        var u = users.find(p.name()).orElseThrow();
-        JsonObject model = Models.user(u, store.servers(u.name()), p, false);
-        model.put("name", u.name()).put("admin", u.admin())
+        Optional<UserRecord> cachedUser = users.cached(p.name()).flatMap(u -> u);
+        Optional<List<ServerRecord>> cachedServers = cachedUser.isPresent() ? store.cachedServers(p.name())
+                : Optional.empty();
+        if (cachedServers.isPresent()) {
+            json(ctx, 200, userModel(p, cachedUser.get(), cachedServers.get()));
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> {
+            UserRecord u = users.find(p.name()).orElseThrow();
+            return userModel(p, u, store.servers(u.name()));
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                json(ctx, 200, ar.result());
+            }
+        });
+    }
+
+    private JsonObject serviceModel(Principal p) {
+        List<String> roles = services == null ? List.of() : services.find(p.name())
+                .map(io.notebookhub.hub.services.Services.Service::roles).orElse(List.of("admin"));
+        return new JsonObject().put("kind", "service").put("name", p.name()).put("admin", p.admin())
+                .put("roles", new JsonArray(roles.isEmpty() && services == null ? List.of("admin") : roles))
+                .put("scopes", scopes(p));
+    }
+
+    private static JsonObject userModel(Principal p, UserRecord u, List<ServerRecord> servers) {
+        return Models.user(u, servers, p, false).put("name", u.name()).put("admin", u.admin())
                 .put("groups", new JsonArray(List.copyOf(new TreeSet<>(u.groups()))))
-                .put("scopes", scopes)
+                .put("scopes", scopes(p))
                 .put("session_id", p.sessionId())
                 .put("token_id", p.tokenId() == null ? null : "a" + p.tokenId());
-        json(ctx, 200, model);
+    }
+
+    private static JsonArray scopes(Principal p) {
+        return new JsonArray(List.copyOf(new TreeSet<>(p.scopes().scopes())));
     }
 }

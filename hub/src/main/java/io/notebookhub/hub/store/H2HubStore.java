@@ -247,6 +247,11 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
+    public java.util.Optional<List<ServerRecord>> cachedServers(String user) {
+        return servers.cachedServers(user);
+    }
+
+    @Override
     public Map<String, List<ServerRecord>> servers(Collection<String> userNames) {
         return servers.servers(userNames);
     }

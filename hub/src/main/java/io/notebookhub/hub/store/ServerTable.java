@@ -62,6 +62,10 @@ final class ServerTable {
                 ServerTable::serverRow)));
     }
 
+    java.util.Optional<List<ServerRecord>> cachedServers(String user) {
+        return java.util.Optional.ofNullable(caches.serversByUser.getIfPresent(user));
+    }
+
     Map<String, List<ServerRecord>> servers(Collection<String> users) {
         if (users.isEmpty()) {
             return new LinkedHashMap<>();

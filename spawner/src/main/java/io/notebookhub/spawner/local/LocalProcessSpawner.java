@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ public final class LocalProcessSpawner implements Spawner {
     private final List<BiConsumer<ServerId, String>> exitListeners = new CopyOnWriteArrayList<>();
     /** Servers we are watching, so a death we did not ask for is reported; removed before a requested stop. */
     private final Map<ServerId, Long> watched = new ConcurrentHashMap<>();
+    private final AtomicBoolean checkingWatched = new AtomicBoolean();
     /**
      * Ports handed to servers that have not answered yet. The kernel gives a free port again once its probe socket
      * closes, and a server binds it only a second or more later (15 s with thirty starting at once); until then
@@ -324,13 +326,29 @@ public final class LocalProcessSpawner implements Spawner {
         watched.put(id, pid);
     }
 
+    /**
+     * Once a second, on a worker (a thousand servers are a thousand reads of {@code /proc}), looks for servers whose
+     * process has exited; their exits are told on the timer's event loop. A look still running skips the next.
+     */
     private void checkWatched() {
-        watched.forEach((id, pid) -> {
-            if (!ProcessGroups.alive(pid) && watched.remove(id, pid)) {
-                log.warn("server {} (pid {}) exited on its own", id, pid);
-                exitListeners.forEach(l -> l.accept(id, "The server process exited"));
-            }
-        });
+        if (watched.isEmpty() || !checkingWatched.compareAndSet(false, true)) {
+            return;
+        }
+        Map<ServerId, Long> snapshot = Map.copyOf(watched);
+        workers.<List<Map.Entry<ServerId, Long>>>executeBlocking(() -> snapshot.entrySet().stream()
+                .filter(e -> !ProcessGroups.alive(e.getValue())).toList(), false).onComplete(ar -> {
+                    checkingWatched.set(false);
+                    if (ar.failed()) {
+                        log.warn("looking for exited servers failed: {}", ar.cause().toString());
+                        return;
+                    }
+                    for (Map.Entry<ServerId, Long> exited : ar.result()) {
+                        if (watched.remove(exited.getKey(), exited.getValue())) {
+                            log.warn("server {} (pid {}) exited on its own", exited.getKey(), exited.getValue());
+                            exitListeners.forEach(l -> l.accept(exited.getKey(), "The server process exited"));
+                        }
+                    }
+                });
     }
 
     @Override

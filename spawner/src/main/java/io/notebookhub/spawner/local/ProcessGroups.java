@@ -1,6 +1,9 @@
 package io.notebookhub.spawner.local;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,18 +23,43 @@ final class ProcessGroups {
     private ProcessGroups() {
     }
 
-    /** False for a zombie too: a server whose hub died is reaped by whoever adopted it, maybe never. */
+    private static final Path PROC = Path.of("/proc");
+    /** The pid, "(comm)" of at most 15 bytes, and the state letter all fall within a stat line's first 64 bytes. */
+    private static final int STAT_HEAD = 64;
+
+    /**
+     * False for a zombie too: a server whose hub died is reaped by whoever adopted it, maybe never. One small read of
+     * {@code /proc/<pid>/stat}: the hub asks this every second of every running server.
+     */
     static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (!Files.isDirectory(PROC)) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        ByteBuffer head = ByteBuffer.allocate(STAT_HEAD);
+        try (FileChannel stat = FileChannel.open(PROC.resolve(Long.toString(pid)).resolve("stat"))) {
+            while (head.hasRemaining() && stat.read(head) > 0) {
+                // a stat line is produced whole; this loop only guards against a short read
+            }
+        } catch (NoSuchFileException e) {
             return false;
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException | RuntimeException e) {
-            return !Files.isDirectory(Path.of("/proc"));
+        return running(head.array(), head.position());
+    }
+
+    /** The state letter follows the last ')' (a command name may hold one) and a space. */
+    static boolean running(byte[] stat, int length) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (stat[i] == ')') {
+                if (i + 2 >= length) {
+                    return false;
+                }
+                byte state = stat[i + 2];
+                return state != 'Z' && state != 'X';
+            }
         }
+        return false;
     }
 
     /** TERM to the group, then KILL to the group and every remaining descendant after {@code grace}. */

@@ -102,6 +102,28 @@ class LocalReconcileTest {
     }
 
     @Test
+    void aServerWhoseProcessExitsOnItsOwnIsReportedOnceWhetherStartedOrAdopted() throws Exception {
+        ServerId alice = ServerId.defaultServer("alice");
+        ServerId bob = ServerId.defaultServer("bob");
+        SpawnedServer bobs = startedByANewHub(bob);
+        crash(0);
+        LocalProcessSpawner hub = hub();
+        List<String> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hub.onUnexpectedExit((id, reason) -> exits.add(id.user() + ": " + reason));
+        // The reconcile after a restart comes first: it stops processes its records do not name.
+        join(join(hub.reconcile(Map.of(bob, bobs.state()), WAIT)).get(bob));
+        SpawnedServer alices = join(hub.start(request("alice", hub.intent(alice)), p -> { }));
+
+        ProcessHandle.of(pid(alices)).orElseThrow().destroyForcibly();
+        ProcessHandle.of(pid(bobs)).orElseThrow().destroyForcibly();
+
+        await().atMost(WAIT).until(() -> exits.size() == 2);
+        assertThat(exits).containsExactlyInAnyOrder("alice: The server process exited", "bob: The server process exited");
+        Thread.sleep(2500);
+        assertThat(exits).as("each exit told once").hasSize(2);
+    }
+
+    @Test
     void startsInProgressAreNeverGivenTheSamePort() throws Exception {
         // Without this, a thousand picks of a free port by the kernel repeated one about seventy times (build machine).
         LocalProcessSpawner hub = hub();
