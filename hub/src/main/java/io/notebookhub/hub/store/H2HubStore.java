@@ -247,7 +247,7 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
-    public java.util.Optional<List<ServerRecord>> cachedServers(String user) {
+    public Optional<List<ServerRecord>> cachedServers(String user) {
         return servers.cachedServers(user);
     }
 

@@ -79,7 +79,7 @@ public interface HubStore extends AutoCloseable {
      * A user's servers if the store's cache holds them, read without touching the database (so on an event loop);
      * empty when only {@link #servers(String)} can tell.
      */
-    java.util.Optional<List<ServerRecord>> cachedServers(String user);
+    Optional<List<ServerRecord>> cachedServers(String user);
 
     /** The servers of many users in one query (a page of a user listing), keyed by user. */
     Map<String, List<ServerRecord>> servers(java.util.Collection<String> users);

@@ -62,8 +62,8 @@ final class ServerTable {
                 ServerTable::serverRow)));
     }
 
-    java.util.Optional<List<ServerRecord>> cachedServers(String user) {
-        return java.util.Optional.ofNullable(caches.serversByUser.getIfPresent(user));
+    Optional<List<ServerRecord>> cachedServers(String user) {
+        return Optional.ofNullable(caches.serversByUser.getIfPresent(user));
     }
 
     Map<String, List<ServerRecord>> servers(Collection<String> users) {

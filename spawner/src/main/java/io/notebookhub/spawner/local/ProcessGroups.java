@@ -24,6 +24,8 @@ final class ProcessGroups {
     }
 
     private static final Path PROC = Path.of("/proc");
+    /** Looked at once: the hub asks {@link #alive} every second of every running server. */
+    private static final boolean HAS_PROC = Files.isDirectory(PROC);
     /** The pid, "(comm)" of at most 15 bytes, and the state letter all fall within a stat line's first 64 bytes. */
     private static final int STAT_HEAD = 64;
 
@@ -32,7 +34,7 @@ final class ProcessGroups {
      * {@code /proc/<pid>/stat}: the hub asks this every second of every running server.
      */
     static boolean alive(long pid) {
-        if (!Files.isDirectory(PROC)) {
+        if (!HAS_PROC) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
         ByteBuffer head = ByteBuffer.allocate(STAT_HEAD);
