@@ -301,12 +301,9 @@ public final class HubApp implements AutoCloseable {
         });
     }
 
-    /** The page templates: they need no other part, so they are laid out while the store opens. */
+    /** The page templates: they need no other part, so they are made while the store opens. */
     private Templates createTemplates() {
-        Templates templates = Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(),
-                Clock.systemUTC());
-        closeables.push(templates);
-        return templates;
+        return Templates.create(vertx, config.hub().templatePaths(), config.hub().templateVars(), Clock.systemUTC());
     }
 
     /** Every route of the hub, in the order they must match; the failure handler last. */

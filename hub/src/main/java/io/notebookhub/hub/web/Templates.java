@@ -2,6 +2,11 @@ package io.notebookhub.hub.web;
 
 import io.notebookhub.hub.auth.Principal;
 import io.notebookhub.hub.http.RequestAuth;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.pebbletemplates.pebble.loader.DelegatingLoader;
+import io.pebbletemplates.pebble.loader.FileLoader;
+import io.pebbletemplates.pebble.loader.Loader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,19 +19,14 @@ import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Admins override a template by putting a file of the same name in one of {@code hub.template_paths}, searched
  * before the built-in templates; the built-in ones stay reachable as {@code templates/NAME}, so an override can
- * {@code {% extends "templates/page.html" %}} and replace one block. The engine is used through Vert.x's public API
- * only ({@code create} and {@code render}), so the search path is laid out as one folder at start-up: the built-in
- * templates, then each configured folder copied over them, the first folder last so that it wins.
+ * {@code {% extends "templates/page.html" %}} and replace one block. Templates are read where they are, through one
+ * Pebble loader per folder and the jar's own last: nothing is written to disk, so a hub that is killed leaves no copy
+ * behind.
  */
-public final class Templates implements AutoCloseable {
+public final class Templates {
     private static final Logger log = LoggerFactory.getLogger(Templates.class);
     static final String CONTEXT_KEY = "nbhub.templates";
     public static final String STATIC_PREFIX = "/hub/static/";
@@ -56,82 +56,53 @@ public final class Templates implements AutoCloseable {
 
     private final Vertx vertx;
     private final TemplateEngine engine;
-    private final Path folder;
     private final Map<String, String> templateVars;
     private final Map<String, String> staticUrls;
     private final Clock clock;
 
-    private Templates(Vertx vertx, TemplateEngine engine, Path folder, Map<String, String> templateVars,
+    private Templates(Vertx vertx, TemplateEngine engine, Map<String, String> templateVars,
                       Map<String, String> staticUrls, Clock clock) {
         this.vertx = vertx;
         this.engine = engine;
-        this.folder = folder;
         this.templateVars = templateVars;
         this.staticUrls = staticUrls;
         this.clock = clock;
     }
 
     /**
-     * Lays out the search path and makes the engine; blocking (copies files).
+     * Makes the engine with its search path.
      *
      * @param templatePaths folders searched before the built-in templates, first first ({@code hub.template_paths})
      * @param templateVars passed to every template ({@code hub.template_vars}, e.g. {@code announcement})
      */
     public static Templates create(Vertx vertx, List<Path> templatePaths, Map<String, String> templateVars,
                                    Clock clock) {
+        for (String name : BUILT_IN) {
+            if (Templates.class.getClassLoader().getResource("templates/" + name) == null) {
+                throw new IllegalStateException("the jar lacks the template " + name);
+            }
+        }
+        List<Loader<?>> searchPath = new ArrayList<>();
+        for (Path path : templatePaths) {
+            FileLoader folder = new FileLoader();
+            folder.setPrefix(path.toAbsolutePath().toString());
+            searchPath.add(folder);
+        }
+        ClasspathLoader builtIn = new ClasspathLoader(Templates.class.getClassLoader());
+        builtIn.setPrefix("templates");
+        searchPath.add(builtIn);
+        // "templates/NAME" names the built-in template whatever the folders hold.
+        searchPath.add(new ClasspathLoader(Templates.class.getClassLoader()));
+        if (!templatePaths.isEmpty()) {
+            log.info("templates: {} searched before the built-in ones", templatePaths);
+        }
         try {
-            Path folder = Files.createTempDirectory("nbhub-templates");
-            for (String name : BUILT_IN) {
-                byte[] text = resource("templates/" + name);
-                if (text == null) {
-                    throw new IllegalStateException("the jar lacks the template " + name);
-                }
-                write(folder.resolve(name), text);
-                write(folder.resolve("templates").resolve(name), text);
-            }
-            List<Path> reversed = new ArrayList<>(templatePaths);
-            java.util.Collections.reverse(reversed);
-            for (Path path : reversed) {
-                copyOver(path, folder);
-            }
-            if (!templatePaths.isEmpty()) {
-                log.info("templates: {} searched before the built-in ones", templatePaths);
-            }
-            return new Templates(vertx, PebbleTemplateEngine.create(vertx, "html"), folder, Map.copyOf(templateVars),
+            PebbleEngine pebble = new PebbleEngine.Builder().loader(new DelegatingLoader(searchPath)).build();
+            return new Templates(vertx, PebbleTemplateEngine.create(vertx, "html", pebble), Map.copyOf(templateVars),
                     staticUrls(), clock);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot lay out the page templates: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the static files: " + e.getMessage(), e);
         }
-    }
-
-    private static void copyOver(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                write(to.resolve(from.relativize(file).toString()), Files.readAllBytes(file));
-            }
-        }
-    }
-
-    /**
-     * The engine reads templates in the JVM's default charset; where that is not UTF-8 (an old JVM in a C locale),
-     * characters outside ASCII are written as HTML character references, which render the same.
-     */
-    private static void write(Path file, byte[] utf8) throws IOException {
-        Files.createDirectories(file.getParent());
-        if (Charset.defaultCharset().equals(StandardCharsets.UTF_8)) {
-            Files.write(file, utf8);
-            return;
-        }
-        String text = new String(utf8, StandardCharsets.UTF_8);
-        StringBuilder ascii = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (c < 128) {
-                ascii.append((char) c);
-            } else {
-                ascii.append("&#").append(c).append(';');
-            }
-        });
-        Files.writeString(file, ascii, Charset.defaultCharset());
     }
 
     private static byte[] resource(String path) throws IOException {
@@ -209,11 +180,10 @@ public final class Templates implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(templateVars);
         all.put("static_url", staticUrls);
         all.putAll(vars);
-        String path = folder.resolve(template).toString();
         if (Context.isOnWorkerThread()) {
-            return engine.render(all, path);
+            return engine.render(all, template);
         }
-        return vertx.executeBlocking(() -> engine.render(all, path), false).compose(rendered -> rendered);
+        return vertx.executeBlocking(() -> engine.render(all, template), false).compose(rendered -> rendered);
     }
 
     /** Renders and sends the page; a template that fails to render fails the request (the error page says so). */
@@ -231,14 +201,5 @@ public final class Templates implements AutoCloseable {
     /** Renders {@code template} with the variables every page gets and sends it. */
     public static void page(RoutingContext ctx, int status, String template, Map<String, ?> vars) {
         of(ctx).respond(ctx, status, template, vars);
-    }
-
-    @Override
-    public void close() throws IOException {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -19,9 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +44,8 @@ class PageTemplatesTest {
     static Path temp;
     static HubApp hub;
     static String base;
+    /** What the system's temporary folder held before the hub started. */
+    static Set<Path> tempBefore;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,6 +66,7 @@ class PageTemplatesTest {
                 "culler", Map.of("enabled", false));
         Path file = temp.resolve("hub.yaml");
         Files.writeString(file, new ObjectMapper().writeValueAsString(yaml));
+        tempBefore = systemTemp();
         hub = HubApp.start(HubConfig.load(file, Map.of())).toCompletionStage().toCompletableFuture()
                 .get(60, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + hub.hubPort();
@@ -70,6 +76,12 @@ class PageTemplatesTest {
     static void stop() throws Exception {
         if (hub != null) {
             hub.close();
+        }
+    }
+
+    static Set<Path> systemTemp() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.collect(Collectors.toSet());
         }
     }
 
@@ -126,6 +138,16 @@ class PageTemplatesTest {
         }
         String login = get(HttpClient.newHttpClient(), "/hub/login").body();
         assertThat(login).contains("id=\"site-banner\"").contains("id=\"username_input\"");
+    }
+
+    /** A copy would outlive a hub that is killed: every start would leave one behind. */
+    @Test
+    void theTemplatesAreReadWhereTheyAreWithoutACopyInTheTemporaryFolder() throws Exception {
+        assertThat(get(login("admin"), "/hub/home").body()).contains("id=\"site-banner\"");
+        Set<Path> added = systemTemp();
+        added.removeAll(tempBefore);
+        assertThat(added).noneMatch(folder -> Files.exists(folder.resolve("page.html"))
+                || Files.exists(folder.resolve("templates").resolve("page.html")));
     }
 
     @Test
