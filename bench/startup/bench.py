@@ -233,31 +233,37 @@ class JupyterHub(Hub):
 
 def alone(command, user, hub, poll=None):
     """Seconds from launching the notebook server by hand (the hub's environment for it) to its first answer."""
-    port = free_port()
-    prefix = "/user/%s/" % user
-    env = dict(os.environ)
-    env.update({
-        "JUPYTERHUB_SERVICE_PREFIX": prefix, "JUPYTERHUB_API_URL": hub.api, "JUPYTERHUB_API_TOKEN": TOKEN,
-        "JUPYTERHUB_CLIENT_ID": "jupyterhub-user-" + user, "JUPYTERHUB_USER": user,
-        "JUPYTERHUB_OAUTH_CALLBACK_URL": prefix + "oauth_callback", "JUPYTERHUB_BASE_URL": "/",
-        "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:%d%s" % (port, prefix),
-    })
-    home = tempfile.mkdtemp(prefix="alone-", dir=hub.work)
-    env["HOME"] = home
-    t0 = time.monotonic()
-    p = subprocess.Popen(command + ["--ip=127.0.0.1", "--port=%d" % port, "--allow-root"], env=env, cwd=home,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        return wait_until(lambda: answers("http://127.0.0.1:%d%sapi" % (port, prefix)), 120, "a server alone",
-                          poll) - t0
-    finally:
-        p.terminate()
+    # The port is free when chosen but can be taken before the server binds it (by one of the many connections the
+    # polls open): a server that exits before answering is launched again on another port, timed from that launch.
+    for _ in range(3):
+        port = free_port()
+        prefix = "/user/%s/" % user
+        env = dict(os.environ)
+        env.update({
+            "JUPYTERHUB_SERVICE_PREFIX": prefix, "JUPYTERHUB_API_URL": hub.api, "JUPYTERHUB_API_TOKEN": TOKEN,
+            "JUPYTERHUB_CLIENT_ID": "jupyterhub-user-" + user, "JUPYTERHUB_USER": user,
+            "JUPYTERHUB_OAUTH_CALLBACK_URL": prefix + "oauth_callback", "JUPYTERHUB_BASE_URL": "/",
+            "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:%d%s" % (port, prefix),
+        })
+        home = tempfile.mkdtemp(prefix="alone-", dir=hub.work)
+        env["HOME"] = home
+        t0 = time.monotonic()
+        p = subprocess.Popen(command + ["--ip=127.0.0.1", "--port=%d" % port, "--allow-root"], env=env, cwd=home,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            # Seen once: a notebook server 6.4 that did not end on SIGTERM held the whole run.
-            p.kill()
-            p.wait()
+            t = wait_until(lambda: answers("http://127.0.0.1:%d%sapi" % (port, prefix)) or p.poll() is not None,
+                           120, "a server alone", poll)
+            if p.poll() is None:
+                return t - t0
+        finally:
+            p.terminate()
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                # Seen once: a notebook server 6.4 that did not end on SIGTERM held the whole run.
+                p.kill()
+                p.wait()
+    raise SystemExit("a server alone exited before answering three times (port %d last)" % port)
 
 
 def median(xs):
