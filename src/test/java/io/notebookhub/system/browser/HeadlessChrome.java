@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -67,9 +69,27 @@ public final class HeadlessChrome implements AutoCloseable {
         driver.findElement(By.id("password_input")).sendKeys("pw");
         WebElement submit = driver.findElement(By.id("login_submit"));
         submit.click();
-        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(submit));
+        waitUpTo(Duration.ofSeconds(30)).until(d -> formReplaced(submit));
         waitUpTo(Duration.ofSeconds(30)).until(d -> "complete".equals(
                 ((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether the page holding this button has been replaced. Asked in the middle of the navigation, Chrome can answer
+     * that the node "does not belong to the document" rather than that the element is stale: gone all the same.
+     */
+    private static boolean formReplaced(WebElement submit) {
+        try {
+            submit.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** Logs out as a person does: the logout page, then its confirmation button (a POST with the XSRF token). */
