@@ -314,15 +314,20 @@ def concurrent_spawns(hubs, command, n):
     return result
 
 
-def restart_with_servers(hub, n):
+def restart_with_servers(hub, n, restarts=1, pause=0):
+    """Starts n servers, kills and restarts the hub `restarts` times with them running (`pause` seconds before each,
+    for the previous start's compilations and adoption to settle), stops them; (healthy, every route) per restart."""
     users = ["running%d" % i for i in range(n)]
     hub.create_users(users)
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
         list(pool.map(lambda u: hub.spawn(u, POLL_MANY), users))
-    result = hub.restart(users)
+    results = []
+    for _ in range(restarts):
+        time.sleep(pause)
+        results.append(hub.restart(users))
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
         list(pool.map(hub.stop, users))
-    return result
+    return results
 
 
 def main():
@@ -354,7 +359,7 @@ def main():
             h.close()
             h.start()
             wait_until(h.healthy, 120, h.name)
-            restarts[h.name] = restart_with_servers(h, args.running)
+            restarts[h.name] = restart_with_servers(h, args.running)[0]
         rss = {h.name: h.rss_mib() for h in hubs}
     finally:
         for h in hubs:

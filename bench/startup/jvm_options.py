@@ -2,13 +2,10 @@
 """Compares JVM options for our hub (see README.md beside this file): spawns interleaved with the server alone, and
 kill -9 restarts with running stand-in servers, each set of options in turn. Prints medians per set."""
 import argparse
-import concurrent.futures
 import os
 import statistics
 import sys
 import tempfile
-
-import time
 
 import bench
 
@@ -19,7 +16,7 @@ def jvm(options):
 
 
 def restarts(options, rounds, per_round, running):
-    """Medians of (healthy, every route) over rounds × per_round restarts, the option sets alternating by round."""
+    """(healthy, every route) of rounds × per_round restarts per set, the option sets alternating by round."""
     standin = [sys.executable, os.path.join(bench.HERE, "standin_server.py")]
     results = {o: [] for o in options}
     for _ in range(rounds):
@@ -28,15 +25,7 @@ def restarts(options, rounds, per_round, running):
             try:
                 hub.start()
                 bench.wait_until(hub.healthy, 120, "the hub")
-                users = ["running%d" % i for i in range(running)]
-                hub.create_users(users)
-                with concurrent.futures.ThreadPoolExecutor(20) as pool:
-                    list(pool.map(lambda u: hub.spawn(u, bench.POLL_MANY), users))
-                for _ in range(per_round):
-                    time.sleep(2)  # the previous start's compilations and adoption settle
-                    results[o].append(hub.restart(users))
-                with concurrent.futures.ThreadPoolExecutor(20) as pool:
-                    list(pool.map(hub.stop, users))
+                results[o] += bench.restart_with_servers(hub, running, per_round, pause=2)
             finally:
                 hub.close()
     return results

@@ -46,10 +46,6 @@ public final class Templates {
     static final String CONTEXT_KEY = "nbhub.templates";
     public static final String STATIC_PREFIX = "/hub/static/";
 
-    /** The built-in templates, under {@code templates/} in the jar. */
-    static final List<String> BUILT_IN = List.of("page.html", "login.html", "logout.html", "home.html",
-            "token.html", "admin.html", "spawn.html", "spawn_pending.html", "not_running.html", "profiles.html",
-            "accept_share.html", "oauth.html", "error.html");
     /** The static files pages link to, each with a content hash in its URL so a new jar is never served stale. */
     static final List<String> STATIC_FILES = List.of("hub.css", "hub.js", "admin.js", "home.js", "token.js",
             "spawn_pending.js", "profiles.js", "editor.js");
@@ -77,11 +73,6 @@ public final class Templates {
      */
     public static Templates create(Vertx vertx, List<Path> templatePaths, Map<String, String> templateVars,
                                    Clock clock) {
-        for (String name : BUILT_IN) {
-            if (Templates.class.getClassLoader().getResource("templates/" + name) == null) {
-                throw new IllegalStateException("the jar lacks the template " + name);
-            }
-        }
         List<Loader<?>> searchPath = new ArrayList<>();
         for (Path path : templatePaths) {
             FileLoader folder = new FileLoader();
@@ -91,8 +82,7 @@ public final class Templates {
         ClasspathLoader builtIn = new ClasspathLoader(Templates.class.getClassLoader());
         builtIn.setPrefix("templates");
         searchPath.add(builtIn);
-        // "templates/NAME" names the built-in template whatever the folders hold.
-        searchPath.add(new ClasspathLoader(Templates.class.getClassLoader()));
+        searchPath.add(new BuiltInTemplateLoader());
         if (!templatePaths.isEmpty()) {
             log.info("templates: {} searched before the built-in ones", templatePaths);
         }
