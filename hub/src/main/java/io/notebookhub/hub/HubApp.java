@@ -56,8 +56,10 @@ import io.notebookhub.proxy.HttpServers;
 import io.notebookhub.proxy.ProxyOptions;
 import io.notebookhub.proxy.ProxyServer;
 import io.notebookhub.proxy.ProxySettings;
+import io.notebookhub.spawner.ServerId;
 import io.notebookhub.spawner.Spawner;
 import io.notebookhub.spawner.kubernetes.KubernetesSpawner;
+import io.notebookhub.spawner.local.LocalLookAhead;
 import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
 import io.vertx.core.Future;
@@ -101,15 +103,16 @@ public final class HubApp implements AutoCloseable {
     private ProxyServer proxy;
     private Parts parts;
     private HubStore store;
-    private final HubMetrics metrics = new HubMetrics();
+    private final HubMetrics metrics;
     private final HubHealth health = new HubHealth();
     private StoreWriteProbe storeProbe;
     private long storeProbeTimer = -1;
     private long routeCheckTimer = -1;
 
-    private HubApp(HubConfig config, Vertx vertx) {
+    private HubApp(HubConfig config, Vertx vertx, HubMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     /** Starts everything; the future fails (having closed what it opened) if any part cannot start. */
@@ -128,26 +131,42 @@ public final class HubApp implements AutoCloseable {
      */
     public static Future<HubApp> start(HubConfig config, CompletableFuture<Vertx> vertxStarting) {
         // The store, the proxy, the spawner and the profiles open side by side: none needs the others, and each is a
-        // good part of a restart's time. The store takes longest: it opens on a thread of its own.
+        // good part of a restart's time. The store takes longest: it opens on a thread of its own, once the data
+        // folder is private. So does the local spawner's first look at what runs: it needs neither Vert.x nor the
+        // store, and the servers it finds vouching for themselves are routed as soon as the proxy listens.
+        CompletableFuture<LocalLookAhead> lookingAhead = new CompletableFuture<>();
         CompletableFuture<HubStore> opening = new CompletableFuture<>();
         new Thread(() -> {
             try {
+                DataFolder.secure(config.hub().dataDir(), serversRunAsOtherAccounts(config));
+                lookingAhead.complete("local".equals(config.spawner().type())
+                        ? LocalLookAhead.begin(localConfig(config)) : null);
                 opening.complete(openStore(config));
             } catch (Throwable e) {
+                lookingAhead.completeExceptionally(e);
                 opening.completeExceptionally(e);
             }
         }, "store-open").start();
+        HubMetrics metrics = new HubMetrics();
         Vertx vertx = vertxStarting.join();
-        HubApp app = new HubApp(config, vertx);
+        HubApp app = new HubApp(config, vertx, metrics);
         // Taken up on the thread that opened the store: a hop to a busy event loop cost a restart tens of ms.
         Future<Void> state = Future.fromCompletionStage(opening.thenAccept(app::stateOpened));
         Future<ProxyRoutes> proxy = app.startProxy();
-        // The spawner's first look at what runs (processes, pods) is the rest of a restart's time.
-        Future<Spawner> spawner = vertx.executeBlocking(app::createSpawner).compose(s -> s.open().map(s));
+        Future<Spawner> spawner = Future.fromCompletionStage(lookingAhead)
+                .compose(ahead -> vertx.executeBlocking(() -> app.createSpawner(ahead)))
+                .compose(s -> s.open().map(s));
         // Users' traffic needs the proxy and their servers, not the store: servers that prove whose they are come
         // back as soon as both are up. The adoption below then settles them with the records.
-        Future<Integer> routedEarly = Future.all(proxy, spawner)
-                .compose(v -> ServerManager.routeVouched(spawner.result(), proxy.result()).otherwise(e -> {
+        Future<Map<ServerId, String>> vouched = Future.fromCompletionStage(lookingAhead)
+                .compose(ahead -> ahead != null ? Future.fromCompletionStage(ahead.vouched())
+                        : spawner.compose(Spawner::vouchedServers))
+                .otherwise(e -> {
+                    log.warn("could not look for running servers before the store opened: {}", e.getMessage());
+                    return Map.of();
+                });
+        Future<Integer> routedEarly = Future.all(proxy, vouched)
+                .compose(v -> ServerManager.routeVouched(vouched.result(), proxy.result()).otherwise(e -> {
                     log.warn("could not route running servers before the store opened: {}", e.getMessage());
                     return 0;
                 }))
@@ -185,10 +204,13 @@ public final class HubApp implements AutoCloseable {
                 }));
     }
 
+    private static boolean serversRunAsOtherAccounts(HubConfig config) {
+        return "local".equals(config.spawner().type()) && localConfig(config).serversRunAsOtherAccounts();
+    }
+
+    /** Opens the store in the data folder, which {@link DataFolder#secure} has made private. */
     private static HubStore openStore(HubConfig config) throws IOException {
-        boolean otherAccounts = "local".equals(config.spawner().type())
-                && localConfig(config).serversRunAsOtherAccounts();
-        DataFolder.secure(config.hub().dataDir(), otherAccounts);
+        boolean otherAccounts = serversRunAsOtherAccounts(config);
         HubStore store = config.db().embedded() ? H2HubStore.open(config.hub().dataDir())
                 : H2HubStore.openPostgres(config.db().url(), dbPassword(config.db()));
         // The database files may have been created just now, with the process's umask.
@@ -372,14 +394,14 @@ public final class HubApp implements AutoCloseable {
     }
 
     /** Blocking (a Kubernetes client is built); the spawner is closed with the hub from here on. */
-    private Spawner createSpawner() {
+    private Spawner createSpawner(LocalLookAhead localLookAhead) {
         Spawner spawner = "kubernetes".equals(config.spawner().type())
-                ? KubernetesSpawner.create(vertx, config.spawner().kubernetes()) : createLocalSpawner();
+                ? KubernetesSpawner.create(vertx, config.spawner().kubernetes()) : createLocalSpawner(localLookAhead);
         closeables.push(spawner);
         return spawner;
     }
 
-    private Spawner createLocalSpawner() {
+    private Spawner createLocalSpawner(LocalLookAhead localLookAhead) {
         LocalSpawnerConfig local = localConfig();
         if (!config.auth().dev() && "root".equals(System.getProperty("user.name")) && !local.serversRunAsOtherAccounts()) {
             // A kernel running as root reads the hub's environment (its admin token) and every user's files.
@@ -389,7 +411,7 @@ public final class HubApp implements AutoCloseable {
                     + "own, created on first spawn) or 'spawner.local.run_as_user: <account>', or run the hub as a "
                     + "user other than root");
         }
-        return new LocalProcessSpawner(vertx, local);
+        return new LocalProcessSpawner(vertx, local, localLookAhead);
     }
 
     private LocalSpawnerConfig localConfig() {

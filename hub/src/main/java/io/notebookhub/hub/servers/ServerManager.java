@@ -307,16 +307,14 @@ public final class ServerManager {
     }
 
     /**
-     * After a restart, before the store is read: routes the servers that {@code spawner} finds running and can prove
-     * to be whose they claim ({@link Spawner#vouchedServers}), so that users' traffic comes back with the proxy.
+     * After a restart, before the store is read: routes the servers found running that proved whose they are
+     * ({@link Spawner#vouchedServers}, by their URL), so that users' traffic comes back with the proxy.
      * {@link #reconcileAfterRestart} then removes any such route the records do not want. Completes with how many.
      */
-    public static Future<Integer> routeVouched(Spawner spawner, RouteStore routes) {
-        return spawner.vouchedServers().compose(vouched -> {
-            List<Future<Void>> added = new ArrayList<>();
-            vouched.forEach((id, url) -> added.add(route(routes, id, url)));
-            return Future.all(added).map(v -> vouched.size());
-        });
+    public static Future<Integer> routeVouched(Map<ServerId, String> vouched, RouteStore routes) {
+        List<Future<Void>> added = new ArrayList<>();
+        vouched.forEach((id, url) -> added.add(route(routes, id, url)));
+        return Future.all(added).map(v -> vouched.size());
     }
 
     private void publish(ServerId id, int percent, String message) {

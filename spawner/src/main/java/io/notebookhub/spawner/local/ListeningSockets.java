@@ -24,6 +24,7 @@ import java.util.Set;
 final class ListeningSockets {
     private static final Path PROC = Path.of("/proc");
     private static final int NO_PORT = -1;
+    private static final int NOT_LISTENING = -2;
     /** About seven lines of a table. */
     private static final int READ_BYTES = 1024;
 
@@ -63,8 +64,12 @@ final class ListeningSockets {
     }
 
     /**
-     * Adds the port of every listening socket in a kernel table to {@code byInode}, until the table ends or, once a
-     * listener of {@code stopAtPort} has been added, returning true. The table has a line per socket:
+     * Adds the port of every listening socket in a kernel table to {@code byInode}, until the listeners end (the
+     * first connection's line: Linux writes its hash of listeners before its hash of connections, since 4.4 with no
+     * half-open connection among them) or, once a listener of {@code stopAtPort} has been added, returning true.
+     * After a busy while the connections are thousands of lines (closed ones wait a minute in TIME_WAIT) that no
+     * answer here needs; were a listener ever written after a connection, a server on it would be adopted once it
+     * answers rather than at once. The table has a line per socket:
      * {@code "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."}, the first
      * naming the columns. Read as bytes a kilobyte at a time (see {@link #readUntilListenerOf}), and only listeners'
      * lines made into strings: after a busy while the table holds thousands of closed connections (TIME_WAIT), and
@@ -81,8 +86,14 @@ final class ListeningSockets {
             int newline;
             while ((newline = indexOf(buffer, (byte) '\n', line, end)) >= 0 || (n < 0 && line < end)) {
                 int lineEnd = newline >= 0 ? newline : end;
-                if (!header && listener(buffer, line, lineEnd, byInode) == stopAtPort && stopAtPort != NO_PORT) {
-                    return true;
+                if (!header) {
+                    int port = listener(buffer, line, lineEnd, byInode);
+                    if (port == NOT_LISTENING) {
+                        return false;
+                    }
+                    if (port == stopAtPort && stopAtPort != NO_PORT) {
+                        return true;
+                    }
                 }
                 header = false;
                 line = lineEnd + 1;
@@ -99,11 +110,17 @@ final class ListeningSockets {
         }
     }
 
-    /** Adds the listener that {@code table[from, end)} names, returning its port; -1 when it names none. */
+    /**
+     * Adds the listener that {@code table[from, end)} names, returning its port; {@link #NOT_LISTENING} for a
+     * connection's line, {@link #NO_PORT} for a line cut short.
+     */
     private static int listener(byte[] table, int from, int end, Map<Long, Integer> byInode) {
         int[] fields = fieldStarts(table, from, end);
-        if (fields == null || !isListen(table, fields[3], end)) {
+        if (fields == null) {
             return NO_PORT;
+        }
+        if (!isListen(table, fields[3], end)) {
+            return NOT_LISTENING;
         }
         String local = token(table, fields[1], end);
         int port = Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16);

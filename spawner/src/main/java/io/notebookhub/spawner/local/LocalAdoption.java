@@ -40,6 +40,7 @@ final class LocalAdoption {
     private final Readiness readiness;
     private final WorkerExecutor workers;
     private volatile Future<Survey> surveyAhead;
+    private volatile Future<Map<ServerId, String>> vouchedAhead;
 
     LocalAdoption(LocalProcessSpawner spawner, ServerProcesses processes, Readiness readiness, WorkerExecutor workers) {
         this.spawner = spawner;
@@ -49,9 +50,9 @@ final class LocalAdoption {
     }
 
     /** The processes of this hub, and the ports each holds a listening socket on, read together. */
-    private record Survey(List<ServerProcesses.Marked> processes, Map<Long, Set<Integer>> listening) {
-        static Survey take(ServerProcesses processes) {
-            List<ServerProcesses.Marked> marked = processes.scan();
+    record Survey(List<ServerProcesses.Marked> processes, Map<Long, Set<Integer>> listening) {
+        static Survey take(String hubTag) {
+            List<ServerProcesses.Marked> marked = ServerProcesses.scan(hubTag);
             ListeningSockets sockets = ListeningSockets.read();
             Map<Long, Set<Integer>> listening = new HashMap<>();
             marked.forEach(p -> listening.put(p.pid(), sockets.portsOf(p.pid())));
@@ -72,36 +73,30 @@ final class LocalAdoption {
     }
 
     /**
-     * Starts reading {@code /proc} now, while the hub opens its store, for the reconcile that follows. Nothing of
-     * this hub starts a server meanwhile; a process that ends meanwhile fails its adoption, and one of no record
-     * is stopped by its marker, which a reused pid does not carry.
+     * Takes the look ahead's survey for the reconcile that follows, which reads {@code /proc} while the hub opens its
+     * store. Nothing of this hub starts a server meanwhile; a process that ends meanwhile fails its adoption, and one
+     * of no record is stopped by its marker, which a reused pid does not carry.
      */
-    void scanAhead() {
-        surveyAhead = workers.executeBlocking(() -> Survey.take(processes), false);
+    void useLookAhead(LocalLookAhead ahead) {
+        surveyAhead = Future.fromCompletionStage(ahead.survey());
+        vouchedAhead = Future.fromCompletionStage(ahead.vouched());
     }
 
     /**
      * The servers whose marker vouches for them and whose processes hold their port's listening socket, from the
-     * survey {@link #scanAhead} started (which {@link #reconcile} then uses too).
+     * look ahead (whose survey {@link #reconcile} then uses too); none before {@link #useLookAhead} or after the
+     * reconcile.
      */
     Future<Map<ServerId, String>> vouched() {
-        Future<Survey> ahead = surveyAhead;
-        if (ahead == null) {
-            return Future.succeededFuture(Map.of());
-        }
-        return ahead.compose(survey -> workers.executeBlocking(() -> {
-            Map<ServerId, String> vouched = new HashMap<>();
-            ServerProcesses.servers(survey.processes()).forEach((marker, p) -> processes.vouchedServer(p)
-                    .ifPresent(id -> p.port().filter(port -> survey.markerHolds(marker, port))
-                            .ifPresent(port -> vouched.put(id, "http://127.0.0.1:" + port))));
-            return vouched;
-        }, false));
+        Future<Map<ServerId, String>> ahead = vouchedAhead;
+        return ahead != null ? ahead : Future.succeededFuture(Map.of());
     }
 
     private Future<Survey> survey() {
         Future<Survey> ahead = surveyAhead;
         surveyAhead = null;
-        return ahead != null ? ahead : workers.executeBlocking(() -> Survey.take(processes), false);
+        vouchedAhead = null;
+        return ahead != null ? ahead : workers.executeBlocking(() -> Survey.take(processes.hubTag()), false);
     }
 
     Future<Map<ServerId, Future<SpawnedServer>>> reconcile(Map<ServerId, Map<String, Object>> known,

@@ -53,6 +53,7 @@ public final class LocalProcessSpawner implements Spawner {
     private final Readiness readiness;
     private final ServerProcesses processes;
     private final LocalAdoption adoption;
+    private final LocalLookAhead lookAhead;
     private final List<BiConsumer<ServerId, String>> exitListeners = new CopyOnWriteArrayList<>();
     /** Servers we are watching, so a death we did not ask for is reported; removed before a requested stop. */
     private final Map<ServerId, Long> watched = new ConcurrentHashMap<>();
@@ -66,12 +67,18 @@ public final class LocalProcessSpawner implements Spawner {
     private final long watchTimer;
 
     public LocalProcessSpawner(Vertx vertx, LocalSpawnerConfig config) {
+        this(vertx, config, LocalLookAhead.begin(config));
+    }
+
+    /** A spawner that takes {@code lookAhead}, begun earlier with the same configuration, as its first look. */
+    public LocalProcessSpawner(Vertx vertx, LocalSpawnerConfig config, LocalLookAhead lookAhead) {
         this.vertx = vertx;
         this.config = config;
+        this.lookAhead = lookAhead;
         this.workers = vertx.createSharedWorkerExecutor("local-spawner", 8);
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(false));
         this.readiness = new Readiness(vertx, http, logWrites);
-        this.processes = new ServerProcesses(config.serversDir());
+        this.processes = lookAhead.processes();
         this.adoption = new LocalAdoption(this, processes, readiness, workers);
         this.watchTimer = vertx.setPeriodic(1000, id -> checkWatched());
     }
@@ -81,16 +88,16 @@ public final class LocalProcessSpawner implements Spawner {
         return "local";
     }
 
-    /** Starts looking for this hub's server processes, for the reconcile after a restart. */
+    /** Takes the look ahead at this hub's server processes, for the reconcile after a restart. */
     @Override
     public Future<Void> open() {
-        adoption.scanAhead();
+        adoption.useLookAhead(lookAhead);
         return Future.succeededFuture();
     }
 
     /**
      * The servers found running whose marker vouches for them (see {@link ServerProcesses#vouchedServer}) and that hold
-     * the listening socket of their port, read in the early look at {@code /proc} that {@link #open} starts.
+     * the listening socket of their port, read in the look ahead that {@link #open} takes.
      */
     @Override
     public Future<Map<ServerId, String>> vouchedServers() {

@@ -159,11 +159,17 @@ final class ServerProcesses {
 
     /** Every live process carrying a marker of this hub. */
     List<Marked> scan() {
+        return scan(hubTag);
+    }
+
+    /** Every live process carrying a marker of the hub tagged {@code hubTag} ({@link #tagOf}); needs no key. */
+    static List<Marked> scan(String hubTag) {
+        String ours = hubTag + ".";
         List<Marked> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path dir : entries) {
                 long pid = Long.parseLong(dir.getFileName().toString());
-                read(pid).filter(m -> ours(m.marker())).ifPresent(found::add);
+                read(pid).filter(m -> m.marker().startsWith(ours)).ifPresent(found::add);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + PROC + ": " + e.getMessage(), e);

@@ -12,13 +12,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ListeningSocketsTest {
-    /** Lines as Linux writes them: right-aligned slot numbers, a header, closed connections among the listeners. */
+    /**
+     * Lines as Linux writes them: a header, right-aligned slot numbers, the listeners, then the connections (a closed
+     * one waiting in TIME_WAIT, an established one).
+     */
     private static final String TABLE = """
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
                0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0
-               1: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000A1B 00000000     0        0 0 3 0000000000000000
-               2: 0100007F:1F90 0100007F:9C41 01 00000000:00000000 00:00000000 00000000     0        0 5151 1 0000000000000000 20 4 30 10 -1
              123: 00000000:C350 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 777 1 0000000000000000 100 0 0 10 0
+             124: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000A1B 00000000     0        0 0 3 0000000000000000
+             125: 0100007F:1F90 0100007F:9C41 01 00000000:00000000 00:00000000 00000000     0        0 5151 1 0000000000000000 20 4 30 10 -1
             """;
 
     private static final int NO_PORT = -1;
@@ -28,6 +31,18 @@ class ListeningSocketsTest {
         Map<Long, Integer> found = new HashMap<>();
         assertThat(ListeningSockets.listeners(stream(TABLE), found, NO_PORT)).isFalse();
         assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of(4242L, 8080, 777L, 50000));
+    }
+
+    @Test
+    void stopsReadingAtTheFirstConnectionForTheListenersAreOver() throws Exception {
+        String closed = "   9: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000A1B 00000000     0        0 0 3"
+                + " 0000000000000000\n";
+        FewBytesAtATime table = new FewBytesAtATime((TABLE + closed.repeat(200)).getBytes(StandardCharsets.US_ASCII),
+                1024);
+        Map<Long, Integer> found = new HashMap<>();
+        assertThat(ListeningSockets.listeners(table, found, NO_PORT)).isFalse();
+        assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of(4242L, 8080, 777L, 50000));
+        assertThat(table.left()).as("bytes of the table left unread").isGreaterThan(150 * closed.length());
     }
 
     @Test
