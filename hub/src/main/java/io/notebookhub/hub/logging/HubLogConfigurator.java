@@ -36,9 +36,11 @@ public final class HubLogConfigurator extends ContextAwareBase implements Config
         keys.start();
         context.addTurboFilter(keys);
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+        pattern.setContext(context);
+        pattern.setPattern(PATTERN);
+        BackgroundStartedEncoder encoder = new BackgroundStartedEncoder(pattern);
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.core.ConsoleAppender;
 import io.notebookhub.hub.login.oidc.EncryptionKeyLogFilter;
@@ -25,7 +24,7 @@ class HubLogConfiguratorTest {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         ConsoleAppender<?> console = (ConsoleAppender<?>) root.getAppender("STDOUT");
         assertThat(console.isStarted()).isTrue();
-        assertThat(((PatternLayoutEncoder) console.getEncoder()).getPattern()).isEqualTo(HubLogConfigurator.PATTERN);
+        assertThat(((BackgroundStartedEncoder) console.getEncoder()).pattern()).isEqualTo(HubLogConfigurator.PATTERN);
         assertThat(context.getLogger("io.netty.channel").getEffectiveLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("io.notebookhub.hub").getEffectiveLevel()).isEqualTo(Level.INFO);
         assertThat(context.getTurboFilterList()).hasAtLeastOneElementOfType(EncryptionKeyLogFilter.class);

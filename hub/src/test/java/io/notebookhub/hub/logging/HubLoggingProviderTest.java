@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class HubLoggingProviderTest {
         assertThat(context.isStarted()).isTrue();
         ConsoleAppender<?> console = (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
         assertThat(console.isStarted()).isTrue();
-        assertThat(((PatternLayoutEncoder) console.getEncoder()).getPattern()).isEqualTo(HubLogConfigurator.PATTERN);
+        assertThat(((BackgroundStartedEncoder) console.getEncoder()).pattern()).isEqualTo(HubLogConfigurator.PATTERN);
         assertThat(context.getLogger("io.vertx.core").getEffectiveLevel()).isEqualTo(Level.WARN);
         assertThat(context.getMDCAdapter()).isSameAs(provider.getMDCAdapter());
         provider.getMDCAdapter().put("user", "alice");
