@@ -1,6 +1,8 @@
 package io.notebookhub.culler;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -120,7 +122,9 @@ public final class CullerCommand implements Callable<Integer> {
     }
 
     private int run(CullerConfig config, URI apiUrl, URI servers, String token, Duration perRequest) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        // No class-path files to resolve: resolving them makes a cache folder in /tmp that a killed culler leaves.
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)));
         RestApiCullTarget target = new RestApiCullTarget(vertx, apiUrl, token, servers, perRequest, pageSize);
         Culler culler = Culler.builder(vertx, target).config(config)
                 .stateReader(ServerStateReader.http(vertx, perRequest)).build();

@@ -64,6 +64,8 @@ import io.notebookhub.spawner.local.LocalProcessSpawner;
 import io.notebookhub.spawner.local.LocalSpawnerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -120,9 +122,14 @@ public final class HubApp implements AutoCloseable {
         return start(config, CompletableFuture.completedFuture(newVertx()));
     }
 
-    /** The Vert.x the hub runs on, made ahead of {@link #start(HubConfig, CompletableFuture)}, which then owns it. */
+    /**
+     * The Vert.x the hub runs on, made ahead of {@link #start(HubConfig, CompletableFuture)}, which then owns it. It
+     * resolves no files from the class path: that would make a cache folder in the system's temporary folder, deleted
+     * only when Vert.x closes, so every hub that was killed left one behind (the hub reads its own resources itself).
+     */
     public static Vertx newVertx() {
-        return Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)));
     }
 
     /**

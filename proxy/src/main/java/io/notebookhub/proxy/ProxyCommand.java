@@ -2,6 +2,7 @@ package io.notebookhub.proxy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,9 @@ public final class ProxyCommand implements Callable<Integer> {
         LogLevel.set(logLevel);
         warnIgnored();
         ProxyOptions options = toOptions(System.getenv("CONFIGPROXY_AUTH_TOKEN"));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // No class-path files to resolve: resolving them makes a cache folder in /tmp that a killed proxy leaves.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)));
         ProxyServer server;
         try {
             server = ProxyServer.start(vertx, options).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.common.template.TemplateEngine;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.templ.pebble.PebbleTemplateEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,9 +131,7 @@ public final class Templates {
             ctx.put(CONTEXT_KEY, this);
             ctx.next();
         });
-        // A page links each file with its content hash (?v=...), so a day's caching never shows a stale file.
-        router.get(STATIC_PREFIX + "*").handler(StaticHandler.create("static").setCachingEnabled(true)
-                .setMaxAgeSeconds(24 * 3600).setDirectoryListing(false).setIncludeHidden(false));
+        router.get(STATIC_PREFIX + "*").handler(new StaticFiles(vertx, STATIC_PREFIX));
     }
 
     /** The templates of this hub, or null before {@link #mount}'s handler ran. */

@@ -151,6 +151,21 @@ class PageTemplatesTest {
     }
 
     @Test
+    void servingTheStaticFilesMakesNoFolderInTheTemporaryFolderThatAKilledHubWouldLeave() throws Exception {
+        String home = get(login("admin"), "/hub/home").body();
+        Matcher script = Pattern.compile("src=\"(/hub/static/hub\\.js\\?v=[0-9a-f]{8})\"").matcher(home);
+        assertThat(script.find()).isTrue();
+        HttpResponse<String> js = get(HttpClient.newHttpClient(), script.group(1));
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/javascript"));
+        Set<Path> added = systemTemp();
+        added.removeAll(tempBefore);
+        // Vert.x's file resolver unpacks class-path files into vertx-cache-<uuid>, deleted only when Vert.x closes.
+        assertThat(added).noneMatch(folder -> folder.getFileName().toString().startsWith("vertx-cache"));
+    }
+
+    @Test
     void lastActivityReadsAsTimeAgoWithTheExactTimeOnHover() throws Exception {
         HttpClient admin = login("admin");
         String page = get(admin, "/hub/admin?name_filter=admin").body();
@@ -174,7 +189,11 @@ class PageTemplatesTest {
         CRC32C crc = new CRC32C();
         crc.update(r.body().getBytes(StandardCharsets.UTF_8));
         assertThat(css.group(2)).as("the link names the served file's CRC-32C").isEqualTo(String.format("%08x", crc.getValue()));
-        assertThat(get(HttpClient.newHttpClient(), "/hub/static/nothing.js").statusCode()).isEqualTo(404);
+        for (String absent : List.of("nothing.js", "../templates/page.html", "..%2Ftemplates%2Fpage.html",
+                ".hidden.css", "logo.svg/x.css")) {
+            assertThat(get(HttpClient.newHttpClient(), "/hub/static/" + absent).statusCode()).as(absent)
+                    .isEqualTo(404);
+        }
     }
 
     @Test
