@@ -42,16 +42,6 @@ public interface Spawner extends AutoCloseable {
         return Future.succeededFuture();
     }
 
-    /**
-     * Servers (with their URLs) that this spawner finds running and can prove to be the servers they claim to be
-     * without the hub's records, once {@link #open} has completed: after a restart the hub routes them while its
-     * store is still opening, and {@link #reconcile} then settles what the records say. Empty where the spawner
-     * cannot prove whose a server is (the default).
-     */
-    default Future<Map<ServerId, String>> vouchedServers() {
-        return Future.succeededFuture(Map.of());
-    }
-
     /** Stops a server and completes when it is gone. The home volume or folder is kept. */
     Future<Void> stop(ServerId server, Map<String, Object> state);
 

@@ -308,7 +308,7 @@ public final class ServerManager {
 
     /**
      * After a restart, before the store is read: routes the servers found running that proved whose they are
-     * ({@link Spawner#vouchedServers}, by their URL), so that users' traffic comes back with the proxy.
+     * (the local spawner's {@code LocalLookAhead#vouched}, by their URL), so that users' traffic comes back with the proxy.
      * {@link #reconcileAfterRestart} then removes any such route the records do not want. Completes with how many.
      */
     public static Future<Integer> routeVouched(Map<ServerId, String> vouched, RouteStore routes) {

@@ -40,7 +40,6 @@ final class LocalAdoption {
     private final Readiness readiness;
     private final WorkerExecutor workers;
     private volatile Future<Survey> surveyAhead;
-    private volatile Future<Map<ServerId, String>> vouchedAhead;
 
     LocalAdoption(LocalProcessSpawner spawner, ServerProcesses processes, Readiness readiness, WorkerExecutor workers) {
         this.spawner = spawner;
@@ -79,23 +78,11 @@ final class LocalAdoption {
      */
     void useLookAhead(LocalLookAhead ahead) {
         surveyAhead = Future.fromCompletionStage(ahead.survey());
-        vouchedAhead = Future.fromCompletionStage(ahead.vouched());
-    }
-
-    /**
-     * The servers whose marker vouches for them and whose processes hold their port's listening socket, from the
-     * look ahead (whose survey {@link #reconcile} then uses too); none before {@link #useLookAhead} or after the
-     * reconcile.
-     */
-    Future<Map<ServerId, String>> vouched() {
-        Future<Map<ServerId, String>> ahead = vouchedAhead;
-        return ahead != null ? ahead : Future.succeededFuture(Map.of());
     }
 
     private Future<Survey> survey() {
         Future<Survey> ahead = surveyAhead;
         surveyAhead = null;
-        vouchedAhead = null;
         return ahead != null ? ahead : workers.executeBlocking(() -> Survey.take(processes.hubTag()), false);
     }
 

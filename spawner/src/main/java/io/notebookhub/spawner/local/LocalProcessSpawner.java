@@ -95,15 +95,6 @@ public final class LocalProcessSpawner implements Spawner {
         return Future.succeededFuture();
     }
 
-    /**
-     * The servers found running whose marker vouches for them (see {@link ServerProcesses#vouchedServer}) and that hold
-     * the listening socket of their port, read in the look ahead that {@link #open} takes.
-     */
-    @Override
-    public Future<Map<ServerId, String>> vouchedServers() {
-        return adoption.vouched();
-    }
-
     /** The folder a user's servers run in (their "home"). */
     public Path homeOf(String user) {
         return config.serversDir().resolve(SafeFolderNames.of(user));

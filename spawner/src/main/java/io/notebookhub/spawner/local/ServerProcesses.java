@@ -154,6 +154,10 @@ final class ServerProcesses {
     }
 
     boolean ours(String marker) {
+        return ours(hubTag, marker);
+    }
+
+    private static boolean ours(String hubTag, String marker) {
         return marker != null && marker.startsWith(hubTag + ".");
     }
 
@@ -164,12 +168,11 @@ final class ServerProcesses {
 
     /** Every live process carrying a marker of the hub tagged {@code hubTag} ({@link #tagOf}); needs no key. */
     static List<Marked> scan(String hubTag) {
-        String ours = hubTag + ".";
         List<Marked> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path dir : entries) {
                 long pid = Long.parseLong(dir.getFileName().toString());
-                read(pid).filter(m -> m.marker().startsWith(ours)).ifPresent(found::add);
+                read(pid).filter(m -> ours(hubTag, m.marker())).ifPresent(found::add);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + PROC + ": " + e.getMessage(), e);
