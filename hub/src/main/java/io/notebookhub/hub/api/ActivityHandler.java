@@ -59,14 +59,19 @@ public final class ActivityHandler {
             }
             timestamp(entry.getValue("last_activity"));
         }
-        for (String server : servers.fieldNames()) {
-            Instant when = timestamp(servers.getJsonObject(server).getValue("last_activity"));
-            store.touchServer(name, server, when);
-            userActivity = userActivity == null || when.isAfter(userActivity) ? when : userActivity;
-        }
-        if (userActivity != null) {
-            users.touch(name, userActivity);
-        }
+        // One disk sync for the whole report: a server reports as it starts, while the hub is recording that start.
+        store.durableTogether(() -> {
+            Instant latest = userActivity;
+            for (String server : servers.fieldNames()) {
+                Instant when = timestamp(servers.getJsonObject(server).getValue("last_activity"));
+                store.touchServer(name, server, when);
+                latest = latest == null || when.isAfter(latest) ? when : latest;
+            }
+            if (latest != null) {
+                users.touch(name, latest);
+            }
+            return null;
+        });
         ctx.response().setStatusCode(200).end();
     }
 

@@ -132,33 +132,35 @@ final class Readiness {
                 again();
                 return;
             }
-            // A port that takes the connection but never answers must count as not ready, not hold the start past
-            // its timeout: each probe gives up after PROBE_IDLE_MS without a byte.
+            // The port takes connections: whether it answers HTTP and who holds it are asked at once (the holder is
+            // read from /proc on a worker), and both must say yes; the server's first answer takes a few ms, about
+            // what reading /proc takes, so asking them one after the other made every spawn that much longer.
             asking = true;
-            http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                            .setURI(prefix + "api").setIdleTimeout(PROBE_IDLE_MS))
-                    .compose(req -> req.send())
-                    .onComplete(ar -> {
-                        if (ar.succeeded() && ar.result().statusCode() < 500) {
-                            confirmHolder();
-                        } else {
-                            asking = false;
-                            again();
-                        }
-                    });
-        }
-
-        /** The port answered: ready if the server holds it, else a look again later (reading /proc on a worker). */
-        private void confirmHolder() {
-            vertx.executeBlocking(() -> ListeningSockets.heldBy(pid, marker, port), false).onComplete(held -> {
+            Future<Boolean> answers = answers();
+            Future<Boolean> held = vertx.executeBlocking(() -> ListeningSockets.heldBy(pid, marker, port), false);
+            Future.join(answers, held).onComplete(both -> {
                 asking = false;
-                if (held.succeeded() && held.result()) {
+                if (!answers.succeeded() || !answers.result()) {
+                    again();
+                } else if (held.succeeded() && held.result()) {
                     promise.complete();
                 } else {
                     heldByAnother = true;
                     again();
                 }
             });
+        }
+
+        /**
+         * Whether {@code <prefix>api} answers without a server error. A port that takes the connection but never
+         * answers must count as not ready, not hold the start past its timeout: each probe gives up after
+         * PROBE_IDLE_MS without a byte.
+         */
+        private Future<Boolean> answers() {
+            return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                            .setURI(prefix + "api").setIdleTimeout(PROBE_IDLE_MS))
+                    .compose(req -> req.send())
+                    .map(response -> response.statusCode() < 500);
         }
 
         private String portNote() {
