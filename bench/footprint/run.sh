@@ -15,7 +15,8 @@ DUR=${3:-15s}
 HERE=$(cd "$(dirname "$0")" && pwd)
 NAME=footprint
 . "$HERE/../hub-bench.sh"
-JUPYTERHUB=${JUPYTERHUB:-/usr/bin/jupyterhub}
+# Absolute, for JupyterHub is started from its own folder.
+JUPYTERHUB=$(realpath "${JUPYTERHUB:-/usr/bin/jupyterhub}")
 JH_PYTHON=$(head -1 "$JUPYTERHUB" | sed 's/^#!//')
 mib() { awk -v k="$2:" '$1 == k {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 wrkrate() { wrk -t2 -c8 -d"$DUR" -H "Authorization: token $2" "$1" | awk '/Requests\/sec/{printf "%d", $2}'; }

@@ -198,8 +198,9 @@ class NotebookHub(Hub):
 class JupyterHub(Hub):
     def __init__(self, work, command, jupyterhub):
         super().__init__(work, command)
-        self.jupyterhub = jupyterhub
-        version = subprocess.run([jupyterhub, "--version"], capture_output=True, text=True).stdout.strip()
+        # Absolute, for it is started in its own folder.
+        self.jupyterhub = os.path.abspath(jupyterhub)
+        version = subprocess.run([self.jupyterhub, "--version"], capture_output=True, text=True).stdout.strip()
         self.name = "JupyterHub " + version
         self.dir = os.path.join(work, "jupyterhub")
         os.makedirs(self.dir, exist_ok=True)

@@ -8,6 +8,7 @@ import io.notebookhub.hub.refusals.Conflict;
 import io.notebookhub.hub.refusals.InvalidRequest;
 import io.notebookhub.hub.store.HubStore;
 import io.notebookhub.hub.store.OAuthClientRecord;
+import io.notebookhub.hub.store.ServerAddress;
 import io.notebookhub.hub.store.ServerRecord;
 import io.notebookhub.hub.store.UserRecord;
 import io.notebookhub.profiles.Profile;
@@ -272,7 +273,12 @@ public final class ServerManager {
     private Future<ServerRecord> record(Reservation r, SpawnedServer spawned) {
         return blocking(() -> {
             ServerRecord running = r.record().running(spawned.url(), spawned.state(), clock.instant());
-            store.saveServer(running);
+            // The start is on disk since its reservation; after a power cut the reconcile finds the server again
+            // from that, so this step need not wait for a disk sync of its own.
+            store.committedWithoutSync(() -> {
+                store.saveServer(running);
+                return null;
+            });
             log.info("server {} is running at {} (profile {})", r.id(), spawned.url(), r.profile().slug());
             return running;
         });
@@ -394,18 +400,16 @@ public final class ServerManager {
 
     /** Adds missing routes and removes routes of servers that are not running. */
     public Future<Void> syncRoutes() {
-        return routes.list().compose(current -> blocking(store::activeServers).compose(active -> {
-            Map<String, ServerRecord> wanted = new HashMap<>();
-            active.stream().filter(s -> ServerRecord.RUNNING.equals(s.status()))
-                    .forEach(s -> wanted.put(UrlPaths.routeSpec(s.user(), s.name()), s));
+        return routes.list().compose(current -> blocking(store::runningServerAddresses).compose(running -> {
+            Map<String, ServerAddress> wanted = new HashMap<>();
+            running.forEach(s -> wanted.put(UrlPaths.routeSpec(s.user(), s.name()), s));
             Future<Void> chain = Future.succeededFuture();
             for (var entry : wanted.entrySet()) {
                 var route = current.get(entry.getKey());
-                ServerRecord s = entry.getValue();
+                ServerAddress s = entry.getValue();
                 if (route == null || !route.target().equals(s.url())) {
                     log.info("route sync: adding {} -> {}", entry.getKey(), s.url());
-                    chain = chain.compose(v -> addRoute(new ServerId(s.user(), s.name()),
-                            new SpawnedServer(s.url(), s.spawnerState())));
+                    chain = chain.compose(v -> route(routes, new ServerId(s.user(), s.name()), s.url()));
                 }
             }
             for (var route : current.values()) {

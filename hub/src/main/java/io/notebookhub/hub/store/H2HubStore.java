@@ -267,6 +267,11 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
+    public List<ServerAddress> runningServerAddresses() {
+        return servers.runningServerAddresses();
+    }
+
+    @Override
     public void saveServer(ServerRecord server) {
         servers.saveServer(server);
     }
@@ -413,6 +418,11 @@ public final class H2HubStore implements HubStore {
     @Override
     public <T> T durableTogether(Supplier<T> writes) {
         return sql.syncedOnce(writes);
+    }
+
+    @Override
+    public <T> T committedWithoutSync(Supplier<T> writes) {
+        return sql.unsynced(writes);
     }
 
     @Override

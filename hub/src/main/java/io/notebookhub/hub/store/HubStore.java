@@ -89,6 +89,12 @@ public interface HubStore extends AutoCloseable {
     /** Every server that is not stopped, for start-up reconciliation and the culler. */
     List<ServerRecord> activeServers();
 
+    /**
+     * Where each running server answers, without the rows' JSON columns: the periodic route check reads every running
+     * server, and parsing a thousand rows' options and spawner state each minute was most of its work.
+     */
+    List<ServerAddress> runningServerAddresses();
+
     void saveServer(ServerRecord server);
 
     void touchServer(String user, String serverName, Instant when);
@@ -152,6 +158,15 @@ public interface HubStore extends AutoCloseable {
      * with a single write; nothing it wrote may be acted on outside the hub before this returns.
      */
     <T> T durableTogether(Supplier<T> writes);
+
+    /**
+     * Runs writes whose content the hub finds again after any crash, committed but without a disk sync of their own
+     * (the next sync covers them). A killed hub loses none of them: a commit is in the file when it returns. A power
+     * cut may lose them, and then the reconcile at the next start rebuilds what they said from the durable record
+     * before them (a server recorded as starting, with its marker or pod name, is adopted once it answers). For a
+     * server's step from starting to running, which the user's spawn request waits for.
+     */
+    <T> T committedWithoutSync(Supplier<T> writes);
 
     /** Writes one small row and commits it: fails when the store cannot take writes (health probe). */
     void probeWrite();

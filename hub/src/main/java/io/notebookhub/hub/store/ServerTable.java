@@ -90,6 +90,11 @@ final class ServerTable {
                 ServerTable::serverRow);
     }
 
+    List<ServerAddress> runningServerAddresses() {
+        return sql.query("SELECT user_name, name, url FROM servers WHERE status = 'running'", ps -> { },
+                rs -> new ServerAddress(rs.getString(1), rs.getString(2), rs.getString(3)));
+    }
+
     private static final List<String> SERVER_COLUMNS = List.of("user_name", "name", "status", "profile",
             "user_options", "url", "spawner_state", "started", "last_activity", "stop_reason");
 

@@ -36,7 +36,7 @@ final class Sql {
     private final DataSource pool;
     private final StoreDialect dialect;
     private final boolean syncCommits;
-    /** Set on a thread inside {@link #syncedOnce}: its writes leave the sync to the end of the whole. */
+    /** Set on a thread inside {@link #syncedOnce} or {@link #unsynced}: its writes leave the sync to the end (or to later). */
     private final ThreadLocal<boolean[]> syncDeferred = new ThreadLocal<>();
 
     Sql(DataSource pool) {
@@ -133,6 +133,19 @@ final class Sql {
                     throw new StoreException("CHECKPOINT SYNC", e);
                 }
             }
+        }
+    }
+
+    /** Runs {@code writes} (each committed as it runs) without syncing the embedded file; a later sync covers them. */
+    <T> T unsynced(Supplier<T> writes) {
+        if (!syncCommits || syncDeferred.get() != null) {
+            return writes.get();
+        }
+        syncDeferred.set(new boolean[] {false});
+        try {
+            return writes.get();
+        } finally {
+            syncDeferred.remove();
         }
     }
 

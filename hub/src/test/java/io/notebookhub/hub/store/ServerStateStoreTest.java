@@ -44,6 +44,25 @@ class ServerStateStoreTest {
         assertThat(state.encode()).contains("\"pid\":1234").contains("\"port\":40001");
     }
 
+    @Test
+    void theRouteChecksReadNamesEveryRunningServerWithItsAddressAndNoOther() {
+        for (String user : java.util.List.of("dana", "eve", "frank")) {
+            store.ensureUser(user, false, NOW);
+        }
+        store.saveServer(new ServerRecord("dana", "", ServerRecord.RUNNING, "small", Map.of(), "http://127.0.0.1:41001",
+                Map.of("pid", 1L), NOW, NOW, null));
+        store.saveServer(new ServerRecord("dana", "gpu", ServerRecord.RUNNING, "gpu", Map.of(), "http://10.0.0.7:8888",
+                Map.of("pod", "jupyter-dana--gpu"), NOW, NOW, null));
+        store.saveServer(new ServerRecord("eve", "", ServerRecord.STARTING, "small", Map.of(), null, Map.of(), NOW, NOW,
+                null));
+        store.saveServer(new ServerRecord("frank", "", ServerRecord.STOPPED, "small", Map.of(), "http://127.0.0.1:41003",
+                Map.of(), NOW, NOW, "culled"));
+
+        assertThat(store.runningServerAddresses()).containsExactlyInAnyOrder(
+                new ServerAddress("dana", "", "http://127.0.0.1:41001"),
+                new ServerAddress("dana", "gpu", "http://10.0.0.7:8888"));
+    }
+
     /** A running server of {@code user} whose {@code column} then holds {@code text}, as another version wrote it. */
     private void serverWithColumn(String user, Map<String, Object> state, String column, String text) throws Exception {
         store.ensureUser(user, false, NOW);

@@ -12,8 +12,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Run in its own JVM by {@link EmbeddedStoreAfterKillTest} until that test kills it: writes users into the embedded
- * store from four threads the way the store does (one commit and one sync per write; the fourth thread writes two
- * users at a time with one sync, as a spawn's reservation does through {@link Sql#syncedOnce}) and prints each name,
+ * store from five threads the way the store does (one commit and one sync per write; the fourth thread writes two
+ * users at a time with one sync, as a spawn's reservation does through {@link Sql#syncedOnce}; the fifth writes without
+ * a sync, as a server's step to running does through {@link Sql#unsynced}) and prints each name,
  * ended by {@code ;}, once its write has returned. H2 keeps freed space 45 s before reusing it; this writer lets it reuse
  * space at once ({@code RETENTION_TIME=0}), so the seconds of a test reach the state a hub reaches after a minute.
  */
@@ -32,9 +33,10 @@ final class StoreWriterUntilKilled {
         AtomicLong next = new AtomicLong();
         String rewritten = prefix + "-rewritten";
         insert(sql, rewritten, Timestamp.from(Instant.now()), 0);
-        ExecutorService writers = Executors.newFixedThreadPool(4);
-        for (int w = 0; w < 4; w++) {
+        ExecutorService writers = Executors.newFixedThreadPool(5);
+        for (int w = 0; w < 5; w++) {
             boolean twoAtATime = w == 3;
+            boolean withoutSync = w == 4;
             writers.submit(() -> {
                 while (true) {
                     long n = next.incrementAndGet();
@@ -45,6 +47,11 @@ final class StoreWriterUntilKilled {
                         sql.syncedOnce(() -> {
                             insert(sql, name + "-a", now, n);
                             insert(sql, name + "-b", now, n + 1);
+                            return null;
+                        });
+                    } else if (withoutSync) {
+                        sql.unsynced(() -> {
+                            insert(sql, name, now, n);
                             return null;
                         });
                     } else {
