@@ -46,7 +46,8 @@ final class EmbeddedStoreFile {
      */
     String jdbcUrl() {
         String base = file.toString().substring(0, file.toString().length() - ".mv.db".length());
-        return "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;CACHE_SIZE=" + System.getProperty("nbhub.h2.cache_kib", "4096");
+        return "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;CACHE_SIZE="
+                + System.getProperty("nbhub.h2.cache_kib", "4096");
     }
 
     /** True when a store file with content is there (a new hub has none). */

@@ -36,7 +36,7 @@ final class Sql {
     private final DataSource pool;
     private final StoreDialect dialect;
     private final boolean syncCommits;
-    /** Set on a thread inside {@link #syncedOnce} or {@link #unsynced}: its writes leave the sync to the end (or to later). */
+    /** Set on a thread inside {@link #syncedOnce} or {@link #unsynced}: its writes leave the sync to the end or later. */
     private final ThreadLocal<boolean[]> syncDeferred = new ThreadLocal<>();
 
     Sql(DataSource pool) {

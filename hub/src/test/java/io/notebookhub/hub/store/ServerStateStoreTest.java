@@ -55,8 +55,8 @@ class ServerStateStoreTest {
                 Map.of("pod", "jupyter-dana--gpu"), NOW, NOW, null));
         store.saveServer(new ServerRecord("eve", "", ServerRecord.STARTING, "small", Map.of(), null, Map.of(), NOW, NOW,
                 null));
-        store.saveServer(new ServerRecord("frank", "", ServerRecord.STOPPED, "small", Map.of(), "http://127.0.0.1:41003",
-                Map.of(), NOW, NOW, "culled"));
+        store.saveServer(new ServerRecord("frank", "", ServerRecord.STOPPED, "small", Map.of(),
+                "http://127.0.0.1:41003", Map.of(), NOW, NOW, "culled"));
 
         assertThat(store.runningServerAddresses()).containsExactlyInAnyOrder(
                 new ServerAddress("dana", "", "http://127.0.0.1:41001"),
