@@ -164,7 +164,8 @@ public interface HubStore extends AutoCloseable {
      * (the next sync covers them). A killed hub loses none of them: a commit is in the file when it returns. A power
      * cut may lose them, and then the reconcile at the next start rebuilds what they said from the durable record
      * before them (a server recorded as starting, with its marker or pod name, is adopted once it answers). For a
-     * server's step from starting to running, which the user's spawn request waits for.
+     * server's step from starting to running, which the user's spawn request waits for. PostgreSQL syncs every commit
+     * itself, so there this is a plain write.
      */
     <T> T committedWithoutSync(Supplier<T> writes);
 
