@@ -63,7 +63,7 @@ final class WarmUpCommand implements Callable<Integer> {
                 "NBHUB_PROXY_AUTH_TOKEN", proxyToken,
                 "NBHUB_ADMIN_TOKEN", adminToken);
         HubApp app = HubApp.start(HubConfig.load(null, env)).toCompletionStage().toCompletableFuture().get();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = HubApp.newVertx();
         try {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(r -> r.response().putHeader("Content-Type", "application/json").end("{}"))

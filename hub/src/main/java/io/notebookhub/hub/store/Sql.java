@@ -117,6 +117,16 @@ final class Sql {
      * result is acted on.
      */
     <T> T syncedOnce(Supplier<T> writes) {
+        return withSyncDeferred(writes, true);
+    }
+
+    /** Runs {@code writes} (each committed as it runs) without syncing the embedded file; a later sync covers them. */
+    <T> T unsynced(Supplier<T> writes) {
+        return withSyncDeferred(writes, false);
+    }
+
+    /** Runs {@code writes} with their syncs held back, then syncs once if any was and {@code syncAtEnd} says so. */
+    private <T> T withSyncDeferred(Supplier<T> writes, boolean syncAtEnd) {
         if (!syncCommits || syncDeferred.get() != null) {
             return writes.get();
         }
@@ -126,26 +136,13 @@ final class Sql {
             return writes.get();
         } finally {
             syncDeferred.remove();
-            if (pending[0]) {
+            if (syncAtEnd && pending[0]) {
                 try (Connection c = pool.getConnection()) {
                     checkpoint(c);
                 } catch (SQLException e) {
                     throw new StoreException("CHECKPOINT SYNC", e);
                 }
             }
-        }
-    }
-
-    /** Runs {@code writes} (each committed as it runs) without syncing the embedded file; a later sync covers them. */
-    <T> T unsynced(Supplier<T> writes) {
-        if (!syncCommits || syncDeferred.get() != null) {
-            return writes.get();
-        }
-        syncDeferred.set(new boolean[] {false});
-        try {
-            return writes.get();
-        } finally {
-            syncDeferred.remove();
         }
     }
 
