@@ -21,8 +21,9 @@ public interface Spawner extends AutoCloseable {
 
     /**
      * What a new start of {@code server} will launch, before anything is launched: enough for
-     * {@link #reconcile} to find it (a marker, a pod name) whatever happens next. The hub records it durably
-     * and then passes it to {@link #start} in {@link SpawnRequest#intent()}. Cheap and free of side effects.
+     * {@link #reconcile} to find it (a marker, a pod name) whatever happens next. The hub records it (committed:
+     * a killed hub finds it) and then passes it to {@link #start} in {@link SpawnRequest#intent()}. Cheap and free
+     * of side effects.
      */
     Map<String, Object> intent(ServerId server);
 

@@ -139,7 +139,17 @@ public final class ServerManager {
         }
         return blocking(() -> reserve(id, user, options))
                 .onFailure(e -> busy.remove(id))
-                .map(reservation -> new Spawn(reservation.record(), spawn(reservation)));
+                .compose(reservation -> {
+                    // The reservation is committed, so a killed hub finds it; the launch need not wait for its disk
+                    // sync, which only a power cut needs (and then the server is gone too, or, a pod, is stopped by
+                    // the reconcile as one no record accounts for). Nothing is answered before the sync.
+                    Future<Void> synced = blocking(() -> {
+                        store.syncCommitted();
+                        return null;
+                    });
+                    Future<ServerRecord> ready = spawn(reservation, synced);
+                    return synced.map(v -> new Spawn(reservation.record(), ready));
+                });
     }
 
     /** A server reserved and recorded as starting; {@code ready} completes once it is routed (or fails). */
@@ -153,8 +163,8 @@ public final class ServerManager {
     /**
      * Check and record intent before anything is launched: the server is recorded as starting, holding a seat of its
      * profile, with the spawner's intent (the marker or pod name by which a restart finds what the launch leaves
-     * behind, even if the hub dies a moment after it), and its credentials are issued; all of it durable together,
-     * with one disk sync.
+     * behind, even if the hub dies a moment after it), and its credentials are issued; all of it committed, its one
+     * disk sync left to the caller.
      */
     private Reservation reserve(ServerId id, UserRecord user, Map<String, String> options) {
         if (store.server(id.user(), id.serverName()).map(ServerRecord::active).orElse(false)) {
@@ -169,7 +179,7 @@ public final class ServerManager {
         // otherwise see the last seat free and take it.
         synchronized (capacity) {
             checkCapacity(resolved);
-            return store.durableTogether(() -> {
+            return store.committedWithoutSync(() -> {
                 store.saveServer(starting);
                 try {
                     return new Reservation(id, starting, resolved, issueCredentials(id));
@@ -209,12 +219,17 @@ public final class ServerManager {
         }
     }
 
-    private Future<ServerRecord> spawn(Reservation r) {
+    /** @param synced the reservation's disk sync: the server is routed only after it */
+    private Future<ServerRecord> spawn(Reservation r, Future<Void> synced) {
         ServerId id = r.id();
         progress.begin(id);
         publish(id, 0, "Server requested (profile " + r.profile().displayName() + ")");
         long startedAt = System.nanoTime();
         return launch(r, r.hubEnv())
+                .compose(spawned -> synced.transform(sync -> sync.succeeded() ? Future.succeededFuture(spawned)
+                        : spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(new SpawnFailedException(
+                                "the hub could not write the start to disk: " + reasonOf(sync.cause()),
+                                sync.cause())))))
                 .compose(spawned -> route(id, spawned))
                 .compose(spawned -> record(r, spawned))
                 .recover(e -> failed(r, e))

@@ -426,6 +426,11 @@ public final class H2HubStore implements HubStore {
     }
 
     @Override
+    public void syncCommitted() {
+        sql.syncCommitted();
+    }
+
+    @Override
     public void probeWrite() {
         sql.update(sql.dialect().upsert("hub_secrets", List.of("name", "secret_value"), List.of("name")), ps -> {
             ps.setString(1, "store_write_probe");

@@ -164,10 +164,19 @@ public interface HubStore extends AutoCloseable {
      * (the next sync covers them). A killed hub loses none of them: a commit is in the file when it returns. A power
      * cut may lose them, and then the reconcile at the next start rebuilds what they said from the durable record
      * before them (a server recorded as starting, with its marker or pod name, is adopted once it answers). For a
-     * server's step from starting to running, which the user's spawn request waits for. PostgreSQL syncs every commit
-     * itself, so there this is a plain write.
+     * server's step from starting to running, which the user's spawn request waits for, and for its reservation, whose
+     * sync ({@link #syncCommitted}) runs while the server is launched: a power cut that loses the reservation stops
+     * the server too, or, a pod, leaves one that no record accounts for, which the reconcile stops. PostgreSQL syncs
+     * every commit itself, so there this is a plain write.
      */
     <T> T committedWithoutSync(Supplier<T> writes);
+
+    /**
+     * Forces every write committed so far to disk, with one sync. With {@link #committedWithoutSync} it lets work that
+     * needs a write committed but not yet synced (a server's launch after its reservation) begin while the sync runs;
+     * whatever is answered to a user still waits for it. PostgreSQL syncs every commit itself: nothing to do there.
+     */
+    void syncCommitted();
 
     /** Writes one small row and commits it: fails when the store cannot take writes (health probe). */
     void probeWrite();

@@ -137,12 +137,20 @@ final class Sql {
         } finally {
             syncDeferred.remove();
             if (syncAtEnd && pending[0]) {
-                try (Connection c = pool.getConnection()) {
-                    checkpoint(c);
-                } catch (SQLException e) {
-                    throw new StoreException("CHECKPOINT SYNC", e);
-                }
+                syncCommitted();
             }
+        }
+    }
+
+    /** Forces what is committed to the embedded file to disk; nothing when commits are synced by the server. */
+    void syncCommitted() {
+        if (!syncCommits) {
+            return;
+        }
+        try (Connection c = pool.getConnection()) {
+            checkpoint(c);
+        } catch (SQLException e) {
+            throw new StoreException("CHECKPOINT SYNC", e);
         }
     }
 
