@@ -118,11 +118,12 @@ public final class ServerManager {
 
     /**
      * Starts a server, in named steps: {@link #reserve} (checked, recorded and given its credentials before anything
-     * is launched), then on its own {@link Spawn#ready()}: {@link #launch} (the spawner returns once the server
-     * answers), {@link #route}, {@link #record}. The returned future fails with an {@link InvalidRequest} (a bad name,
-     * profile or option choice; a server already running) or a {@link Conflict} (already starting or stopping, the
-     * profile full) and nothing is left behind; once reserved, a failure of any later step stops what was started,
-     * revokes the credentials and records the server as stopped with the reason.
+     * is launched; answered once that is synced to disk), then on its own {@link Spawn#ready()}: {@link #launch} (the
+     * spawner returns once the server answers), {@link #onceSynced}, {@link #route}, {@link #record}. The returned
+     * future fails with an {@link InvalidRequest} (a bad name, profile or option choice; a server already running) or
+     * a {@link Conflict} (already starting or stopping, the profile full) and nothing is left behind; once reserved, a
+     * failure of any later step stops what was started, revokes the credentials and records the server as stopped with
+     * the reason.
      *
      * @param options JupyterHub's user options: {@code profile} and the profile's option choices
      */
@@ -226,10 +227,7 @@ public final class ServerManager {
         publish(id, 0, "Server requested (profile " + r.profile().displayName() + ")");
         long startedAt = System.nanoTime();
         return launch(r, r.hubEnv())
-                .compose(spawned -> synced.transform(sync -> sync.succeeded() ? Future.succeededFuture(spawned)
-                        : spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(new SpawnFailedException(
-                                "the hub could not write the start to disk: " + reasonOf(sync.cause()),
-                                sync.cause())))))
+                .compose(spawned -> onceSynced(id, spawned, synced))
                 .compose(spawned -> route(id, spawned))
                 .compose(spawned -> record(r, spawned))
                 .recover(e -> failed(r, e))
@@ -275,6 +273,13 @@ public final class ServerManager {
                         }
                     });
         });
+    }
+
+    /** Waits for the reservation's disk sync; if it failed, stops the launched server, which no record may keep. */
+    private Future<SpawnedServer> onceSynced(ServerId id, SpawnedServer spawned, Future<Void> synced) {
+        return synced.transform(sync -> sync.succeeded() ? Future.succeededFuture(spawned)
+                : spawner.stop(id, spawned.state()).transform(x -> Future.failedFuture(new SpawnFailedException(
+                        "the hub could not write the start to disk: " + reasonOf(sync.cause()), sync.cause()))));
     }
 
     /** Routes the server; a route the proxy refuses stops the server, which nobody could reach. */
